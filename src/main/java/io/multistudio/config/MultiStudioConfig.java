@@ -1,0 +1,63 @@
+package io.multistudio.config;
+
+import java.time.Duration;
+import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/**
+ * Every setting of the server. Each one is read from an environment variable named after its property
+ * ({@code multistudio.reconnect-grace} is {@code MULTISTUDIO_RECONNECT_GRACE}).
+ */
+@ConfigMapping(prefix = "multistudio")
+public interface MultiStudioConfig {
+
+    /** HTTP and WebSocket port of the server. */
+    @WithDefault("8080")
+    int port();
+
+    /**
+     * Which engine holds sessions, rooms and history: {@code memory} keeps them in this process only, {@code infinispan}
+     * in the Infinispan cluster named by {@link #infinispanHosts()}, and {@code auto} picks Infinispan when hosts are
+     * configured and memory otherwise.
+     */
+    @WithDefault("auto")
+    EngineKind engine();
+
+    /**
+     * Hot Rod address list of the Infinispan cluster ({@code host:port;host:port}). Unset means no Infinispan: the
+     * {@code auto} engine then runs on memory.
+     */
+    Optional<String> infinispanHosts();
+
+    /** How long a new connection may take to send its {@code HELLO} before it is closed with 1008. */
+    @WithDefault("5s")
+    Duration helloTimeout();
+
+    /** How long a session outlives an abnormal loss of its connection, waiting for the client to resume. */
+    @WithDefault("120s")
+    Duration reconnectGrace();
+
+    /** Open WebSocket connections this node accepts; the next one gets {@code FULL}/{@code SERVER_FULL}. */
+    @WithDefault("10000")
+    int maxConnections();
+
+    /** Largest accepted text frame in bytes; a larger one gets {@code BADR}/{@code MESSAGE_TOO_LARGE} and 1009. */
+    @WithDefault("65536")
+    int maxMessageSize();
+
+    /**
+     * Characters a connection may have waiting to be written before the server treats it as a slow consumer and
+     * cuts it off with 1013, so one stalled client never grows the server's memory.
+     */
+    @WithDefault("1048576")
+    int outboundBuffer();
+
+    /** Where the engines keep their state. */
+    enum EngineKind {
+        AUTO,
+        MEMORY,
+        INFINISPAN
+    }
+}

@@ -1,0 +1,33 @@
+package io.multistudio.engine;
+
+import jakarta.enterprise.inject.Instance;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+
+import org.infinispan.client.hotrod.RemoteCacheManager;
+import org.jboss.logging.Logger;
+
+import io.multistudio.config.MultiStudioConfig;
+import io.multistudio.engine.infinispan.InfinispanEngine;
+import io.multistudio.engine.memory.MemoryEngine;
+import io.multistudio.protocol.Codec;
+
+/** Chooses the engine from configuration; the Hot Rod client is only created when Infinispan is used. */
+@Singleton
+class EngineProducer {
+
+    private static final Logger LOG = Logger.getLogger(EngineProducer.class);
+
+    @Produces
+    @Singleton
+    Engine engine(MultiStudioConfig config, Instance<RemoteCacheManager> cacheManager, Codec codec) {
+        boolean infinispan = switch (config.engine()) {
+            case INFINISPAN -> true;
+            case MEMORY -> false;
+            case AUTO -> config.infinispanHosts().isPresent();
+        };
+        Engine engine = infinispan ? new InfinispanEngine(cacheManager.get(), codec.mapper()) : new MemoryEngine();
+        LOG.infof("Engine: %s", engine.name());
+        return engine;
+    }
+}

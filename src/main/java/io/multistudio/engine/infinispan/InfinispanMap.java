@@ -1,0 +1,107 @@
+package io.multistudio.engine.infinispan;
+
+import java.time.Duration;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
+
+import org.infinispan.client.hotrod.Flag;
+import org.infinispan.client.hotrod.MetadataValue;
+import org.infinispan.client.hotrod.RemoteCache;
+
+import io.multistudio.engine.Engine;
+import io.multistudio.engine.SharedMap;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * A {@link SharedMap} over a remote cache. Atomic updates are optimistic: read the entry with its version, compute,
+ * and write only if the version is unchanged; a lost race reads again.
+ */
+final class InfinispanMap<V> implements SharedMap<V> {
+
+    /** Far more attempts than any real contention needs; past it something is wrong and the caller gets a failure. */
+    private static final int MAX_ATTEMPTS = 1000;
+
+    private final RemoteCache<String, String> cache;
+    private final RemoteCache<String, String> returningCache;
+    private final JsonValues<V> json;
+    private final Function<V, Duration> lifespan;
+
+    InfinispanMap(RemoteCache<String, String> cache, JsonValues<V> json, Function<V, Duration> lifespan) {
+        this.cache = cache;
+        this.returningCache = cache.withFlags(Flag.FORCE_RETURN_VALUE);
+        this.json = json;
+        this.lifespan = lifespan;
+    }
+
+    @Override
+    public Uni<V> get(String key) {
+        return uni(() -> cache.getAsync(key)).map(json::read);
+    }
+
+    @Override
+    public Uni<Void> put(String key, V value) {
+        return uni(() -> cache.putAsync(key, json.write(value), lifespanMillis(value), TimeUnit.MILLISECONDS))
+                .replaceWithVoid();
+    }
+
+    @Override
+    public Uni<Boolean> putIfAbsent(String key, V value) {
+        return uni(() -> returningCache.putIfAbsentAsync(key, json.write(value), lifespanMillis(value),
+                TimeUnit.MILLISECONDS))
+                .map(previous -> previous == null);
+    }
+
+    @Override
+    public Uni<Change<V>> update(String key, UnaryOperator<V> change) {
+        return uni(() -> cache.getWithMetadataAsync(key))
+                .flatMap(entry -> attempt(key, entry, change))
+                .onFailure(LostRace.class).retry().atMost(MAX_ATTEMPTS);
+    }
+
+    @Override
+    public Uni<Void> remove(String key) {
+        return uni(() -> cache.removeAsync(key)).replaceWithVoid();
+    }
+
+    private Uni<Change<V>> attempt(String key, MetadataValue<String> entry, UnaryOperator<V> change) {
+        V current = entry == null ? null : json.read(entry.getValue());
+        V next = change.apply(current);
+        if (next == current) {
+            return Uni.createFrom().item(new Change<>(current, current));
+        }
+        Uni<Boolean> written;
+        if (current == null) {
+            written = putIfAbsent(key, next);
+        } else if (next == null) {
+            written = uni(() -> cache.removeWithVersionAsync(key, entry.getVersion()));
+        } else {
+            written = uni(() -> cache.replaceWithVersionAsync(key, json.write(next), entry.getVersion(),
+                    lifespanMillis(next), TimeUnit.MILLISECONDS, -1, TimeUnit.MILLISECONDS));
+        }
+        return written.map(done -> {
+            if (!done) {
+                throw new LostRace();
+            }
+            return new Change<>(current, next);
+        });
+    }
+
+    private long lifespanMillis(V value) {
+        Duration life = lifespan.apply(value);
+        return life.equals(Engine.IMMORTAL) ? -1 : life.toMillis();
+    }
+
+    private static <T> Uni<T> uni(Supplier<CompletionStage<T>> operation) {
+        return Uni.createFrom().completionStage(operation);
+    }
+
+    /** Another writer changed the entry between our read and our write. */
+    private static final class LostRace extends RuntimeException {
+        LostRace() {
+            super(null, null, false, false);
+        }
+    }
+}

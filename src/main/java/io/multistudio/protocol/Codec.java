@@ -1,0 +1,80 @@
+package io.multistudio.protocol;
+
+import java.nio.charset.StandardCharsets;
+
+import jakarta.inject.Singleton;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * The wire format: JSON text with snake_case field names and no {@code null} fields. Also the format the engines
+ * store values in, so a value read back from Infinispan is the value written.
+ */
+@Singleton
+public class Codec {
+
+    private final ObjectMapper mapper = JsonMapper.builder()
+            .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .serializationInclusion(JsonInclude.Include.NON_NULL)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .build();
+
+    public ObjectMapper mapper() {
+        return mapper;
+    }
+
+    /** Parses one client frame into its envelope, or fails with the envelope error it deserves. */
+    public Request parse(String text) {
+        JsonNode tree;
+        try {
+            tree = mapper.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw new ProtocolException(Why.MALFORMED_JSON);
+        }
+        if (tree == null || tree.isMissingNode()) {
+            throw new ProtocolException(Why.MALFORMED_JSON);
+        }
+        if (!(tree instanceof ObjectNode body)) {
+            throw new ProtocolException(Why.NOT_AN_OBJECT);
+        }
+        return Request.of(body);
+    }
+
+    public String write(Object message) {
+        try {
+            return mapper.writeValueAsString(message);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Cannot serialize " + message.getClass().getSimpleName(), e);
+        }
+    }
+
+    /** Size in bytes of {@code node} once serialized, to check data limits. */
+    public int serializedSize(JsonNode node) {
+        return write(node).getBytes(StandardCharsets.UTF_8).length;
+    }
+
+    /**
+     * The requester's copy of an already serialized message: the same text with {@code "rid"} right after the
+     * leading {@code "kind"} field, which every {@link ServerMessage} writes first.
+     */
+    public String withRid(String serialized, String rid) {
+        if (rid == null) {
+            return serialized;
+        }
+        int afterKind = serialized.indexOf(',');
+        String ridField = "\"rid\":" + write(rid);
+        return afterKind < 0
+                ? serialized.substring(0, serialized.length() - 1) + "," + ridField + "}"
+                : serialized.substring(0, afterKind + 1) + ridField + "," + serialized.substring(afterKind + 1);
+    }
+}

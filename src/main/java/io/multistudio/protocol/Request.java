@@ -1,0 +1,69 @@
+package io.multistudio.protocol;
+
+import java.util.Optional;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * A client message whose envelope is valid: a known {@code kind}, an acceptable {@code rid}, and its fields.
+ */
+public record Request(RequestKind kind, String rid, ObjectNode body) {
+
+    static final int MAX_RID_LENGTH = 128;
+
+    /**
+     * Checks the envelope. The {@code rid} is checked first so that every later error can echo it; an invalid one is
+     * answered without a {@code rid}.
+     */
+    static Request of(ObjectNode body) {
+        String rid = rid(body.get("rid"));
+        JsonNode kind = body.get("kind");
+        if (kind == null || !kind.isTextual()) {
+            throw new RequestException(Why.KIND_MISSING, rid);
+        }
+        RequestKind known = RequestKind.find(kind.textValue())
+                .orElseThrow(() -> new RequestException(Why.KIND_UNKNOWN, rid));
+        return new Request(known, rid, body);
+    }
+
+    private static String rid(JsonNode rid) {
+        if (rid == null) {
+            return null;
+        }
+        if (!rid.isTextual() || rid.textValue().length() > MAX_RID_LENGTH) {
+            throw new ProtocolException(Why.RID_INVALID);
+        }
+        return rid.textValue();
+    }
+
+    /** Reads the request's optional fields, failing with the protocol's answer for a wrong one. */
+    public Fields fields() {
+        return new Fields(body);
+    }
+
+    /** The kinds a client may send. */
+    public enum RequestKind {
+        HELLO,
+        PING,
+        BYE,
+        CREATE_ROOM,
+        JOIN_ROOM,
+        LEAVE_ROOM,
+        LIST_ROOMS,
+        UPDATE_ROOM,
+        KICK,
+        SEND,
+        SET_USER_DATA,
+        SET_ROOM_DATA;
+
+        static Optional<RequestKind> find(String kind) {
+            for (RequestKind candidate : values()) {
+                if (candidate.name().equals(kind)) {
+                    return Optional.of(candidate);
+                }
+            }
+            return Optional.empty();
+        }
+    }
+}

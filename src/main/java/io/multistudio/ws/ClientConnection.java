@@ -1,0 +1,60 @@
+package io.multistudio.ws;
+
+import io.quarkus.websockets.next.CloseReason;
+import io.quarkus.websockets.next.WebSocketConnection;
+
+/**
+ * What this node knows about one open connection: its socket, its outbound stream, and the session it carries once
+ * {@code HELLO} succeeded.
+ */
+final class ClientConnection {
+
+    private final WebSocketConnection socket;
+    private final Outbound outbound;
+    private final String reference;
+    private volatile String sessionId;
+    private volatile long helloTimer = -1;
+
+    ClientConnection(WebSocketConnection socket, String nodeId, long outboundLimit) {
+        this.socket = socket;
+        this.outbound = new Outbound(socket, outboundLimit);
+        this.reference = nodeId + "/" + socket.id();
+    }
+
+    /** The connection as sessions record it: unique across the cluster. */
+    String reference() {
+        return reference;
+    }
+
+    String id() {
+        return socket.id();
+    }
+
+    String sessionId() {
+        return sessionId;
+    }
+
+    void sessionId(String sessionId) {
+        this.sessionId = sessionId;
+    }
+
+    long helloTimer() {
+        return helloTimer;
+    }
+
+    void helloTimer(long timer) {
+        this.helloTimer = timer;
+    }
+
+    void send(String text) {
+        outbound.send(text);
+    }
+
+    void sendAndClose(String text, CloseReason reason) {
+        outbound.sendAndClose(text, reason);
+    }
+
+    void closed() {
+        outbound.closed();
+    }
+}

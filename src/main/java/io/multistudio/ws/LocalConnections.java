@@ -1,0 +1,42 @@
+package io.multistudio.ws;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import jakarta.inject.Singleton;
+
+/** The connections open on this node, by connection id and by the session they carry. */
+@Singleton
+class LocalConnections {
+
+    private final Map<String, ClientConnection> byId = new ConcurrentHashMap<>();
+    private final Map<String, ClientConnection> bySession = new ConcurrentHashMap<>();
+
+    int count() {
+        return byId.size();
+    }
+
+    void add(ClientConnection connection) {
+        byId.put(connection.id(), connection);
+    }
+
+    ClientConnection get(String connectionId) {
+        return byId.get(connectionId);
+    }
+
+    void remove(ClientConnection connection) {
+        byId.remove(connection.id());
+        String sessionId = connection.sessionId();
+        if (sessionId != null) {
+            bySession.remove(sessionId, connection);
+        }
+    }
+
+    void bind(String sessionId, ClientConnection connection) {
+        bySession.put(sessionId, connection);
+    }
+
+    ClientConnection forSession(String sessionId) {
+        return bySession.get(sessionId);
+    }
+}
