@@ -54,6 +54,17 @@ public interface MultiStudioConfig {
     @WithDefault("1048576")
     int outboundBuffer();
 
+    /** Largest capacity a room may be created or updated with. */
+    @WithDefault("1000")
+    int maxRoomCapacity();
+
+    /**
+     * Room events kept per room for replay on resume. A client that missed more (or missed events older than the
+     * reconnect grace) resumes with {@code recovered: false}.
+     */
+    @WithDefault("1000")
+    int roomHistory();
+
     /** Where the engines keep their state. */
     enum EngineKind {
         AUTO,

@@ -1,5 +1,9 @@
 package io.multistudio.engine;
 
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
 import io.smallrye.mutiny.Uni;
@@ -14,6 +18,19 @@ public interface SharedMap<V> {
 
     /** The value under {@code key}, or {@code null}. */
     Uni<V> get(String key);
+
+    /** The values present under {@code keys}; absent keys are missing from the result. */
+    Uni<Map<String, V>> getAll(Set<String> keys);
+
+    /** Every value in the map. Meant for small maps or rare requests: it reads the whole map. */
+    Uni<List<V>> values();
+
+    /**
+     * Calls {@code listener} with the value of each entry that expires from now on. On a cluster every node is told
+     * about every expiry, so a listener that acts on it must make its action happen once (an {@link #update} that
+     * only one node can win).
+     */
+    void onExpired(Consumer<V> listener);
 
     /** Writes {@code value} under {@code key}, replacing any previous value. */
     Uni<Void> put(String key, V value);

@@ -10,8 +10,11 @@ import io.multistudio.protocol.ServerMessage;
  * @param id the user id, stable for the life of the session
  * @param tokenHash hash of the secret of the one reconnect token that is currently valid
  * @param connection the connection the session is attached to ({@code node/connection}), {@code null} while in grace
+ * @param room the room the user is in, {@code null} if none
+ * @param lastSeq the last room event handed to the connection, recorded when it was lost, for a resume that names none
  */
-public record Session(String id, String name, ObjectNode data, String tokenHash, String connection) {
+public record Session(String id, String name, ObjectNode data, String tokenHash, String connection, String room,
+        long lastSeq) {
 
     public boolean connected() {
         return connection != null;
@@ -21,11 +24,23 @@ public record Session(String id, String name, ObjectNode data, String tokenHash,
         return new ServerMessage.User(id, name, data);
     }
 
-    Session attachedTo(String newConnection, String newTokenHash) {
-        return new Session(id, name, data, newTokenHash, newConnection);
+    public ServerMessage.Member member() {
+        return new ServerMessage.Member(id, name, data, connected());
     }
 
-    Session detached() {
-        return new Session(id, name, data, tokenHash, null);
+    Session attachedTo(String newConnection, String newTokenHash) {
+        return new Session(id, name, data, newTokenHash, newConnection, room, lastSeq);
+    }
+
+    Session detached(long lastHandedSeq) {
+        return new Session(id, name, data, tokenHash, null, room, lastHandedSeq);
+    }
+
+    Session inRoom(String newRoom) {
+        return new Session(id, name, data, tokenHash, connection, newRoom, 0);
+    }
+
+    Session withData(ObjectNode newData) {
+        return new Session(id, name, newData, tokenHash, connection, room, lastSeq);
     }
 }

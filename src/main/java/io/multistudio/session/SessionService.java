@@ -1,10 +1,19 @@
 package io.multistudio.session;
 
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
+
 import jakarta.enterprise.context.ApplicationScoped;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.multistudio.config.MultiStudioConfig;
 import io.multistudio.engine.Engine;
 import io.multistudio.engine.SharedMap;
+import io.multistudio.protocol.ProtocolException;
+import io.multistudio.protocol.Why;
 import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
 
@@ -34,16 +43,65 @@ public class SessionService {
                 .flatMap(resumed -> resumed != null ? Uni.createFrom().item(resumed) : fresh(connection, hello));
     }
 
-    /** Ends the session for good, unless another connection has taken it over meanwhile. */
-    public Uni<Void> end(String sessionId, String connection) {
+    /**
+     * Ends the session for good, unless another connection has taken it over meanwhile.
+     *
+     * @return the session that ended, {@code null} if it was not this connection's any more
+     */
+    public Uni<Session> end(String sessionId, String connection) {
         return sessions.update(sessionId, session -> attachedTo(session, connection) ? null : session)
+                .map(change -> change.changed() ? change.before() : null);
+    }
+
+    /**
+     * Puts the session into its grace after an abnormal loss, unless another connection has taken it over.
+     *
+     * @param lastSeq the last room event handed to the lost connection
+     * @return the detached session, {@code null} if it was not this connection's any more
+     */
+    public Uni<Session> detach(String sessionId, String connection, long lastSeq) {
+        return sessions.update(sessionId,
+                session -> attachedTo(session, connection) ? session.detached(lastSeq) : session)
+                .map(change -> change.changed() ? change.after() : null);
+    }
+
+    /** Records that the user entered {@code room}; a user already in a room gets {@code ALREADY_IN_ROOM}. */
+    public Uni<Session> enterRoom(String sessionId, String room) {
+        return sessions.update(sessionId, session -> {
+            if (session == null) {
+                throw new IllegalStateException("No session " + sessionId);
+            }
+            if (session.room() != null) {
+                throw new ProtocolException(Why.ALREADY_IN_ROOM);
+            }
+            return session.inRoom(room);
+        }).map(SharedMap.Change::after);
+    }
+
+    /** Records that the user left {@code room}, if it is still the user's room. */
+    public Uni<Void> leaveRoom(String sessionId, String room) {
+        return sessions.update(sessionId,
+                session -> session != null && room.equals(session.room()) ? session.inRoom(null) : session)
                 .replaceWithVoid();
     }
 
-    /** Puts the session into its grace after an abnormal loss, unless another connection has taken it over. */
-    public Uni<Void> detach(String sessionId, String connection) {
-        return sessions.update(sessionId, session -> attachedTo(session, connection) ? session.detached() : session)
-                .replaceWithVoid();
+    /** Replaces the user's data with {@code change} applied to it. */
+    public Uni<Session> changeData(String sessionId, UnaryOperator<ObjectNode> change) {
+        return sessions.update(sessionId, session -> session == null ? null : session.withData(change.apply(session.data())))
+                .map(SharedMap.Change::after);
+    }
+
+    public Uni<Session> get(String sessionId) {
+        return sessions.get(sessionId);
+    }
+
+    public Uni<Map<String, Session>> getAll(Set<String> sessionIds) {
+        return sessions.getAll(sessionIds);
+    }
+
+    /** Calls {@code listener} with each session whose grace ran out. */
+    public void onExpired(Consumer<Session> listener) {
+        sessions.onExpired(listener);
     }
 
     private Uni<Opened> resume(String connection, Tokens.Presented presented) {
@@ -60,7 +118,8 @@ public class SessionService {
     private Uni<Opened> fresh(String connection, HelloRequest hello) {
         String id = Ids.userId();
         Tokens.Issued token = Tokens.issue(id);
-        Session session = new Session(id, hello.nameOrGuest(), hello.dataOrEmpty(), token.hash(), connection);
+        Session session = new Session(id, hello.nameOrGuest(), hello.dataOrEmpty(), token.hash(), connection,
+                null, 0);
         return sessions.put(id, session).replaceWith(new Opened(session, token.token(), false, null));
     }
 

@@ -14,6 +14,8 @@ final class ClientConnection {
     private final String reference;
     private volatile String sessionId;
     private volatile long helloTimer = -1;
+    private volatile String room;
+    private volatile LocalRoom localRoom;
 
     ClientConnection(WebSocketConnection socket, String nodeId, long outboundLimit) {
         this.socket = socket;
@@ -36,6 +38,28 @@ final class ClientConnection {
 
     void sessionId(String sessionId) {
         this.sessionId = sessionId;
+    }
+
+    /** The room this connection's user is in, as delivered to it; {@code null} if none. */
+    String room() {
+        return room;
+    }
+
+    LocalRoom localRoom() {
+        return localRoom;
+    }
+
+    void enteredRoom(String roomId, LocalRoom local) {
+        this.room = roomId;
+        this.localRoom = local;
+    }
+
+    /** Forgets the room, unless the connection has meanwhile entered another one. */
+    void leftRoom(String roomId) {
+        if (roomId.equals(room)) {
+            room = null;
+            localRoom = null;
+        }
     }
 
     long helloTimer() {

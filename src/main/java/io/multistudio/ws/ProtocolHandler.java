@@ -1,6 +1,7 @@
 package io.multistudio.ws;
 
 import java.nio.charset.StandardCharsets;
+import java.util.function.Function;
 
 import jakarta.inject.Singleton;
 
@@ -16,7 +17,10 @@ import io.multistudio.protocol.Request;
 import io.multistudio.protocol.RequestException;
 import io.multistudio.protocol.ServerMessage;
 import io.multistudio.protocol.Why;
+import io.multistudio.room.RoomRequests;
+import io.multistudio.room.RoomService;
 import io.multistudio.session.HelloRequest;
+import io.multistudio.session.Session;
 import io.multistudio.session.SessionService;
 import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.WebSocketConnection;
@@ -43,11 +47,15 @@ class ProtocolHandler {
     private final MultiStudioConfig config;
     private final Vertx vertx;
     private final Node node;
+    private final RoomService rooms;
+    private final LocalRooms localRooms;
 
-    ProtocolHandler(LocalConnections connections, SessionService sessions, Codec codec, MultiStudioConfig config,
-            Vertx vertx, Node node) {
+    ProtocolHandler(LocalConnections connections, SessionService sessions, RoomService rooms, LocalRooms localRooms,
+            Codec codec, MultiStudioConfig config, Vertx vertx, Node node) {
         this.connections = connections;
         this.sessions = sessions;
+        this.rooms = rooms;
+        this.localRooms = localRooms;
         this.codec = codec;
         this.config = config;
         this.vertx = vertx;
@@ -115,8 +123,23 @@ class ProtocolHandler {
             return Uni.createFrom().voidItem();
         }
         return reason != null && reason.getCode() == CLIENT_NORMAL_CLOSE
-                ? sessions.end(sessionId, connection.reference())
-                : sessions.detach(sessionId, connection.reference());
+                ? endSession(connection, sessionId)
+                : detachSession(connection, sessionId);
+    }
+
+    /** The session ends for good: its user leaves its room with reason {@code left}. */
+    private Uni<Void> endSession(ClientConnection connection, String sessionId) {
+        localRooms.detach(connection);
+        return sessions.end(sessionId, connection.reference()).flatMap(ended -> ended == null || ended.room() == null
+                ? Uni.createFrom().voidItem()
+                : rooms.leave(new RoomService.Actor(ended.id(), connection.reference(), null), ended.room(), "left"));
+    }
+
+    /** The session waits out its grace; its room sees the user away. */
+    private Uni<Void> detachSession(ClientConnection connection, String sessionId) {
+        long lastSeq = localRooms.detach(connection);
+        return sessions.detach(sessionId, connection.reference(), Math.max(lastSeq, 0))
+                .flatMap(detached -> detached == null ? Uni.createFrom().voidItem() : rooms.away(detached));
     }
 
     /**
@@ -146,52 +169,112 @@ class ProtocolHandler {
     }
 
     private Uni<Void> handle(ClientConnection connection, Request request) {
-        boolean helloDone = connection.sessionId() != null;
-        return switch (request.kind()) {
-            case HELLO -> helloDone ? fail(Why.HELLO_ALREADY_DONE) : hello(connection, request);
-            default -> helloDone ? established(connection, request) : fail(Why.HELLO_REQUIRED);
-        };
+        if (connection.sessionId() != null) {
+            return established(connection, request);
+        }
+        return request.kind() == Request.RequestKind.HELLO ? hello(connection, request) : fail(Why.HELLO_REQUIRED);
     }
 
     private Uni<Void> established(ClientConnection connection, Request request) {
+        RoomService.Actor actor = new RoomService.Actor(connection.sessionId(), connection.reference(), request.rid());
         return switch (request.kind()) {
+            case HELLO -> fail(Why.HELLO_ALREADY_DONE);
             case PING -> reply(connection, new ServerMessage.Pong(request.rid(), System.currentTimeMillis()));
             case BYE -> bye(connection, request);
-            default -> fail(Why.KIND_UNKNOWN);
+            case CREATE_ROOM -> rooms.create(actor, RoomRequests.create(request, config.maxRoomCapacity()))
+                    .flatMap(entered -> enter(connection, entered, request.rid()));
+            case JOIN_ROOM -> rooms.join(actor, RoomRequests.join(request))
+                    .flatMap(entered -> enter(connection, entered, request.rid()));
+            case LIST_ROOMS -> rooms.list(RoomRequests.listLimit(request))
+                    .flatMap(list -> reply(connection, new ServerMessage.RoomList(request.rid(), list)));
+            case SET_USER_DATA -> rooms.setUserData(actor, RoomRequests.patch(request))
+                    .flatMap(answer -> answer == null ? Uni.createFrom().voidItem() : reply(connection, answer));
+            case LEAVE_ROOM -> inRoom(connection, room -> rooms.leave(actor, room, "left"));
+            case UPDATE_ROOM -> inRoom(connection,
+                    room -> rooms.update(actor, room, RoomRequests.update(request, config.maxRoomCapacity())));
+            case KICK -> inRoom(connection, room -> rooms.kick(actor, room, RoomRequests.kickTarget(request)));
+            case SEND -> inRoom(connection, room -> rooms.send(actor, room, RoomRequests.send(request)));
+            case SET_ROOM_DATA -> inRoom(connection,
+                    room -> rooms.setRoomData(actor, room, RoomRequests.patch(request)));
         };
+    }
+
+    /** Requests that only make sense inside a room: outside one they get {@code NOT_IN_ROOM}. */
+    private static Uni<Void> inRoom(ClientConnection connection, Function<String, Uni<Void>> action) {
+        String room = connection.room();
+        return room == null ? fail(Why.NOT_IN_ROOM) : action.apply(room);
+    }
+
+    /** The user entered a room: {@code JOINED_ROOM}, then whatever the room did meanwhile, then live events. */
+    private Uni<Void> enter(ClientConnection connection, RoomService.Entered entered, String rid) {
+        String welcome = codec.write(new ServerMessage.JoinedRoom(rid, entered.room().view(), entered.members(),
+                entered.seq(), false, false));
+        LocalRoom.Member member = localRooms.attach(entered.room(), connection, connection.sessionId(), entered.seq());
+        return rooms.replay(entered.room().id(), entered.seq(), connection.sessionId())
+                .invoke(replay -> member.release(welcome, replay.events()))
+                .replaceWithVoid();
+    }
+
+    /**
+     * A resumed user who was in a room gets {@code JOINED_ROOM} with {@code resumed: true}, then every event it
+     * missed after {@code lastSeq} from the history, then live events.
+     */
+    private Uni<Void> reenter(ClientConnection connection, RoomService.Entered entered, long lastSeq, String rid) {
+        LocalRoom.Member member = localRooms.attach(entered.room(), connection, connection.sessionId(), lastSeq);
+        return rooms.replay(entered.room().id(), lastSeq, connection.sessionId())
+                .invoke(replay -> member.release(
+                        codec.write(new ServerMessage.JoinedRoom(rid, entered.room().view(), entered.members(),
+                                entered.seq(), true, replay.complete())),
+                        replay.events()))
+                .replaceWithVoid();
     }
 
     private Uni<Void> hello(ClientConnection connection, Request request) {
         HelloRequest hello = HelloRequest.from(request, codec);
-        return sessions.open(connection.reference(), hello).map(opened -> {
+        return sessions.open(connection.reference(), hello).flatMap(opened -> {
             vertx.cancelTimer(connection.helloTimer());
-            connection.sessionId(opened.session().id());
-            connections.bind(opened.session().id(), connection);
-            takeOver(opened.previousConnection());
-            connection.send(codec.write(new ServerMessage.Hello(request.rid(), opened.session().user(),
-                    opened.reconnected(), opened.token())));
-            return null;
+            Session session = opened.session();
+            connection.sessionId(session.id());
+            connections.bind(session.id(), connection);
+            long takenOverSeq = takeOver(opened.previousConnection());
+            connection.send(codec.write(new ServerMessage.Hello(request.rid(), session.user(), opened.reconnected(),
+                    opened.token())));
+            if (!opened.reconnected() || session.room() == null) {
+                return Uni.createFrom().voidItem();
+            }
+            long lastSeq = hello.lastSeq() != null ? hello.lastSeq()
+                    : takenOverSeq >= 0 ? takenOverSeq : session.lastSeq();
+            return rooms.back(session, connection.reference()).flatMap(entered -> entered == null
+                    ? Uni.createFrom().voidItem()
+                    : reenter(connection, entered, lastSeq, request.rid()));
         });
     }
 
     private Uni<Void> bye(ClientConnection connection, Request request) {
         String sessionId = connection.sessionId();
         connection.sessionId(null);
-        return sessions.end(sessionId, connection.reference()).invoke(() -> connection
+        return endSession(connection, sessionId).invoke(() -> connection
                 .sendAndClose(codec.write(new ServerMessage.Bye(request.rid())), CloseReason.NORMAL));
     }
 
-    /** The connection a resumed session was still attached to is told and closed. */
-    private void takeOver(String previousConnection) {
+    /**
+     * The connection a resumed session was still attached to is told and closed.
+     *
+     * @return the last room seq that connection was handed, -1 if unknown here
+     */
+    private long takeOver(String previousConnection) {
         String prefix = node.id() + "/";
         if (previousConnection == null || !previousConnection.startsWith(prefix)) {
-            return;
+            return -1;
         }
         ClientConnection previous = connections.get(previousConnection.substring(prefix.length()));
-        if (previous != null) {
-            previous.sessionId(null);
-            previous.sendAndClose(error(Why.SESSION_TAKEN_OVER, null), TAKEN_OVER);
+        if (previous == null) {
+            return -1;
         }
+        previous.sessionId(null);
+        long lastSeq = localRooms.detach(previous);
+        previous.sendAndClose(error(Why.SESSION_TAKEN_OVER, null), TAKEN_OVER);
+        return lastSeq;
     }
 
     private void helloTimedOut(ClientConnection connection) {

@@ -36,6 +36,7 @@ public final class InfinispanEngine implements Engine {
     public InfinispanEngine(RemoteCacheManager cacheManager, ObjectMapper mapper) {
         this.cacheManager = cacheManager;
         this.mapper = mapper;
+        ExpiryListener.registerEventSchema(cacheManager.getMarshaller());
     }
 
     @Override

@@ -1,8 +1,13 @@
 package io.multistudio.engine.infinispan;
 
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
@@ -10,9 +15,11 @@ import java.util.function.UnaryOperator;
 import org.infinispan.client.hotrod.Flag;
 import org.infinispan.client.hotrod.MetadataValue;
 import org.infinispan.client.hotrod.RemoteCache;
+import org.reactivestreams.FlowAdapters;
 
 import io.multistudio.engine.Engine;
 import io.multistudio.engine.SharedMap;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -24,10 +31,15 @@ final class InfinispanMap<V> implements SharedMap<V> {
     /** Far more attempts than any real contention needs; past it something is wrong and the caller gets a failure. */
     private static final int MAX_ATTEMPTS = 1000;
 
+    /** Entries fetched per round trip when reading the whole map. */
+    private static final int BATCH_SIZE = 256;
+
     private final RemoteCache<String, String> cache;
     private final RemoteCache<String, String> returningCache;
     private final JsonValues<V> json;
     private final Function<V, Duration> lifespan;
+    /** Registered with the server on the first {@link #onExpired}; guarded by {@code this}. */
+    private ExpiryListener<V> expiryListener;
 
     InfinispanMap(RemoteCache<String, String> cache, JsonValues<V> json, Function<V, Duration> lifespan) {
         this.cache = cache;
@@ -39,6 +51,39 @@ final class InfinispanMap<V> implements SharedMap<V> {
     @Override
     public Uni<V> get(String key) {
         return uni(() -> cache.getAsync(key)).map(json::read);
+    }
+
+    @Override
+    public Uni<Map<String, V>> getAll(Set<String> keys) {
+        return uni(() -> cache.getAllAsync(keys)).map(found -> {
+            Map<String, V> values = new HashMap<>();
+            found.forEach((key, text) -> values.put(key, json.read(text)));
+            return values;
+        });
+    }
+
+    /** Iterates the cache with the client's asynchronous publisher, so no thread waits for the batches. */
+    @Override
+    public Uni<List<V>> values() {
+        return Multi.createFrom()
+                .deferred(() -> Multi.createFrom().publisher(FlowAdapters.toFlowPublisher(
+                        cache.<String>publishEntries(null, null, null, BATCH_SIZE))))
+                .map(entry -> json.read(entry.getValue()))
+                .collect().asList();
+    }
+
+    /**
+     * The first call registers a listener with the server and waits for it, so that expiries are reported from the
+     * moment it returns: call it at start-up, not on the event loop.
+     */
+    @Override
+    public synchronized void onExpired(Consumer<V> listener) {
+        if (expiryListener == null) {
+            ExpiryListener<V> registered = new ExpiryListener<>(json);
+            cache.addClientListener(registered);
+            expiryListener = registered;
+        }
+        expiryListener.add(listener);
     }
 
     @Override

@@ -1,9 +1,19 @@
 package io.multistudio.engine.memory;
 
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
+
+import org.jboss.logging.Logger;
 
 import io.multistudio.engine.Engine;
 import io.multistudio.engine.SharedMap;
@@ -11,11 +21,16 @@ import io.smallrye.mutiny.Uni;
 
 /**
  * A {@link SharedMap} over a {@link ConcurrentHashMap}; {@code compute} gives the atomic read-modify-write that the
- * Infinispan engine gets from versioned replaces. Expired entries are treated as absent from the moment they expire.
+ * Infinispan engine gets from versioned replaces. Expired entries are treated as absent from the moment they expire;
+ * whoever takes an expired entry out of the map (the {@link MemoryEngine}'s sweeper, or a write that lands on it
+ * first) reports it, so each expiry is reported exactly once.
  */
 final class MemoryMap<V> implements SharedMap<V> {
 
+    private static final Logger LOG = Logger.getLogger(MemoryMap.class);
+
     private final ConcurrentHashMap<String, Entry<V>> entries = new ConcurrentHashMap<>();
+    private final List<Consumer<V>> expiryListeners = new CopyOnWriteArrayList<>();
     private final Function<V, Duration> lifespan;
 
     MemoryMap(Function<V, Duration> lifespan) {
@@ -24,56 +39,132 @@ final class MemoryMap<V> implements SharedMap<V> {
 
     @Override
     public Uni<V> get(String key) {
-        return Uni.createFrom().item(() -> live(entries.get(key)));
+        return Uni.createFrom().item(() -> live(entries.get(key), now()));
+    }
+
+    @Override
+    public Uni<Map<String, V>> getAll(Set<String> keys) {
+        return Uni.createFrom().item(() -> {
+            long now = now();
+            Map<String, V> found = new HashMap<>();
+            for (String key : keys) {
+                V value = live(entries.get(key), now);
+                if (value != null) {
+                    found.put(key, value);
+                }
+            }
+            return found;
+        });
+    }
+
+    @Override
+    public Uni<List<V>> values() {
+        return Uni.createFrom().item(() -> {
+            long now = now();
+            return entries.values().stream().map(entry -> live(entry, now)).filter(Objects::nonNull).toList();
+        });
+    }
+
+    @Override
+    public void onExpired(Consumer<V> listener) {
+        expiryListeners.add(listener);
     }
 
     @Override
     public Uni<Void> put(String key, V value) {
-        return Uni.createFrom().item(() -> entries.put(key, entry(value))).replaceWithVoid();
+        return Uni.createFrom().item(() -> compute(key, current -> entry(value))).replaceWithVoid();
     }
 
     @Override
     public Uni<Boolean> putIfAbsent(String key, V value) {
         return Uni.createFrom().item(() -> {
             Entry<V> created = entry(value);
-            return entries.compute(key, (k, current) -> live(current) == null ? created : current) == created;
+            return compute(key, current -> current == null ? created : current) == created;
         });
     }
 
     @Override
     public Uni<Change<V>> update(String key, UnaryOperator<V> change) {
         return Uni.createFrom().item(() -> {
-            Object[] before = new Object[1];
-            Entry<V> after = entries.compute(key, (k, current) -> {
-                V value = live(current);
-                before[0] = value;
+            AtomicReference<V> before = new AtomicReference<>();
+            Entry<V> after = compute(key, current -> {
+                V value = current == null ? null : current.value();
+                before.set(value);
                 V changed = change.apply(value);
                 if (changed == value) {
-                    return value == null ? null : current;
+                    return current;
                 }
                 return changed == null ? null : entry(changed);
             });
-            @SuppressWarnings("unchecked")
-            V previous = (V) before[0];
-            return new Change<>(previous, live(after));
+            return new Change<>(before.get(), after == null ? null : after.value());
         });
     }
 
     @Override
     public Uni<Void> remove(String key) {
-        return Uni.createFrom().item(() -> entries.remove(key)).replaceWithVoid();
+        return Uni.createFrom().item(() -> compute(key, current -> null)).replaceWithVoid();
+    }
+
+    /** Removes and reports the entries expired by now; an entry rewritten meanwhile is left alone. */
+    void sweep() {
+        long now = now();
+        entries.forEach((key, entry) -> {
+            if (entry.expiredAt(now) && entries.remove(key, entry)) {
+                reportExpired(entry.value());
+            }
+        });
+    }
+
+    /**
+     * {@link ConcurrentHashMap#compute} as if expired entries were already gone: {@code remapping} sees {@code null}
+     * for them. Whatever it returns displaces the expired entry, which the sweeper then no longer finds, so it is
+     * reported here.
+     */
+    private Entry<V> compute(String key, UnaryOperator<Entry<V>> remapping) {
+        long now = now();
+        AtomicReference<Entry<V>> displaced = new AtomicReference<>();
+        Entry<V> result = entries.compute(key, (k, current) -> {
+            if (current != null && current.expiredAt(now)) {
+                displaced.set(current);
+                return remapping.apply(null);
+            }
+            return remapping.apply(current);
+        });
+        if (displaced.get() != null) {
+            reportExpired(displaced.get().value());
+        }
+        return result;
+    }
+
+    private void reportExpired(V value) {
+        for (Consumer<V> listener : expiryListeners) {
+            try {
+                listener.accept(value);
+            } catch (RuntimeException e) {
+                // One failing listener must neither hide the expiry from the others nor stop the sweeper.
+                LOG.errorf(e, "Expiry listener failed on %s", value);
+            }
+        }
     }
 
     private Entry<V> entry(V value) {
         Duration life = lifespan.apply(value);
-        long expiresAt = life.equals(Engine.IMMORTAL) ? Long.MAX_VALUE : System.currentTimeMillis() + life.toMillis();
+        long expiresAt = life.equals(Engine.IMMORTAL) ? Long.MAX_VALUE : now() + life.toMillis();
         return new Entry<>(value, expiresAt);
     }
 
-    private static <V> V live(Entry<V> entry) {
-        return entry == null || entry.expiresAt() <= System.currentTimeMillis() ? null : entry.value();
+    private static <V> V live(Entry<V> entry, long now) {
+        return entry == null || entry.expiredAt(now) ? null : entry.value();
+    }
+
+    private static long now() {
+        return System.currentTimeMillis();
     }
 
     private record Entry<V>(V value, long expiresAt) {
+
+        boolean expiredAt(long now) {
+            return expiresAt <= now;
+        }
     }
 }

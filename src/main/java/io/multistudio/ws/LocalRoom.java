@@ -1,0 +1,160 @@
+package io.multistudio.ws;
+
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.multistudio.protocol.Codec;
+import io.multistudio.protocol.ServerMessage;
+import io.multistudio.room.RoomEvent;
+
+/**
+ * One room as seen by this node: the members connected here, and the sequencer that hands them the room's events in
+ * seq order, whatever order they were committed in. Events arrive from any thread; everything here runs under the
+ * room's lock, and sending only queues on each connection's outbound stream, so the lock is never held for I/O.
+ */
+final class LocalRoom {
+
+    private final String id;
+    private final String instance;
+    private final Codec codec;
+    private final Runnable gapDetected;
+    private final Runnable emptied;
+    private final TreeMap<Long, RoomEvent> pending = new TreeMap<>();
+    private final Map<String, Member> members = new ConcurrentHashMap<>();
+    private long nextSeq;
+
+    LocalRoom(String id, String instance, long nextSeq, Codec codec, Runnable gapDetected, Runnable emptied) {
+        this.id = id;
+        this.instance = instance;
+        this.nextSeq = nextSeq;
+        this.codec = codec;
+        this.gapDetected = gapDetected;
+        this.emptied = emptied;
+    }
+
+    String instance() {
+        return instance;
+    }
+
+    /** Lock-free, so that the registry may ask while holding its own lock. */
+    boolean isEmpty() {
+        return members.isEmpty();
+    }
+
+    synchronized void offer(RoomEvent event) {
+        if (!event.instance().equals(instance) || event.seq() < nextSeq) {
+            return;
+        }
+        pending.put(event.seq(), event);
+        drain();
+        if (!pending.isEmpty()) {
+            gapDetected.run();
+        }
+    }
+
+    /**
+     * An event that never came (its writer died between taking the seq and committing it) must not stall the room for
+     * good: after the gap timeout, delivery goes on from the next event that did come.
+     */
+    synchronized void skipGap(long stalledAt) {
+        if (nextSeq == stalledAt && !pending.isEmpty()) {
+            nextSeq = pending.firstKey();
+            drain();
+        }
+    }
+
+    synchronized long nextSeq() {
+        return nextSeq;
+    }
+
+    /**
+     * Adds a member that receives nothing live until {@link #release}: events that arrive meanwhile are held for it,
+     * so its catch-up from the history and the live stream join without a gap or a duplicate.
+     */
+    synchronized Member attach(ClientConnection connection, String userId, long lastSeq) {
+        Member member = new Member(connection, userId, lastSeq);
+        members.put(connection.id(), member);
+        return member;
+    }
+
+    private synchronized void release(Member member, String welcome, List<RoomEvent> missed) {
+        if (members.get(member.connection.id()) != member) {
+            return;
+        }
+        if (welcome != null) {
+            member.connection.send(welcome);
+        }
+        missed.forEach(member::deliver);
+        TreeMap<Long, RoomEvent> held = member.held;
+        member.held = null;
+        held.values().forEach(member::deliver);
+    }
+
+    /** Removes the member of {@code connection}; returns the last seq it was handed, or -1 if it was not here. */
+    synchronized long detach(ClientConnection connection) {
+        Member member = members.remove(connection.id());
+        return member == null ? -1 : member.lastSeq;
+    }
+
+    private void drain() {
+        RoomEvent event;
+        while ((event = pending.remove(nextSeq)) != null) {
+            nextSeq++;
+            for (Member member : members.values()) {
+                member.offer(event);
+            }
+        }
+    }
+
+    /** A member connected to this node. */
+    final class Member {
+
+        private final ClientConnection connection;
+        private final String userId;
+        private long lastSeq;
+        private TreeMap<Long, RoomEvent> held = new TreeMap<>();
+
+        private Member(ClientConnection connection, String userId, long lastSeq) {
+            this.connection = connection;
+            this.userId = userId;
+            this.lastSeq = lastSeq;
+        }
+
+        /** Sends {@code welcome}, then the missed events, then what was held, and goes live. */
+        void release(String welcome, List<RoomEvent> missed) {
+            LocalRoom.this.release(this, welcome, missed);
+        }
+
+        private void offer(RoomEvent event) {
+            if (held != null) {
+                held.put(event.seq(), event);
+            } else {
+                deliver(event);
+            }
+        }
+
+        private void deliver(RoomEvent event) {
+            if (event.seq() <= lastSeq) {
+                return;
+            }
+            lastSeq = event.seq();
+            if (!event.visibleTo(userId)) {
+                return;
+            }
+            boolean requester = connection.reference().equals(event.origin());
+            if (event.removes(userId)) {
+                members.remove(connection.id());
+                connection.leftRoom(id);
+                if (members.isEmpty()) {
+                    emptied.run();
+                }
+                connection.send(codec.write(
+                        new ServerMessage.LeftRoom(requester ? event.rid() : null, id, event.reason())));
+            } else {
+                connection.send(requester ? codec.withRid(event.text(), event.rid()) : event.text());
+            }
+        }
+    }
+}
