@@ -1,5 +1,6 @@
 package io.multistudio.engine;
 
+import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
@@ -29,5 +30,11 @@ class EngineProducer {
         Engine engine = infinispan ? new InfinispanEngine(cacheManager.get(), codec.mapper()) : new MemoryEngine();
         LOG.infof("Engine: %s", engine.name());
         return engine;
+    }
+
+    void close(@Disposes Engine engine) {
+        if (engine instanceof MemoryEngine memory) {
+            memory.close();
+        }
     }
 }

@@ -23,21 +23,21 @@ abstract class RoomTests {
     @TestHTTPResource("/ws")
     URI uri;
 
-    static String newRoomId() {
+    public static String newRoomId() {
         return "room-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
-    static String id(WsClient client) {
+    public static String id(WsClient client) {
         return client.helloAnswer().path("user").path("id").asText();
     }
 
-    static JsonNode create(WsClient owner, String room, String extra) {
+    public static JsonNode create(WsClient owner, String room, String extra) {
         JsonNode joined = owner.request("{\"kind\":\"CREATE_ROOM\",\"rid\":\"c\",\"room\":\"" + room + "\"" + extra + "}");
         assertThat(joined.path("kind").asText()).as("%s", joined).isEqualTo("JOINED_ROOM");
         return joined;
     }
 
-    static JsonNode join(WsClient client, String room) {
+    public static JsonNode join(WsClient client, String room) {
         JsonNode joined = client.request("{\"kind\":\"JOIN_ROOM\",\"rid\":\"j\",\"room\":\"" + room + "\"}");
         assertThat(joined.path("kind").asText()).as("%s", joined).isEqualTo("JOINED_ROOM");
         return joined;

@@ -1,0 +1,161 @@
+package io.multistudio.testsupport;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.core.TerminalFailureException;
+
+/**
+ * The packaged application ({@code target/quarkus-app/quarkus-run.jar}) running in its own JVM, for
+ * integration tests ({@code *IT}, run by failsafe after {@code package}) that need several instances,
+ * restarts or crashes.
+ * <p>
+ * The application is configured through environment variables only, as in production. The HTTP port is
+ * chosen here and kept across {@link #restart()}, so clients can reconnect to the same URI.
+ */
+public final class AppProcess {
+
+    private static final Path RUNNER = Path.of("quarkus-app", "quarkus-run.jar");
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
+    private static final Duration TERMINATE_GRACE = Duration.ofSeconds(30);
+
+    private final String name;
+    private final Map<String, String> environment;
+    private final int port;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private volatile Process process;
+
+    private AppProcess(String name, Map<String, String> environment, int port) {
+        this.name = name;
+        this.environment = Map.copyOf(environment);
+        this.port = port;
+        // Instances must not outlive the test JVM, even when a test forgets to stop them.
+        Runtime.getRuntime().addShutdownHook(new Thread(this::killIfRunning, "kill-app-" + name));
+    }
+
+    /**
+     * Starts an instance and waits until it is ready.
+     *
+     * @param name        names the log file {@code target/app-processes/<name>.log}
+     * @param environment e.g. {@code QUARKUS_INFINISPAN_CLIENT_HOSTS}; the HTTP host and port are set here
+     */
+    public static AppProcess start(String name, Map<String, String> environment) {
+        AppProcess app = new AppProcess(name, environment, FreePorts.next());
+        app.launch();
+        return app;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public URI wsUri() {
+        return URI.create("ws://" + InfinispanServer.HOST + ":" + port + "/ws");
+    }
+
+    public Path logFile() {
+        return Processes.buildDirectory().resolve("app-processes").resolve(name + ".log");
+    }
+
+    public boolean isRunning() {
+        Process running = process;
+        return running != null && running.isAlive();
+    }
+
+    /** Graceful shutdown (SIGTERM), waiting for the JVM to exit. */
+    public synchronized void terminate() {
+        Process running = process;
+        if (running != null) {
+            Processes.terminate(running.toHandle(), TERMINATE_GRACE);
+        }
+    }
+
+    /** Hard kill (SIGKILL), like a crash: no shutdown hooks, no goodbye to clients or the cluster. */
+    public synchronized void kill() {
+        Process running = process;
+        if (running != null) {
+            Processes.kill(running.toHandle());
+        }
+    }
+
+    /** Terminates the instance if it still runs, then starts it again on the same port. */
+    public synchronized AppProcess restart() {
+        terminate();
+        launch();
+        return this;
+    }
+
+    private synchronized void launch() {
+        if (isRunning()) {
+            throw new IllegalStateException("Application '" + name + "' is already running");
+        }
+        Path runner = Processes.buildDirectory().resolve(RUNNER);
+        if (!Files.isRegularFile(runner)) {
+            throw new IllegalStateException(runner + " is missing: AppProcess needs the packaged application"
+                    + " (run the test as an *IT with 'mvn verify')");
+        }
+        Path log = logFile();
+        long logOffset = Processes.size(log);
+        ProcessBuilder builder = new ProcessBuilder(Processes.java(), "-Xmx256m", "-jar", runner.toString())
+                .directory(Processes.buildDirectory().toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        Map<String, String> env = builder.environment();
+        env.putAll(environment);
+        env.put("QUARKUS_HTTP_HOST", InfinispanServer.HOST);
+        env.put("QUARKUS_HTTP_PORT", String.valueOf(port));
+        try {
+            Files.createDirectories(log.getParent());
+            process = builder.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot launch application '" + name + "'", e);
+        }
+        awaitReady(process, log, logOffset);
+    }
+
+    private void awaitReady(Process started, Path log, long logOffset) {
+        try {
+            await("application '" + name + "' to be ready")
+                    .atMost(READY_TIMEOUT)
+                    .pollInterval(Duration.ofMillis(200))
+                    .failFast("Application process exited", () -> !started.isAlive())
+                    .until(this::isReady);
+        } catch (ConditionTimeoutException | TerminalFailureException e) {
+            Processes.kill(started.toHandle());
+            throw new IllegalStateException("Application '" + name + "' did not become ready: " + e.getMessage()
+                    + System.lineSeparator() + Processes.tail(log, logOffset, 60), e);
+        }
+    }
+
+    private boolean isReady() {
+        HttpRequest request = HttpRequest.newBuilder(
+                        URI.create("http://" + InfinispanServer.HOST + ":" + port + "/q/health/ready"))
+                .timeout(Duration.ofSeconds(2))
+                .build();
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private void killIfRunning() {
+        if (isRunning()) {
+            Processes.kill(process.toHandle());
+        }
+    }
+}
