@@ -31,6 +31,13 @@ public interface MultiStudioConfig {
      */
     Optional<String> infinispanHosts();
 
+    /**
+     * How long an engine operation may take before the store counts as unavailable: the request gets
+     * {@code UNAV}/{@code STORE_UNAVAILABLE} and readiness goes down, instead of clients waiting on a store that is gone.
+     */
+    @WithDefault("3s")
+    Duration storeTimeout();
+
     /** How long a new connection may take to send its {@code HELLO} before it is closed with 1008. */
     @WithDefault("5s")
     Duration helloTimeout();

@@ -27,7 +27,7 @@ class EngineProducer {
             case MEMORY -> false;
             case AUTO -> config.infinispanHosts().isPresent();
         };
-        Engine engine = infinispan ? new InfinispanEngine(cacheManager.get(), codec.mapper()) : new MemoryEngine();
+        Engine engine = infinispan ? new InfinispanEngine(cacheManager.get(), codec.mapper(), config.storeTimeout()) : new MemoryEngine();
         LOG.infof("Engine: %s", engine.name());
         return engine;
     }

@@ -32,6 +32,12 @@ public interface SharedMap<V> {
      */
     void onExpired(Consumer<V> listener);
 
+    /**
+     * Calls {@code listener} with each value written from now on (created or replaced), by this node or any other.
+     * A node hears of its own writes too, so the listener must tolerate values it already knows.
+     */
+    void onWritten(Consumer<V> listener);
+
     /** Writes {@code value} under {@code key}, replacing any previous value. */
     Uni<Void> put(String key, V value);
 

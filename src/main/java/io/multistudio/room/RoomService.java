@@ -64,6 +64,9 @@ public class RoomService {
         this.codec = codec;
         this.config = config;
         sessions.onExpired(this::expired);
+        // Events committed on other nodes reach this node's members through the history; this node's own arrive
+        // twice, and delivery drops the second copy by its seq.
+        history.onWritten(events::publish);
     }
 
     /** Who asks: the user, its connection, and the request's {@code rid}. */

@@ -12,9 +12,11 @@ import io.multistudio.protocol.ServerMessage;
  * @param connection the connection the session is attached to ({@code node/connection}), {@code null} while in grace
  * @param room the room the user is in, {@code null} if none
  * @param lastSeq the last room event handed to the connection, recorded when it was lost, for a resume that names none
+ * @param attachments how many connections the session has been attached to, so that a node hearing late of an older
+ *        write can tell it is older than the connection it serves
  */
 public record Session(String id, String name, ObjectNode data, String tokenHash, String connection, String room,
-        long lastSeq) {
+        long lastSeq, long attachments) {
 
     public boolean connected() {
         return connection != null;
@@ -29,18 +31,18 @@ public record Session(String id, String name, ObjectNode data, String tokenHash,
     }
 
     Session attachedTo(String newConnection, String newTokenHash) {
-        return new Session(id, name, data, newTokenHash, newConnection, room, lastSeq);
+        return new Session(id, name, data, newTokenHash, newConnection, room, lastSeq, attachments + 1);
     }
 
     Session detached(long lastHandedSeq) {
-        return new Session(id, name, data, tokenHash, null, room, lastHandedSeq);
+        return new Session(id, name, data, tokenHash, null, room, lastHandedSeq, attachments);
     }
 
     Session inRoom(String newRoom) {
-        return new Session(id, name, data, tokenHash, connection, newRoom, 0);
+        return new Session(id, name, data, tokenHash, connection, newRoom, 0, attachments);
     }
 
     Session withData(ObjectNode newData) {
-        return new Session(id, name, newData, tokenHash, connection, room, lastSeq);
+        return new Session(id, name, newData, tokenHash, connection, room, lastSeq, attachments);
     }
 }

@@ -99,6 +99,11 @@ public class SessionService {
         return sessions.getAll(sessionIds);
     }
 
+    /** Calls {@code listener} with each session written by any node, as it is after the write. */
+    public void onWritten(Consumer<Session> listener) {
+        sessions.onWritten(listener);
+    }
+
     /** Calls {@code listener} with each session whose grace ran out. */
     public void onExpired(Consumer<Session> listener) {
         sessions.onExpired(listener);
@@ -119,7 +124,7 @@ public class SessionService {
         String id = Ids.userId();
         Tokens.Issued token = Tokens.issue(id);
         Session session = new Session(id, hello.nameOrGuest(), hello.dataOrEmpty(), token.hash(), connection,
-                null, 0);
+                null, 0, 1);
         return sessions.put(id, session).replaceWith(new Opened(session, token.token(), false, null));
     }
 

@@ -13,6 +13,7 @@ final class ClientConnection {
     private final Outbound outbound;
     private final String reference;
     private volatile String sessionId;
+    private volatile long attachment;
     private volatile long helloTimer = -1;
     private volatile String room;
     private volatile LocalRoom localRoom;
@@ -37,6 +38,16 @@ final class ClientConnection {
     }
 
     void sessionId(String sessionId) {
+        this.sessionId = sessionId;
+    }
+
+    /** Which attachment of its session this connection is (see {@code Session#attachments}). */
+    long attachment() {
+        return attachment;
+    }
+
+    void attached(String sessionId, long attachment) {
+        this.attachment = attachment;
         this.sessionId = sessionId;
     }
 
@@ -76,6 +87,11 @@ final class ClientConnection {
 
     void sendAndClose(String text, CloseReason reason) {
         outbound.sendAndClose(text, reason);
+    }
+
+    /** Closes the connection once what is queued was written. */
+    void close(CloseReason reason) {
+        outbound.close(reason);
     }
 
     void closed() {

@@ -1,5 +1,6 @@
 package io.multistudio.ws;
 
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -11,6 +12,10 @@ class LocalConnections {
 
     private final Map<String, ClientConnection> byId = new ConcurrentHashMap<>();
     private final Map<String, ClientConnection> bySession = new ConcurrentHashMap<>();
+
+    List<ClientConnection> all() {
+        return List.copyOf(byId.values());
+    }
 
     int count() {
         return byId.size();

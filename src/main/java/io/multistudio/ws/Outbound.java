@@ -58,6 +58,16 @@ final class Outbound {
         frames.onComplete();
     }
 
+    /** Closes the connection with {@code reason} after the frames already queued. */
+    synchronized void close(CloseReason reason) {
+        if (closing) {
+            return;
+        }
+        closing = true;
+        frames.onNext(new Frame(null, reason));
+        frames.onComplete();
+    }
+
     /** Stops the stream once the connection is gone. */
     synchronized void closed() {
         if (!closing) {
@@ -67,11 +77,15 @@ final class Outbound {
     }
 
     private Uni<Void> write(Frame frame) {
+        if (frame.text() == null) {
+            return socket.close(frame.closeAfter());
+        }
         queued.addAndGet(-frame.text().length());
         Uni<Void> sent = socket.sendText(frame.text());
         return frame.closeAfter() == null ? sent : sent.onTermination().call(() -> socket.close(frame.closeAfter()));
     }
 
+    /** A text to send, a close after it, or (without text) just the close. */
     private record Frame(String text, CloseReason closeAfter) {
     }
 }

@@ -1,13 +1,17 @@
 package io.multistudio.ws;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.function.Function;
+
+import jakarta.enterprise.event.Observes;
 
 import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
 
 import io.multistudio.cluster.Node;
+import io.multistudio.engine.StoreUnavailableException;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.multistudio.config.MultiStudioConfig;
@@ -22,6 +26,8 @@ import io.multistudio.room.RoomService;
 import io.multistudio.session.HelloRequest;
 import io.multistudio.session.Session;
 import io.multistudio.session.SessionService;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.Startup;
 import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.smallrye.mutiny.Uni;
@@ -31,6 +37,7 @@ import io.vertx.core.Vertx;
  * Drives each connection through the protocol: envelope checks, the {@code HELLO} handshake, requests, and what
  * a closed connection means for its session. Every failure of a request becomes its protocol error here.
  */
+@Startup
 @Singleton
 class ProtocolHandler {
 
@@ -39,6 +46,7 @@ class ProtocolHandler {
     private static final CloseReason TOO_LARGE = new CloseReason(1009, "message too large");
     private static final CloseReason SERVER_FULL = new CloseReason(1013, "server full");
     private static final CloseReason TAKEN_OVER = new CloseReason(4000, "session taken over");
+    private static final CloseReason RESTARTING = new CloseReason(1012, "service restart");
     private static final int CLIENT_NORMAL_CLOSE = 1000;
 
     private final LocalConnections connections;
@@ -49,6 +57,7 @@ class ProtocolHandler {
     private final Node node;
     private final RoomService rooms;
     private final LocalRooms localRooms;
+    private volatile boolean draining;
 
     ProtocolHandler(LocalConnections connections, SessionService sessions, RoomService rooms, LocalRooms localRooms,
             Codec codec, MultiStudioConfig config, Vertx vertx, Node node) {
@@ -60,10 +69,15 @@ class ProtocolHandler {
         this.config = config;
         this.vertx = vertx;
         this.node = node;
+        sessions.onWritten(this::sessionWritten);
     }
 
     Uni<Void> opened(WebSocketConnection socket) {
         ClientConnection connection = new ClientConnection(socket, node.id(), config.outboundBuffer());
+        if (draining) {
+            connection.sendAndClose(error(Why.SHUTTING_DOWN, null), RESTARTING);
+            return Uni.createFrom().voidItem();
+        }
         if (connections.count() >= config.maxConnections()) {
             connection.sendAndClose(error(Why.SERVER_FULL, null), SERVER_FULL);
             return Uni.createFrom().voidItem();
@@ -169,6 +183,9 @@ class ProtocolHandler {
     }
 
     private Uni<Void> handle(ClientConnection connection, Request request) {
+        if (draining) {
+            return fail(Why.SHUTTING_DOWN);
+        }
         if (connection.sessionId() != null) {
             return established(connection, request);
         }
@@ -234,7 +251,7 @@ class ProtocolHandler {
         return sessions.open(connection.reference(), hello).flatMap(opened -> {
             vertx.cancelTimer(connection.helloTimer());
             Session session = opened.session();
-            connection.sessionId(session.id());
+            connection.attached(session.id(), session.attachments());
             connections.bind(session.id(), connection);
             long takenOverSeq = takeOver(opened.previousConnection());
             connection.send(codec.write(new ServerMessage.Hello(request.rid(), session.user(), opened.reconnected(),
@@ -255,6 +272,39 @@ class ProtocolHandler {
         connection.sessionId(null);
         return endSession(connection, sessionId).invoke(() -> connection
                 .sendAndClose(codec.write(new ServerMessage.Bye(request.rid())), CloseReason.NORMAL));
+    }
+
+    /**
+     * A session this node serves was resumed on another node (or by another connection here): its connection here is
+     * stale, half-open perhaps, and is closed as taken over. A write from before this connection's own attachment,
+     * heard late, changes nothing.
+     */
+    private void sessionWritten(Session session) {
+        ClientConnection local = connections.forSession(session.id());
+        if (local != null && session.attachments() > local.attachment()) {
+            takeOver(local.reference());
+        }
+    }
+
+    /**
+     * Graceful shutdown: every session here is put into its grace first, so that no event is lost and any node can
+     * resume it, then every connection is closed with 1012 so that clients reconnect elsewhere at once.
+     */
+    void drain(@Observes ShutdownEvent shutdown) {
+        draining = true;
+        List<ClientConnection> open = connections.all();
+        LOG.infof("Draining %d connections", open.size());
+        Uni.join().all(open.stream().map(this::drainOne).toList()).andCollectFailures()
+                .onFailure().invoke(failure -> LOG.warnf("Some sessions could not be put into grace: %s", failure))
+                .onFailure().recoverWithNull()
+                .await().atMost(config.storeTimeout().multipliedBy(2));
+    }
+
+    private Uni<Void> drainOne(ClientConnection connection) {
+        String sessionId = connection.sessionId();
+        connection.sessionId(null);
+        Uni<Void> detached = sessionId == null ? Uni.createFrom().voidItem() : detachSession(connection, sessionId);
+        return detached.onTermination().invoke(() -> connection.close(RESTARTING));
     }
 
     /**
@@ -301,6 +351,10 @@ class ProtocolHandler {
     private String errorFor(Throwable failure, String rid) {
         if (failure instanceof ProtocolException protocolFailure) {
             return codec.write(ServerMessage.Error.of(protocolFailure, rid));
+        }
+        if (failure instanceof StoreUnavailableException) {
+            LOG.warnf("Request failed, store unavailable: %s", failure.getMessage());
+            return error(Why.STORE_UNAVAILABLE, rid);
         }
         LOG.errorf(failure, "Request failed");
         return error(Why.INTERNAL, rid);

@@ -1,5 +1,7 @@
 package io.multistudio.engine;
 
+import java.time.Duration;
+
 import org.infinispan.client.hotrod.RemoteCacheManager;
 import org.infinispan.client.hotrod.configuration.ClientIntelligence;
 import org.infinispan.client.hotrod.configuration.ConfigurationBuilder;
@@ -25,7 +27,7 @@ class InfinispanEngineContractTest extends SharedMapContract {
                 .clientIntelligence(ClientIntelligence.BASIC)
                 .marshaller(new ProtoStreamMarshaller())
                 .build());
-        engine = new InfinispanEngine(cacheManager, new Codec().mapper());
+        engine = new InfinispanEngine(cacheManager, new Codec().mapper(), Duration.ofSeconds(5));
     }
 
     @AfterAll

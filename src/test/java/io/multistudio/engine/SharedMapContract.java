@@ -233,6 +233,23 @@ abstract class SharedMapContract {
     }
 
     @Test
+    void onWrittenReportsEveryCreatedOrReplacedValue() {
+        List<Sample> written = new CopyOnWriteArrayList<>();
+        map.onWritten(written::add);
+
+        join(map.put("a", sample("first", 1)));
+        join(map.putIfAbsent("a", sample("refused", 2)));
+        join(map.putIfAbsent("b", sample("second", 3)));
+        join(map.update("a", current -> sample(current.name(), current.count() + 10)));
+        join(map.update("a", current -> current));
+        join(map.update("b", current -> null));
+
+        await().atMost(TIMEOUT).until(() -> written.size() >= 3);
+        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).until(() -> written.size() == 3);
+        assertThat(written).containsExactly(sample("first", 1), sample("second", 3), sample("first", 11));
+    }
+
+    @Test
     void onExpiredReportsTheExpiredValueOnce() {
         List<Sample> expired = listenToExpiries();
 

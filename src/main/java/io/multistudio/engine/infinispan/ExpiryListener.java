@@ -1,9 +1,5 @@
 package io.multistudio.engine.infinispan;
 
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Consumer;
-
 import org.infinispan.client.hotrod.annotation.ClientCacheEntryExpired;
 import org.infinispan.client.hotrod.annotation.ClientListener;
 import org.infinispan.client.hotrod.event.ClientCacheEntryCustomEvent;
@@ -11,7 +7,6 @@ import org.infinispan.commons.GlobalContextInitializer;
 import org.infinispan.commons.marshall.Marshaller;
 import org.infinispan.commons.marshall.ProtoStreamMarshaller;
 import org.infinispan.commons.util.KeyValueWithPrevious;
-import org.jboss.logging.Logger;
 
 /**
  * Hears of every expiry in one cache, cluster-wide, and hands the expired value to the map's listeners. A plain
@@ -24,13 +19,10 @@ final class ExpiryListener<V> {
     /** Infinispan server's converter turning an event into a {@link KeyValueWithPrevious}. */
     static final String CONVERTER = "key-value-with-previous-converter-factory";
 
-    private static final Logger LOG = Logger.getLogger(ExpiryListener.class);
+    private final ValueListeners<V> listeners;
 
-    private final JsonValues<V> json;
-    private final List<Consumer<V>> listeners = new CopyOnWriteArrayList<>();
-
-    ExpiryListener(JsonValues<V> json) {
-        this.json = json;
+    ExpiryListener(ValueListeners<V> listeners) {
+        this.listeners = listeners;
     }
 
     /**
@@ -48,22 +40,8 @@ final class ExpiryListener<V> {
         }
     }
 
-    void add(Consumer<V> listener) {
-        listeners.add(listener);
-    }
-
-    /** Runs on the Hot Rod client's event thread, so the listeners must not block. */
     @ClientCacheEntryExpired
     public void expired(ClientCacheEntryCustomEvent<KeyValueWithPrevious<String, String>> event) {
-        // For an expiry the converter puts the expired value in "value"; "previous" stays empty.
-        V value = json.read(event.getEventData().getValue());
-        for (Consumer<V> listener : listeners) {
-            try {
-                listener.accept(value);
-            } catch (RuntimeException e) {
-                // One failing listener must not hide the expiry from the others.
-                LOG.errorf(e, "Expiry listener failed on %s", value);
-            }
-        }
+        listeners.fire(event);
     }
 }

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.multistudio.engine.Engine;
 import io.multistudio.engine.SharedMap;
+import io.smallrye.mutiny.Uni;
 
 /**
  * Keeps the shared state in an Infinispan cluster over Hot Rod, so that any node can serve any client and a node's
@@ -30,12 +31,21 @@ public final class InfinispanEngine implements Engine {
               <expiration interval="1000"/>
             </distributed-cache>""";
 
+    /** A key that is never written: reading it is the cheapest round trip that proves the store answers. */
+    private static final String PROBE_KEY = "multistudio-probe";
+
     private final RemoteCacheManager cacheManager;
     private final ObjectMapper mapper;
+    private final Duration timeout;
+    private volatile RemoteCache<String, String> probe;
 
-    public InfinispanEngine(RemoteCacheManager cacheManager, ObjectMapper mapper) {
+    /**
+     * @param timeout how long an operation may take before the store counts as unavailable
+     */
+    public InfinispanEngine(RemoteCacheManager cacheManager, ObjectMapper mapper, Duration timeout) {
         this.cacheManager = cacheManager;
         this.mapper = mapper;
+        this.timeout = timeout;
         ExpiryListener.registerEventSchema(cacheManager.getMarshaller());
     }
 
@@ -43,7 +53,19 @@ public final class InfinispanEngine implements Engine {
     public <V> SharedMap<V> map(String name, Class<V> type, Function<V, Duration> lifespan) {
         RemoteCache<String, String> cache = cacheManager.administration()
                 .getOrCreateCache(CACHE_PREFIX + name, new StringConfiguration(CACHE_CONFIGURATION));
-        return new InfinispanMap<>(cache, new JsonValues<>(mapper, type), lifespan);
+        probe = cache;
+        return new InfinispanMap<>(cache, new JsonValues<>(mapper, type), lifespan, timeout);
+    }
+
+    @Override
+    public Uni<Boolean> available() {
+        RemoteCache<String, String> cache = probe;
+        if (cache == null) {
+            return Uni.createFrom().item(cacheManager.isStarted());
+        }
+        return InfinispanMap.guarded(() -> cache.getAsync(PROBE_KEY), timeout)
+                .map(ignored -> true)
+                .onFailure().recoverWithItem(false);
     }
 
     @Override

@@ -1,11 +1,14 @@
 package io.multistudio.engine.infinispan;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -15,10 +18,12 @@ import java.util.function.UnaryOperator;
 import org.infinispan.client.hotrod.Flag;
 import org.infinispan.client.hotrod.MetadataValue;
 import org.infinispan.client.hotrod.RemoteCache;
+import org.infinispan.client.hotrod.exceptions.HotRodClientException;
 import org.reactivestreams.FlowAdapters;
 
 import io.multistudio.engine.Engine;
 import io.multistudio.engine.SharedMap;
+import io.multistudio.engine.StoreUnavailableException;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
@@ -39,9 +44,15 @@ final class InfinispanMap<V> implements SharedMap<V> {
     private final JsonValues<V> json;
     private final Function<V, Duration> lifespan;
     /** Registered with the server on the first {@link #onExpired}; guarded by {@code this}. */
-    private ExpiryListener<V> expiryListener;
+    private ValueListeners<V> expiryListeners;
+    /** Registered with the server on the first {@link #onWritten}; guarded by {@code this}. */
+    private ValueListeners<V> writeListeners;
 
-    InfinispanMap(RemoteCache<String, String> cache, JsonValues<V> json, Function<V, Duration> lifespan) {
+    private final Duration timeout;
+
+    InfinispanMap(RemoteCache<String, String> cache, JsonValues<V> json, Function<V, Duration> lifespan,
+            Duration timeout) {
+        this.timeout = timeout;
         this.cache = cache;
         this.returningCache = cache.withFlags(Flag.FORCE_RETURN_VALUE);
         this.json = json;
@@ -78,12 +89,21 @@ final class InfinispanMap<V> implements SharedMap<V> {
      */
     @Override
     public synchronized void onExpired(Consumer<V> listener) {
-        if (expiryListener == null) {
-            ExpiryListener<V> registered = new ExpiryListener<>(json);
-            cache.addClientListener(registered);
-            expiryListener = registered;
+        if (expiryListeners == null) {
+            expiryListeners = new ValueListeners<>(json);
+            cache.addClientListener(new ExpiryListener<>(expiryListeners));
         }
-        expiryListener.add(listener);
+        expiryListeners.add(listener);
+    }
+
+    /** Like {@link #onExpired}, the first call registers with the server and waits: call it at start-up. */
+    @Override
+    public synchronized void onWritten(Consumer<V> listener) {
+        if (writeListeners == null) {
+            writeListeners = new ValueListeners<>(json);
+            cache.addClientListener(new WriteListener<>(writeListeners));
+        }
+        writeListeners.add(listener);
     }
 
     @Override
@@ -139,8 +159,27 @@ final class InfinispanMap<V> implements SharedMap<V> {
         return life.equals(Engine.IMMORTAL) ? -1 : life.toMillis();
     }
 
-    private static <T> Uni<T> uni(Supplier<CompletionStage<T>> operation) {
-        return Uni.createFrom().completionStage(operation);
+    private <T> Uni<T> uni(Supplier<CompletionStage<T>> operation) {
+        return guarded(operation, timeout);
+    }
+
+    /**
+     * A store operation that fails with {@link StoreUnavailableException} when the store does not answer within
+     * {@code timeout} or cannot be reached, so that no request waits on a store that is gone.
+     */
+    static <T> Uni<T> guarded(Supplier<CompletionStage<T>> operation, Duration timeout) {
+        return Uni.createFrom().completionStage(operation)
+                .ifNoItem().after(timeout)
+                .failWith(() -> new StoreUnavailableException("Infinispan did not answer within " + timeout, null))
+                .onFailure(InfinispanMap::unreachable)
+                .transform(failure -> new StoreUnavailableException("Infinispan is unreachable", failure));
+    }
+
+    private static boolean unreachable(Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause()
+                : failure;
+        return cause instanceof HotRodClientException || cause instanceof IOException
+                || cause instanceof TimeoutException;
     }
 
     /** Another writer changed the entry between our read and our write. */

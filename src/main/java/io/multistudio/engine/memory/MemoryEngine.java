@@ -10,6 +10,7 @@ import java.util.function.Function;
 
 import io.multistudio.engine.Engine;
 import io.multistudio.engine.SharedMap;
+import io.smallrye.mutiny.Uni;
 
 /**
  * Keeps the shared state in this process: the embedded default for a single node, needing no other service. A
@@ -37,6 +38,11 @@ public final class MemoryEngine implements Engine, AutoCloseable {
     @SuppressWarnings("unchecked")
     public <V> SharedMap<V> map(String name, Class<V> type, Function<V, Duration> lifespan) {
         return (SharedMap<V>) maps.computeIfAbsent(name, ignored -> new MemoryMap<>(lifespan));
+    }
+
+    @Override
+    public Uni<Boolean> available() {
+        return Uni.createFrom().item(true);
     }
 
     @Override

@@ -31,6 +31,7 @@ final class MemoryMap<V> implements SharedMap<V> {
 
     private final ConcurrentHashMap<String, Entry<V>> entries = new ConcurrentHashMap<>();
     private final List<Consumer<V>> expiryListeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<V>> writeListeners = new CopyOnWriteArrayList<>();
     private final Function<V, Duration> lifespan;
 
     MemoryMap(Function<V, Duration> lifespan) {
@@ -71,15 +72,28 @@ final class MemoryMap<V> implements SharedMap<V> {
     }
 
     @Override
+    public void onWritten(Consumer<V> listener) {
+        writeListeners.add(listener);
+    }
+
+    @Override
     public Uni<Void> put(String key, V value) {
-        return Uni.createFrom().item(() -> compute(key, current -> entry(value))).replaceWithVoid();
+        return Uni.createFrom().item(() -> {
+            compute(key, current -> entry(value));
+            report(writeListeners, value);
+            return null;
+        });
     }
 
     @Override
     public Uni<Boolean> putIfAbsent(String key, V value) {
         return Uni.createFrom().item(() -> {
             Entry<V> created = entry(value);
-            return compute(key, current -> current == null ? created : current) == created;
+            boolean written = compute(key, current -> current == null ? created : current) == created;
+            if (written) {
+                report(writeListeners, value);
+            }
+            return written;
         });
     }
 
@@ -96,7 +110,11 @@ final class MemoryMap<V> implements SharedMap<V> {
                 }
                 return changed == null ? null : entry(changed);
             });
-            return new Change<>(before.get(), after == null ? null : after.value());
+            Change<V> result = new Change<>(before.get(), after == null ? null : after.value());
+            if (result.changed() && result.after() != null) {
+                report(writeListeners, result.after());
+            }
+            return result;
         });
     }
 
@@ -110,7 +128,7 @@ final class MemoryMap<V> implements SharedMap<V> {
         long now = now();
         entries.forEach((key, entry) -> {
             if (entry.expiredAt(now) && entries.remove(key, entry)) {
-                reportExpired(entry.value());
+                report(expiryListeners, entry.value());
             }
         });
     }
@@ -131,18 +149,18 @@ final class MemoryMap<V> implements SharedMap<V> {
             return remapping.apply(current);
         });
         if (displaced.get() != null) {
-            reportExpired(displaced.get().value());
+            report(expiryListeners, displaced.get().value());
         }
         return result;
     }
 
-    private void reportExpired(V value) {
-        for (Consumer<V> listener : expiryListeners) {
+    private static <V> void report(List<Consumer<V>> listeners, V value) {
+        for (Consumer<V> listener : listeners) {
             try {
                 listener.accept(value);
             } catch (RuntimeException e) {
-                // One failing listener must neither hide the expiry from the others nor stop the sweeper.
-                LOG.errorf(e, "Expiry listener failed on %s", value);
+                // One failing listener must neither hide the event from the others nor stop the sweeper.
+                LOG.errorf(e, "Listener failed on %s", value);
             }
         }
     }
