@@ -21,6 +21,7 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.multistudio.cluster.NodeRegistry;
 import io.multistudio.config.MultiStudioConfig;
 import io.multistudio.engine.Engine;
 import io.multistudio.engine.SharedMap;
@@ -55,7 +56,7 @@ public class RoomService {
     private final MultiStudioConfig config;
 
     RoomService(Engine engine, SessionService sessions, RoomEvents events, MergePatch mergePatch, Codec codec,
-            MultiStudioConfig config) {
+            MultiStudioConfig config, NodeRegistry nodes) {
         this.rooms = engine.map("rooms", Room.class, room -> Engine.IMMORTAL);
         this.history = engine.map("history", RoomEvent.class, event -> config.reconnectGrace());
         this.sessions = sessions;
@@ -67,6 +68,7 @@ public class RoomService {
         // Events committed on other nodes reach this node's members through the history; this node's own arrive
         // twice, and delivery drops the second copy by its seq.
         history.onWritten(events::publish);
+        nodes.onNodeLost(this::nodeLost);
     }
 
     /** Who asks: the user, its connection, and the request's {@code rid}. */
@@ -256,6 +258,30 @@ public class RoomService {
                             new ServerMessage.Presence(type, room.id(), room.seq(), session.id()));
                     return commit(List.of(event)).replaceWith(room);
                 });
+    }
+
+    /**
+     * The events of one room incarnation with seqs from {@code fromSeq} to {@code toSeq}, those the history holds,
+     * in seq order: what a node missed when an event did not reach it.
+     */
+    public Uni<List<RoomEvent>> events(String instance, long fromSeq, long toSeq) {
+        Set<String> keys = new LinkedHashSet<>();
+        for (long seq = fromSeq; seq <= toSeq; seq++) {
+            keys.add(historyKey(instance, seq));
+        }
+        return history.getAll(keys).map(found -> found.values().stream()
+                .sorted(Comparator.comparingLong(RoomEvent::seq))
+                .toList());
+    }
+
+    /** The members a lost node served are away now: their sessions wait out the grace like any abnormal loss. */
+    private void nodeLost(String nodeId) {
+        sessions.detachAllOf(nodeId)
+                .flatMap(detached -> detached.isEmpty() ? Uni.createFrom().voidItem()
+                        : Uni.join().all(detached.stream().map(this::away).toList()).andCollectFailures()
+                                .replaceWithVoid())
+                .subscribe().with(ignored -> {
+                }, failure -> LOG.warnf(failure, "Could not put the sessions of lost node %s into grace", nodeId));
     }
 
     /** A session's grace ran out: it leaves its room. Every node hears of it; only the update that wins acts. */

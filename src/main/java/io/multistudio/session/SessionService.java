@@ -1,6 +1,8 @@
 package io.multistudio.session;
 
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
@@ -97,6 +99,25 @@ public class SessionService {
 
     public Uni<Map<String, Session>> getAll(Set<String> sessionIds) {
         return sessions.getAll(sessionIds);
+    }
+
+    /**
+     * Puts every session still attached to a connection of a lost node into its grace: the node cannot do it itself.
+     * Each session is detached by exactly one node, the one whose update wins.
+     *
+     * @return the sessions this call detached
+     */
+    public Uni<List<Session>> detachAllOf(String nodeId) {
+        String prefix = nodeId + "/";
+        return sessions.values().flatMap(all -> {
+            List<Uni<Session>> detaches = all.stream()
+                    .filter(session -> session.connection() != null && session.connection().startsWith(prefix))
+                    .map(session -> detach(session.id(), session.connection(), session.lastSeq()))
+                    .toList();
+            return detaches.isEmpty() ? Uni.createFrom().item(List.<Session>of())
+                    : Uni.join().all(detaches).andCollectFailures()
+                            .map(detached -> detached.stream().filter(Objects::nonNull).toList());
+        });
     }
 
     /** Calls {@code listener} with each session written by any node, as it is after the write. */

@@ -19,13 +19,14 @@ final class LocalRoom {
     private final String id;
     private final String instance;
     private final Codec codec;
-    private final Runnable gapDetected;
+    private final GapWatcher gapDetected;
     private final Runnable emptied;
     private final TreeMap<Long, RoomEvent> pending = new TreeMap<>();
     private final Map<String, Member> members = new ConcurrentHashMap<>();
     private long nextSeq;
+    private long watchedGap = -1;
 
-    LocalRoom(String id, String instance, long nextSeq, Codec codec, Runnable gapDetected, Runnable emptied) {
+    LocalRoom(String id, String instance, long nextSeq, Codec codec, GapWatcher gapDetected, Runnable emptied) {
         this.id = id;
         this.instance = instance;
         this.nextSeq = nextSeq;
@@ -49,8 +50,9 @@ final class LocalRoom {
         }
         pending.put(event.seq(), event);
         drain();
-        if (!pending.isEmpty()) {
-            gapDetected.run();
+        if (!pending.isEmpty() && watchedGap != nextSeq) {
+            watchedGap = nextSeq;
+            gapDetected.watch(this, nextSeq, pending.firstKey() - 1);
         }
     }
 
@@ -65,8 +67,13 @@ final class LocalRoom {
         }
     }
 
-    synchronized long nextSeq() {
-        return nextSeq;
+    String id() {
+        return id;
+    }
+
+    /** Told when delivery waits for the events from {@code fromSeq} to {@code toSeq}, which have not arrived. */
+    interface GapWatcher {
+        void watch(LocalRoom room, long fromSeq, long toSeq);
     }
 
     /**

@@ -4,12 +4,16 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Singleton;
+
+import org.jboss.logging.Logger;
 
 import io.multistudio.protocol.Codec;
 import io.multistudio.room.Room;
 import io.multistudio.room.RoomEvent;
 import io.multistudio.room.RoomEvents;
+import io.multistudio.room.RoomService;
 import io.vertx.core.Vertx;
 
 /**
@@ -20,16 +24,23 @@ import io.vertx.core.Vertx;
 @Singleton
 class LocalRooms implements RoomEvents {
 
+    private static final Logger LOG = Logger.getLogger(LocalRooms.class);
+
+    /** Events of one room can overtake each other on their way here; past this, a missing one is fetched. */
+    static final Duration GAP_FILL_DELAY = Duration.ofMillis(300);
     /** How long a missing seq may hold back the events after it before delivery skips it. */
     static final Duration GAP_TIMEOUT = Duration.ofSeconds(3);
 
     private final Map<String, LocalRoom> rooms = new ConcurrentHashMap<>();
     private final Codec codec;
     private final Vertx vertx;
+    /** Looked up lazily: the room service publishes to this registry, which in turn reads the service's history. */
+    private final Instance<RoomService> roomService;
 
-    LocalRooms(Codec codec, Vertx vertx) {
+    LocalRooms(Codec codec, Vertx vertx, Instance<RoomService> roomService) {
         this.codec = codec;
         this.vertx = vertx;
+        this.roomService = roomService;
     }
 
     @Override
@@ -49,7 +60,7 @@ class LocalRooms implements RoomEvents {
         // Attaching inside compute keeps a concurrent removal of the emptied room from orphaning the new member.
         LocalRoom local = rooms.compute(room.id(), (id, current) -> {
             LocalRoom chosen = current == null || !current.instance().equals(room.instance())
-                    ? new LocalRoom(id, room.instance(), lastSeq + 1, codec, () -> watchGap(id),
+                    ? new LocalRoom(id, room.instance(), lastSeq + 1, codec, this::watchGap,
                             () -> vertx.runOnContext(ignored -> removeIfEmpty(id)))
                     : current;
             attached[0] = chosen.attach(connection, userId, lastSeq);
@@ -76,12 +87,15 @@ class LocalRooms implements RoomEvents {
         rooms.computeIfPresent(roomId, (id, current) -> current.isEmpty() ? null : current);
     }
 
-    private void watchGap(String roomId) {
-        LocalRoom room = rooms.get(roomId);
-        if (room == null) {
-            return;
-        }
-        long stalledAt = room.nextSeq();
-        vertx.setTimer(GAP_TIMEOUT.toMillis(), timer -> room.skipGap(stalledAt));
+    /**
+     * An event that did not arrive (a listener failing over to another Infinispan node can miss some) is read from the
+     * history; one that is not there either was never committed (its writer died after taking the seq) and is skipped
+     * after the gap timeout.
+     */
+    private void watchGap(LocalRoom room, long fromSeq, long toSeq) {
+        vertx.setTimer(GAP_FILL_DELAY.toMillis(), fill -> roomService.get().events(room.instance(), fromSeq, toSeq)
+                .subscribe().with(found -> found.forEach(room::offer),
+                        failure -> LOG.debugf("Could not read the history of %s: %s", room.id(), failure)));
+        vertx.setTimer(GAP_TIMEOUT.toMillis(), skip -> room.skipGap(fromSeq));
     }
 }

@@ -1,0 +1,75 @@
+package io.multistudio.cluster;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
+
+import org.jboss.logging.Logger;
+
+import io.multistudio.engine.Engine;
+import io.multistudio.engine.SharedMap;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.Startup;
+import io.vertx.core.Vertx;
+
+/**
+ * Which nodes are alive. Each node keeps a lease in the engine and renews it; a node that dies (killed, partitioned)
+ * stops renewing, its lease expires, and every other node hears of it, so that the sessions it held are put into
+ * their grace instead of staying connected for ever.
+ */
+@Startup
+@Singleton
+public class NodeRegistry {
+
+    private static final Logger LOG = Logger.getLogger(NodeRegistry.class);
+    static final Duration LEASE = Duration.ofSeconds(15);
+    static final Duration RENEWAL = Duration.ofSeconds(4);
+
+    /** A node's claim to be alive. */
+    public record NodeLease(String id, long renewedAt) {
+    }
+
+    private final SharedMap<NodeLease> leases;
+    private final List<Consumer<String>> lostListeners = new CopyOnWriteArrayList<>();
+    private final Node node;
+    private final Vertx vertx;
+    private final long renewalTimer;
+
+    NodeRegistry(Engine engine, Node node, Vertx vertx) {
+        this.leases = engine.map("nodes", NodeLease.class, lease -> LEASE);
+        this.node = node;
+        this.vertx = vertx;
+        leases.onExpired(lease -> lost(lease.id()));
+        renew();
+        this.renewalTimer = vertx.setPeriodic(RENEWAL.toMillis(), timer -> renew());
+    }
+
+    /** Calls {@code listener} with the id of each node whose lease ran out. */
+    public void onNodeLost(Consumer<String> listener) {
+        lostListeners.add(listener);
+    }
+
+    void stop(@Observes ShutdownEvent shutdown) {
+        vertx.cancelTimer(renewalTimer);
+        leases.remove(node.id()).await().atMost(RENEWAL);
+    }
+
+    private void renew() {
+        leases.put(node.id(), new NodeLease(node.id(), System.currentTimeMillis())).subscribe().with(ignored -> {
+        }, failure -> LOG.warnf("Could not renew the lease of node %s: %s", node.id(), failure.getMessage()));
+    }
+
+    private void lost(String nodeId) {
+        if (nodeId.equals(node.id())) {
+            // Our own lease lapsed (store outage, long pause): renewing restores it; our sessions are still served.
+            renew();
+            return;
+        }
+        LOG.infof("Node %s is gone", nodeId);
+        lostListeners.forEach(listener -> listener.accept(nodeId));
+    }
+}
