@@ -1,6 +1,7 @@
 package io.multistudio.config;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
@@ -61,6 +62,28 @@ public interface MultiStudioConfig {
     @WithDefault("1048576")
     int outboundBuffer();
 
+    /** Messages per second a connection may send on average; more are answered {@code SLOW}/{@code RATE_LIMITED}. */
+    @WithDefault("50")
+    int rateLimit();
+
+    /** Messages a connection may send at once above the average rate, after a quiet spell. */
+    @WithDefault("100")
+    int rateBurst();
+
+    /** Rate-limited messages within {@link #abuseWindow()} past which the connection is closed with 1008. */
+    @WithDefault("1000")
+    int abuseLimit();
+
+    /** The window over which {@link #abuseLimit()} counts rate-limited messages. */
+    @WithDefault("10s")
+    Duration abuseWindow();
+
+    /**
+     * Origins allowed to open a WebSocket ({@code https://app.example.com}, comma separated); an upgrade from any
+     * other {@code Origin} gets HTTP 403. Unset allows every origin (and clients that send none).
+     */
+    Optional<List<String>> allowedOrigins();
+
     /** Largest capacity a room may be created or updated with. */
     @WithDefault("1000")
     int maxRoomCapacity();
@@ -71,6 +94,10 @@ public interface MultiStudioConfig {
      */
     @WithDefault("1000")
     int roomHistory();
+
+    /** Writes console logs as JSON lines, for log collectors. */
+    @WithDefault("false")
+    boolean jsonLogs();
 
     /** Where the engines keep their state. */
     enum EngineKind {

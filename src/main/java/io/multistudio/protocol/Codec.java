@@ -50,6 +50,15 @@ public class Codec {
         return Request.of(body);
     }
 
+    /** The {@code rid} of a frame that may be anything, {@code null} if it has no valid one. */
+    public String ridOf(String text) {
+        try {
+            return parse(text).rid();
+        } catch (ProtocolException | RequestException e) {
+            return e instanceof RequestException envelope ? envelope.rid() : null;
+        }
+    }
+
     public String write(Object message) {
         try {
             return mapper.writeValueAsString(message);

@@ -12,14 +12,16 @@ final class ClientConnection {
     private final WebSocketConnection socket;
     private final Outbound outbound;
     private final String reference;
+    private final RateLimit rateLimit;
     private volatile String sessionId;
     private volatile long attachment;
     private volatile long helloTimer = -1;
     private volatile String room;
     private volatile LocalRoom localRoom;
 
-    ClientConnection(WebSocketConnection socket, String nodeId, long outboundLimit) {
+    ClientConnection(WebSocketConnection socket, String nodeId, long outboundLimit, RateLimit rateLimit) {
         this.socket = socket;
+        this.rateLimit = rateLimit;
         this.outbound = new Outbound(socket, outboundLimit);
         this.reference = nodeId + "/" + socket.id();
     }
@@ -27,6 +29,10 @@ final class ClientConnection {
     /** The connection as sessions record it: unique across the cluster. */
     String reference() {
         return reference;
+    }
+
+    RateLimit rateLimit() {
+        return rateLimit;
     }
 
     String id() {

@@ -43,6 +43,7 @@ class ProtocolHandler {
 
     private static final Logger LOG = Logger.getLogger(ProtocolHandler.class);
     private static final CloseReason HELLO_TIMED_OUT = new CloseReason(1008, "hello timeout");
+    private static final CloseReason ABUSE = new CloseReason(1008, "rate limit abuse");
     private static final CloseReason TOO_LARGE = new CloseReason(1009, "message too large");
     private static final CloseReason SERVER_FULL = new CloseReason(1013, "server full");
     private static final CloseReason TAKEN_OVER = new CloseReason(4000, "session taken over");
@@ -73,7 +74,8 @@ class ProtocolHandler {
     }
 
     Uni<Void> opened(WebSocketConnection socket) {
-        ClientConnection connection = new ClientConnection(socket, node.id(), config.outboundBuffer());
+        ClientConnection connection = new ClientConnection(socket, node.id(), config.outboundBuffer(),
+                new RateLimit(config.rateLimit(), config.rateBurst(), config.abuseLimit(), config.abuseWindow()));
         if (draining) {
             connection.sendAndClose(error(Why.SHUTTING_DOWN, null), RESTARTING);
             return Uni.createFrom().voidItem();
@@ -96,6 +98,9 @@ class ProtocolHandler {
             connection.sendAndClose(error(Why.MESSAGE_TOO_LARGE, null), TOO_LARGE);
             return Uni.createFrom().voidItem();
         }
+        if (!admitted(connection, text)) {
+            return Uni.createFrom().voidItem();
+        }
         Request request;
         try {
             request = codec.parse(text);
@@ -115,10 +120,28 @@ class ProtocolHandler {
 
     Uni<Void> binary(WebSocketConnection socket) {
         ClientConnection connection = connections.get(socket.id());
-        if (connection != null) {
+        if (connection != null && admitted(connection, null)) {
             connection.send(error(Why.BINARY_FRAME, null));
         }
         return Uni.createFrom().voidItem();
+    }
+
+    /**
+     * Every frame spends from the connection's budget. A refused one is dropped with {@code SLOW}/{@code RATE_LIMITED}
+     * (echoing its {@code rid} when it has a readable one, so clients can fail the right request); a connection that
+     * goes on regardless is closed with 1008.
+     */
+    private boolean admitted(ClientConnection connection, String text) {
+        switch (connection.rateLimit().admit()) {
+            case ACCEPT:
+                return true;
+            case CLOSE:
+                connection.sendAndClose(error(Why.RATE_LIMITED, null), ABUSE);
+                return false;
+            default:
+                connection.send(error(Why.RATE_LIMITED, text == null ? null : codec.ridOf(text)));
+                return false;
+        }
     }
 
     /**

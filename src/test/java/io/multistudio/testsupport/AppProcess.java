@@ -51,7 +51,13 @@ public final class AppProcess {
      * @param environment e.g. {@code QUARKUS_INFINISPAN_CLIENT_HOSTS}; the HTTP host and port are set here
      */
     public static AppProcess start(String name, Map<String, String> environment) {
-        AppProcess app = new AppProcess(name, environment, FreePorts.next());
+        AppProcess app = new AppProcess(name, environment, Loopback.freePort());
+        try {
+            // A new instance starts a new log; its restarts append to it.
+            Files.deleteIfExists(app.logFile());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         app.launch();
         return app;
     }
@@ -61,7 +67,7 @@ public final class AppProcess {
     }
 
     public URI wsUri() {
-        return URI.create("ws://" + InfinispanServer.HOST + ":" + port + "/ws");
+        return URI.create("ws://" + Loopback.HOST + ":" + port + "/ws");
     }
 
     public Path logFile() {
@@ -113,7 +119,7 @@ public final class AppProcess {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         Map<String, String> env = builder.environment();
         env.putAll(environment);
-        env.put("QUARKUS_HTTP_HOST", InfinispanServer.HOST);
+        env.put("QUARKUS_HTTP_HOST", Loopback.HOST);
         env.put("QUARKUS_HTTP_PORT", String.valueOf(port));
         try {
             Files.createDirectories(log.getParent());
@@ -140,7 +146,7 @@ public final class AppProcess {
 
     private boolean isReady() {
         HttpRequest request = HttpRequest.newBuilder(
-                        URI.create("http://" + InfinispanServer.HOST + ":" + port + "/q/health/ready"))
+                        URI.create("http://" + Loopback.HOST + ":" + port + "/q/health/ready"))
                 .timeout(Duration.ofSeconds(2))
                 .build();
         try {

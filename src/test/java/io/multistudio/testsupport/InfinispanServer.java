@@ -37,12 +37,12 @@ import org.awaitility.core.TerminalFailureException;
  */
 public final class InfinispanServer {
 
-    static final String HOST = "127.0.0.1";
-
     private static final Path PROJECT_CONF = Path.of("src", "test", "infinispan", "conf");
     private static final String STARTED = "ISPN080001:";
     private static final String FAILED = "ISPN080028:";
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration STOP_GRACE = Duration.ofSeconds(20);
+    private static final Duration EXIT_GRACE = Duration.ofSeconds(10);
 
     /**
      * JGroups' FD_SOCK2 listens on the cluster port plus this offset on every node; the stack's default
@@ -50,12 +50,12 @@ public final class InfinispanServer {
      */
     private static final int FAILURE_DETECTION_PORT_OFFSET = 100;
 
-    /**
+    /*
      * Quarkus loads test classes in several class loaders, so a static field alone would start one
      * server per loader. The shared server is therefore registered in a system property ("pid port"),
      * and guarded by a string literal, which is interned and so the same monitor in every loader.
+     * The property is not under "multistudio.": the application's config mapping rejects unknown keys there.
      */
-    // Outside the "multistudio." prefix, which the application's config mapping rejects unknown keys of.
     private static final String SHARED_PROPERTY = "io.multistudio.testsupport.shared-infinispan";
     private static final String SHARED_LOCK = "io.multistudio.testsupport.InfinispanServer.shared";
     private static InfinispanServer shared;
@@ -64,19 +64,17 @@ public final class InfinispanServer {
     private final int hotRodPort;
     private final List<Integer> clusterPorts;
     private final int nodeIndex;
-    private final Duration startTimeout;
     private final boolean isShared;
     private volatile ProcessHandle process;
     private boolean rootPrepared;
     private boolean shutdownHookAdded;
 
     private InfinispanServer(String name, int hotRodPort, List<Integer> clusterPorts, int nodeIndex,
-            Duration startTimeout, boolean isShared) {
+            boolean isShared) {
         this.name = name;
         this.hotRodPort = hotRodPort;
         this.clusterPorts = clusterPorts;
         this.nodeIndex = nodeIndex;
-        this.startTimeout = startTimeout;
         this.isShared = isShared;
     }
 
@@ -103,14 +101,14 @@ public final class InfinispanServer {
      */
     public static List<Integer> allocateClusterPorts(int nodes) {
         return IntStream.range(0, nodes)
-                .mapToObj(i -> FreePorts.nextWithCompanion(FAILURE_DETECTION_PORT_OFFSET))
+                .mapToObj(i -> Loopback.freePortWithCompanion(FAILURE_DETECTION_PORT_OFFSET))
                 .toList();
     }
 
     /**
      * Starts the server and waits until it accepts Hot Rod connections. The first start wipes the node's
-     * root folder; a restart after {@link #stop()} or {@link #kill()} keeps {@code data/} (like a real
-     * restarted node, it recovers the caches created before) and appends to the log.
+     * root folder; a restart after {@link #stop()} or {@link #kill()} keeps the ports and {@code data/}
+     * (like a real restarted node, it recovers the caches created before) and appends to the log.
      */
     public synchronized InfinispanServer start() {
         requireOwned("start");
@@ -143,7 +141,7 @@ public final class InfinispanServer {
 
     /** The Hot Rod endpoint as {@code host:port}, the format of {@code quarkus.infinispan-client.hosts}. */
     public String hotRodAddress() {
-        return HOST + ":" + hotRodPort;
+        return Loopback.HOST + ":" + hotRodPort;
     }
 
     public int hotRodPort() {
@@ -164,7 +162,7 @@ public final class InfinispanServer {
                 .filter(ProcessHandle::isAlive)
                 .map(running -> {
                     InfinispanServer attached = new InfinispanServer("shared", Integer.parseInt(pidAndPort[1]),
-                            List.of(), 0, Duration.ZERO, true);
+                            List.of(), 0, true);
                     attached.process = running;
                     return attached;
                 });
@@ -220,7 +218,7 @@ public final class InfinispanServer {
     private void terminateOnExit() {
         ProcessHandle running = process;
         if (running != null && running.isAlive()) {
-            Processes.terminate(running, Duration.ofSeconds(10));
+            Processes.terminate(running, EXIT_GRACE);
         }
     }
 
@@ -229,7 +227,7 @@ public final class InfinispanServer {
     private void awaitStarted(Process started, Path log, long logOffset) {
         try {
             await("Infinispan server '" + name + "' to start")
-                    .atMost(startTimeout)
+                    .atMost(START_TIMEOUT)
                     .pollInterval(Duration.ofMillis(100))
                     .failFast("Infinispan server process exited", () -> !started.isAlive())
                     .failFast("Infinispan server logged a failed start",
@@ -244,7 +242,7 @@ public final class InfinispanServer {
 
     private boolean acceptsConnections() {
         try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(HOST, hotRodPort), 500);
+            socket.connect(new InetSocketAddress(Loopback.HOST, hotRodPort), 500);
             return true;
         } catch (IOException e) {
             return false;
@@ -253,7 +251,7 @@ public final class InfinispanServer {
 
     private List<String> command() {
         String initialHosts = clusterPorts.stream()
-                .map(port -> HOST + "[" + port + "]")
+                .map(port -> Loopback.HOST + "[" + port + "]")
                 .collect(Collectors.joining(","));
         // Derived from the members' ports, hence the same on every member and unique among concurrent runs.
         String clusterName = "multistudio-test-" + clusterPorts.get(0);
@@ -268,7 +266,7 @@ public final class InfinispanServer {
                 "-Djava.net.preferIPv4Stack=true",
                 "-Dlog4j.configurationFile=" + root.resolve("conf").resolve("log4j2.xml"),
                 "-Dinfinispan.server.home.path=" + root,
-                "-Djgroups.bind.address=" + HOST,
+                "-Djgroups.bind.address=" + Loopback.HOST,
                 "-Djgroups.bind.port=" + clusterPorts.get(nodeIndex),
                 // Without this JGroups silently moves to the next port when its own is taken, and the
                 // other members would never find it.
@@ -281,7 +279,7 @@ public final class InfinispanServer {
                 "org.infinispan.server.Bootstrap",
                 "-s", root.toString(),
                 "-c", "infinispan.xml",
-                "-b", HOST,
+                "-b", Loopback.HOST,
                 "-p", String.valueOf(hotRodPort),
                 "-n", name,
                 "-g", clusterName);
@@ -324,10 +322,8 @@ public final class InfinispanServer {
     public static final class Builder {
 
         private String name;
-        private Integer hotRodPort;
         private List<Integer> clusterPorts;
         private int nodeIndex;
-        private Duration startTimeout = Duration.ofSeconds(60);
 
         private Builder() {
         }
@@ -335,12 +331,6 @@ public final class InfinispanServer {
         /** Names the node and its folder under {@code target/infinispan-server}; defaults to {@code node<index>}. */
         public Builder name(String name) {
             this.name = name;
-            return this;
-        }
-
-        /** Defaults to a free port. */
-        public Builder hotRodPort(int hotRodPort) {
-            this.hotRodPort = hotRodPort;
             return this;
         }
 
@@ -358,21 +348,14 @@ public final class InfinispanServer {
             return this;
         }
 
-        public Builder startTimeout(Duration startTimeout) {
-            this.startTimeout = startTimeout;
-            return this;
-        }
-
         public InfinispanServer build() {
             return build(false);
         }
 
         private InfinispanServer build(boolean isShared) {
             List<Integer> members = clusterPorts != null ? clusterPorts : allocateClusterPorts(1);
-            return new InfinispanServer(
-                    name != null ? name : "node" + nodeIndex,
-                    hotRodPort != null ? hotRodPort : FreePorts.next(),
-                    members, nodeIndex, startTimeout, isShared);
+            return new InfinispanServer(name != null ? name : "node" + nodeIndex, Loopback.freePort(), members,
+                    nodeIndex, isShared);
         }
     }
 }

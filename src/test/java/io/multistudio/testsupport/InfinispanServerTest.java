@@ -55,7 +55,6 @@ class InfinispanServerTest {
 
     @Test
     void reusesOneServerPerTestRun() {
-        System.out.println("TMPP loader=" + InfinispanServer.class.getClassLoader() + " shared=" + InfinispanServer.shared().hotRodAddress());
         InfinispanServer server = InfinispanServer.shared();
 
         assertThat(InfinispanServer.shared()).isSameAs(server);

@@ -1,0 +1,75 @@
+package io.multistudio.resume;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.multistudio.testsupport.AppProcess;
+import io.multistudio.testsupport.InfinispanServer;
+import io.multistudio.wsclient.WsClient;
+
+/**
+ * A session written by one app instance is resumed by another that never saw it: the only thing the two share is the
+ * Infinispan server, so the resume can only have come from there.
+ */
+class CrossInstanceResumeIT {
+
+    private static AppProcess first;
+    private static AppProcess second;
+
+    @BeforeAll
+    static void startTwoInstances() {
+        Map<String, String> environment = Map.of(
+                "MULTISTUDIO_INFINISPAN_HOSTS", InfinispanServer.shared().hotRodAddress(),
+                "QUARKUS_INFINISPAN_CLIENT_USE_AUTH", "false",
+                "QUARKUS_INFINISPAN_CLIENT_CLIENT_INTELLIGENCE", "BASIC");
+        first = AppProcess.start("resume-first", environment);
+        second = AppProcess.start("resume-second", environment);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (first != null) {
+            first.kill();
+        }
+        if (second != null) {
+            second.kill();
+        }
+    }
+
+    @Test
+    void aSessionOpenedOnOneInstanceResumesOnAnotherWithItsRoomAndMissedEvents() {
+        WsClient ada = WsClient.connect(first.wsUri());
+        JsonNode hello = ada.request("{\"kind\":\"HELLO\",\"name\":\"Ada\",\"data\":{\"x\":1}}");
+        String room = "cross-" + System.nanoTime();
+        ada.request("{\"kind\":\"CREATE_ROOM\",\"room\":\"" + room + "\"}");
+        try (WsClient bob = WsClient.hello(second.wsUri(), "Bob")) {
+            JsonNode joined = bob.request("{\"kind\":\"JOIN_ROOM\",\"room\":\"" + room + "\"}");
+            assertThat(joined.path("members").findValuesAsText("id"))
+                    .containsExactly(hello.path("user").path("id").asText(), bob.helloAnswer().path("user").path("id").asText());
+            long lastSeq = ada.next().path("seq").asLong();
+            ada.drop();
+            JsonNode missed = bob.request("{\"kind\":\"SEND\",\"data\":\"while you were away\"}");
+
+            try (WsClient back = WsClient.connect(second.wsUri())) {
+                JsonNode resumed = back.request("{\"kind\":\"HELLO\",\"reconnect_token\":" + hello.get("reconnect_token")
+                        + ",\"last_seq\":" + lastSeq + "}");
+                assertThat(resumed.path("reconnected").asBoolean()).isTrue();
+                assertThat(resumed.path("user")).isEqualTo(hello.path("user"));
+                JsonNode rejoined = back.next();
+                assertThat(rejoined.path("kind").asText()).isEqualTo("JOINED_ROOM");
+                assertThat(rejoined.path("resumed").asBoolean()).isTrue();
+                assertThat(rejoined.path("recovered").asBoolean()).isTrue();
+                JsonNode replayed = back.next();
+                assertThat(replayed.path("seq")).isEqualTo(missed.path("seq"));
+                assertThat(replayed.path("data").asText()).isEqualTo("while you were away");
+            }
+        }
+    }
+}
