@@ -26,7 +26,7 @@ import io.multistudio.room.RoomService;
 import io.multistudio.session.HelloRequest;
 import io.multistudio.session.Session;
 import io.multistudio.session.SessionService;
-import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.runtime.Startup;
 import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.WebSocketConnection;
@@ -311,9 +311,10 @@ class ProtocolHandler {
 
     /**
      * Graceful shutdown: every session here is put into its grace first, so that no event is lost and any node can
-     * resume it, then every connection is closed with 1012 so that clients reconnect elsewhere at once.
+     * resume it, then every connection is closed with 1012 so that clients reconnect elsewhere at once. It runs when
+     * the shutdown delay starts (readiness already down), before the HTTP server closes the sockets itself.
      */
-    void drain(@Observes ShutdownEvent shutdown) {
+    void drain(@Observes ShutdownDelayInitiatedEvent shutdown) {
         draining = true;
         List<ClientConnection> open = connections.all();
         LOG.infof("Draining %d connections", open.size());

@@ -35,7 +35,8 @@ final class ValueListeners<V> {
                 listener.accept(value);
             } catch (RuntimeException e) {
                 // One failing listener must not hide the event from the others.
-                LOG.errorf(e, "Cache event listener failed on %s", value);
+                // Only the type: values hold user data and token hashes, which stay out of logs.
+                LOG.errorf(e, "Cache event listener failed on a %s", value.getClass().getSimpleName());
             }
         }
     }

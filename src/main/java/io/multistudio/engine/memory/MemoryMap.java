@@ -160,7 +160,8 @@ final class MemoryMap<V> implements SharedMap<V> {
                 listener.accept(value);
             } catch (RuntimeException e) {
                 // One failing listener must neither hide the event from the others nor stop the sweeper.
-                LOG.errorf(e, "Listener failed on %s", value);
+                // Only the type: values hold user data and token hashes, which stay out of logs.
+                LOG.errorf(e, "Listener failed on a %s", value.getClass().getSimpleName());
             }
         }
     }

@@ -1,0 +1,44 @@
+package io.multistudio.config;
+
+import io.multistudio.cluster.NodeRegistry;
+import io.multistudio.protocol.ServerMessage;
+import io.multistudio.room.Room;
+import io.multistudio.room.RoomEvent;
+import io.multistudio.session.Session;
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
+/**
+ * The records Jackson reads or writes by reflection. A native image keeps only the constructors and accessors that
+ * are registered, and Quarkus cannot see these as Jackson types because they pass through {@code Codec.write(Object)}
+ * and the engines' {@code map(name, type, ...)} as plain {@code Object} and {@code Class} values.
+ */
+@RegisterForReflection(targets = {
+        // Written to clients.
+        ServerMessage.User.class,
+        ServerMessage.Member.class,
+        ServerMessage.MultiRoom.class,
+        ServerMessage.JoinedRoom.class,
+        ServerMessage.LeftRoom.class,
+        ServerMessage.RoomList.class,
+        ServerMessage.UserJoined.class,
+        ServerMessage.UserLeft.class,
+        ServerMessage.Presence.class,
+        ServerMessage.UserUpdated.class,
+        ServerMessage.RoomUpdated.class,
+        ServerMessage.Message.class,
+        ServerMessage.Hello.class,
+        ServerMessage.Pong.class,
+        ServerMessage.Bye.class,
+        ServerMessage.Error.class,
+        // Stored in the engine as JSON and read back.
+        Session.class,
+        Room.class,
+        Room.RoomMember.class,
+        RoomEvent.class,
+        NodeRegistry.NodeLease.class
+})
+public final class NativeReflection {
+
+    private NativeReflection() {
+    }
+}
