@@ -11,6 +11,7 @@ import org.jboss.logging.Logger;
 import io.multistudio.config.MultiStudioConfig;
 import io.multistudio.engine.infinispan.InfinispanEngine;
 import io.multistudio.engine.memory.MemoryEngine;
+import io.multistudio.observability.ServerMetrics;
 import io.multistudio.protocol.Codec;
 
 /** Chooses the engine from configuration; the Hot Rod client is only created when Infinispan is used. */
@@ -21,7 +22,8 @@ class EngineProducer {
 
     @Produces
     @Singleton
-    Engine engine(MultiStudioConfig config, Instance<RemoteCacheManager> cacheManager, Codec codec) {
+    Engine engine(MultiStudioConfig config, Instance<RemoteCacheManager> cacheManager, Codec codec,
+            ServerMetrics metrics) {
         boolean infinispan = switch (config.engine()) {
             case INFINISPAN -> true;
             case MEMORY -> false;
@@ -29,11 +31,11 @@ class EngineProducer {
         };
         Engine engine = infinispan ? new InfinispanEngine(cacheManager.get(), codec.mapper(), config.storeTimeout()) : new MemoryEngine();
         LOG.infof("Engine: %s", engine.name());
-        return engine;
+        return new MeteredEngine(engine, metrics);
     }
 
     void close(@Disposes Engine engine) {
-        if (engine instanceof MemoryEngine memory) {
+        if (engine instanceof MeteredEngine metered && metered.unwrap() instanceof MemoryEngine memory) {
             memory.close();
         }
     }

@@ -12,9 +12,10 @@ package io.multistudio.room;
  * @param origin the connection whose request caused the event; its copy carries {@code rid}
  * @param reason why {@code subject} left, for a {@code USER_LEFT}
  * @param text the message without {@code rid}
+ * @param at when the event was committed, epoch millis
  */
-public record RoomEvent(String room, String instance, long seq, String type, String subject, String from, String to, String origin,
-        String rid, String reason, String text) {
+public record RoomEvent(String room, String instance, long seq, String type, String subject, String from, String to,
+        String origin, String rid, String reason, String text, long at) {
 
     public static final String USER_JOINED = "USER_JOINED";
     public static final String USER_LEFT = "USER_LEFT";

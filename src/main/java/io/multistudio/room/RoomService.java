@@ -139,6 +139,11 @@ public class RoomService {
         });
     }
 
+    /** How many rooms exist, on every node: reads every room, so for a periodic census only. */
+    public Uni<Integer> count() {
+        return rooms.values().map(List::size);
+    }
+
     public Uni<List<ServerMessage.MultiRoom>> list(int limit) {
         return rooms.values().map(all -> all.stream()
                 .filter(Room::listed)
@@ -383,7 +388,7 @@ public class RoomService {
             ServerMessage message, String reason) {
         return new RoomEvent(room.id(), room.instance(), seq, type, subject,
                 "MESSAGE".equals(type) ? actor.userId() : null, to, actor.connection(), actor.rid(), reason,
-                codec.write(message));
+                codec.write(message), System.currentTimeMillis());
     }
 
     private void checkRoomDataSize(ObjectNode data) {

@@ -93,6 +93,11 @@ public class SessionService {
                 .map(SharedMap.Change::after);
     }
 
+    /** How many sessions wait in their grace, on every node: reads every session, so for a periodic census only. */
+    public Uni<Long> countInGrace() {
+        return sessions.values().map(all -> all.stream().filter(session -> !session.connected()).count());
+    }
+
     public Uni<Session> get(String sessionId) {
         return sessions.get(sessionId);
     }

@@ -19,10 +19,11 @@ final class ClientConnection {
     private volatile String room;
     private volatile LocalRoom localRoom;
 
-    ClientConnection(WebSocketConnection socket, String nodeId, long outboundLimit, RateLimit rateLimit) {
+    ClientConnection(WebSocketConnection socket, String nodeId, long outboundLimit, RateLimit rateLimit,
+            Runnable frameSent) {
         this.socket = socket;
         this.rateLimit = rateLimit;
-        this.outbound = new Outbound(socket, outboundLimit);
+        this.outbound = new Outbound(socket, outboundLimit, frameSent);
         this.reference = nodeId + "/" + socket.id();
     }
 

@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
+import io.multistudio.observability.ServerMetrics;
 import io.multistudio.protocol.Codec;
 import io.multistudio.protocol.ServerMessage;
 import io.multistudio.room.RoomEvent;
@@ -19,6 +20,7 @@ final class LocalRoom {
     private final String id;
     private final String instance;
     private final Codec codec;
+    private final ServerMetrics metrics;
     private final GapWatcher gapDetected;
     private final Runnable emptied;
     private final TreeMap<Long, RoomEvent> pending = new TreeMap<>();
@@ -26,7 +28,9 @@ final class LocalRoom {
     private long nextSeq;
     private long watchedGap = -1;
 
-    LocalRoom(String id, String instance, long nextSeq, Codec codec, GapWatcher gapDetected, Runnable emptied) {
+    LocalRoom(String id, String instance, long nextSeq, Codec codec, ServerMetrics metrics, GapWatcher gapDetected,
+            Runnable emptied) {
+        this.metrics = metrics;
         this.id = id;
         this.instance = instance;
         this.nextSeq = nextSeq;
@@ -112,6 +116,7 @@ final class LocalRoom {
             for (Member member : members.values()) {
                 member.offer(event);
             }
+            metrics.fanout(System.currentTimeMillis() - event.at());
         }
     }
 

@@ -9,6 +9,7 @@ import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
 
+import io.multistudio.observability.ServerMetrics;
 import io.multistudio.protocol.Codec;
 import io.multistudio.room.Room;
 import io.multistudio.room.RoomEvent;
@@ -33,11 +34,13 @@ class LocalRooms implements RoomEvents {
 
     private final Map<String, LocalRoom> rooms = new ConcurrentHashMap<>();
     private final Codec codec;
+    private final ServerMetrics metrics;
     private final Vertx vertx;
     /** Looked up lazily: the room service publishes to this registry, which in turn reads the service's history. */
     private final Instance<RoomService> roomService;
 
-    LocalRooms(Codec codec, Vertx vertx, Instance<RoomService> roomService) {
+    LocalRooms(Codec codec, Vertx vertx, Instance<RoomService> roomService, ServerMetrics metrics) {
+        this.metrics = metrics;
         this.codec = codec;
         this.vertx = vertx;
         this.roomService = roomService;
@@ -60,7 +63,7 @@ class LocalRooms implements RoomEvents {
         // Attaching inside compute keeps a concurrent removal of the emptied room from orphaning the new member.
         LocalRoom local = rooms.compute(room.id(), (id, current) -> {
             LocalRoom chosen = current == null || !current.instance().equals(room.instance())
-                    ? new LocalRoom(id, room.instance(), lastSeq + 1, codec, this::watchGap,
+                    ? new LocalRoom(id, room.instance(), lastSeq + 1, codec, metrics, this::watchGap,
                             () -> vertx.runOnContext(ignored -> removeIfEmpty(id)))
                     : current;
             attached[0] = chosen.attach(connection, userId, lastSeq);

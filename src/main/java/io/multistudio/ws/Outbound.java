@@ -23,11 +23,13 @@ final class Outbound {
     private final UnicastProcessor<Frame> frames = UnicastProcessor.create();
     private final AtomicLong queued = new AtomicLong();
     private final long limit;
+    private final Runnable frameSent;
     private boolean closing;
 
-    Outbound(WebSocketConnection socket, long limit) {
+    Outbound(WebSocketConnection socket, long limit, Runnable frameSent) {
         this.socket = socket;
         this.limit = limit;
+        this.frameSent = frameSent;
         frames.onItem().call(this::write)
                 .subscribe().with(ignored -> {
                 }, failure -> LOG.debugf("Outbound stream of %s ended: %s", socket.id(), failure));
@@ -81,6 +83,7 @@ final class Outbound {
             return socket.close(frame.closeAfter());
         }
         queued.addAndGet(-frame.text().length());
+        frameSent.run();
         Uni<Void> sent = socket.sendText(frame.text());
         return frame.closeAfter() == null ? sent : sent.onTermination().call(() -> socket.close(frame.closeAfter()));
     }

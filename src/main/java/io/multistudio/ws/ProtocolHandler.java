@@ -12,6 +12,7 @@ import org.jboss.logging.Logger;
 
 import io.multistudio.cluster.Node;
 import io.multistudio.engine.StoreUnavailableException;
+import io.multistudio.observability.ServerMetrics;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.multistudio.config.MultiStudioConfig;
@@ -58,10 +59,12 @@ class ProtocolHandler {
     private final Node node;
     private final RoomService rooms;
     private final LocalRooms localRooms;
+    private final ServerMetrics metrics;
     private volatile boolean draining;
 
     ProtocolHandler(LocalConnections connections, SessionService sessions, RoomService rooms, LocalRooms localRooms,
-            Codec codec, MultiStudioConfig config, Vertx vertx, Node node) {
+            Codec codec, MultiStudioConfig config, Vertx vertx, Node node, ServerMetrics metrics) {
+        this.metrics = metrics;
         this.connections = connections;
         this.sessions = sessions;
         this.rooms = rooms;
@@ -71,11 +74,13 @@ class ProtocolHandler {
         this.vertx = vertx;
         this.node = node;
         sessions.onWritten(this::sessionWritten);
+        metrics.gauge("multistudio.connections", "Open WebSocket connections on this node", connections::count);
     }
 
     Uni<Void> opened(WebSocketConnection socket) {
         ClientConnection connection = new ClientConnection(socket, node.id(), config.outboundBuffer(),
-                new RateLimit(config.rateLimit(), config.rateBurst(), config.abuseLimit(), config.abuseWindow()));
+                new RateLimit(config.rateLimit(), config.rateBurst(), config.abuseLimit(), config.abuseWindow()),
+                metrics::messageOut);
         if (draining) {
             connection.sendAndClose(error(Why.SHUTTING_DOWN, null), RESTARTING);
             return Uni.createFrom().voidItem();
@@ -94,6 +99,7 @@ class ProtocolHandler {
         if (connection == null) {
             return Uni.createFrom().voidItem();
         }
+        metrics.messageIn();
         if (tooLarge(text)) {
             connection.sendAndClose(error(Why.MESSAGE_TOO_LARGE, null), TOO_LARGE);
             return Uni.createFrom().voidItem();
@@ -105,10 +111,10 @@ class ProtocolHandler {
         try {
             request = codec.parse(text);
         } catch (ProtocolException failure) {
-            connection.send(codec.write(ServerMessage.Error.of(failure, null)));
+            connection.send(error(failure, null));
             return Uni.createFrom().voidItem();
         } catch (RequestException failure) {
-            connection.send(codec.write(ServerMessage.Error.of(failure.failure(), failure.rid())));
+            connection.send(error(failure.failure(), failure.rid()));
             return Uni.createFrom().voidItem();
         }
         return Uni.createFrom().deferred(() -> handle(connection, request))
@@ -120,6 +126,9 @@ class ProtocolHandler {
 
     Uni<Void> binary(WebSocketConnection socket) {
         ClientConnection connection = connections.get(socket.id());
+        if (connection != null) {
+            metrics.messageIn();
+        }
         if (connection != null && admitted(connection, null)) {
             connection.send(error(Why.BINARY_FRAME, null));
         }
@@ -262,10 +271,11 @@ class ProtocolHandler {
     private Uni<Void> reenter(ClientConnection connection, RoomService.Entered entered, long lastSeq, String rid) {
         LocalRoom.Member member = localRooms.attach(entered.room(), connection, connection.sessionId(), lastSeq);
         return rooms.replay(entered.room().id(), lastSeq, connection.sessionId())
-                .invoke(replay -> member.release(
-                        codec.write(new ServerMessage.JoinedRoom(rid, entered.room().view(), entered.members(),
-                                entered.seq(), true, replay.complete())),
-                        replay.events()))
+                .invoke(replay -> {
+                    metrics.resumed(replay.complete() ? "recovered" : "unrecovered");
+                    member.release(codec.write(new ServerMessage.JoinedRoom(rid, entered.room().view(),
+                            entered.members(), entered.seq(), true, replay.complete())), replay.events());
+                })
                 .replaceWithVoid();
     }
 
@@ -279,7 +289,11 @@ class ProtocolHandler {
             long takenOverSeq = takeOver(opened.previousConnection());
             connection.send(codec.write(new ServerMessage.Hello(request.rid(), session.user(), opened.reconnected(),
                     opened.token())));
-            if (!opened.reconnected() || session.room() == null) {
+            if (!opened.reconnected()) {
+                return Uni.createFrom().voidItem();
+            }
+            if (session.room() == null) {
+                metrics.resumed("outside_room");
                 return Uni.createFrom().voidItem();
             }
             long lastSeq = hello.lastSeq() != null ? hello.lastSeq()
@@ -369,12 +383,18 @@ class ProtocolHandler {
     }
 
     private String error(Why why, String rid) {
+        metrics.error(why);
         return codec.write(ServerMessage.Error.of(why, rid));
+    }
+
+    private String error(ProtocolException failure, String rid) {
+        metrics.error(failure.why());
+        return codec.write(ServerMessage.Error.of(failure, rid));
     }
 
     private String errorFor(Throwable failure, String rid) {
         if (failure instanceof ProtocolException protocolFailure) {
-            return codec.write(ServerMessage.Error.of(protocolFailure, rid));
+            return error(protocolFailure, rid);
         }
         if (failure instanceof StoreUnavailableException) {
             LOG.warnf("Request failed, store unavailable: %s", failure.getMessage());

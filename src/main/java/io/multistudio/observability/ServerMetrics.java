@@ -1,0 +1,82 @@
+package io.multistudio.observability;
+
+import java.time.Duration;
+import java.util.function.Supplier;
+
+import jakarta.inject.Singleton;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.multistudio.protocol.Why;
+
+/**
+ * The server's own meters, published at {@code /q/metrics} for Prometheus. Counters and timers are created once and
+ * kept, so that counting a message on the hot path is one add.
+ */
+@Singleton
+public class ServerMetrics {
+
+    private final MeterRegistry registry;
+    private final Counter messagesIn;
+    private final Counter messagesOut;
+    private final Timer fanout;
+
+    ServerMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        this.messagesIn = Counter.builder("multistudio.messages.in")
+                .description("Frames received from clients").register(registry);
+        this.messagesOut = Counter.builder("multistudio.messages.out")
+                .description("Frames written to clients").register(registry);
+        this.fanout = Timer.builder("multistudio.fanout.latency")
+                .description("From a room event's commit to its delivery to this node's members")
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofSeconds(10))
+                .register(registry);
+    }
+
+    /** A value read when Prometheus scrapes, such as the number of open connections. */
+    public void gauge(String name, String description, Supplier<Number> value) {
+        Gauge.builder(name, value).description(description).register(registry);
+    }
+
+    public void messageIn() {
+        messagesIn.increment();
+    }
+
+    public void messageOut() {
+        messagesOut.increment();
+    }
+
+    public double messagesIn() {
+        return messagesIn.count();
+    }
+
+    public double messagesOut() {
+        return messagesOut.count();
+    }
+
+    public void fanout(long millis) {
+        fanout.record(Duration.ofMillis(Math.max(millis, 0)));
+    }
+
+    /** A resume: {@code recovered}, {@code unrecovered} (the history had lost some events) or {@code outside_room}. */
+    public void resumed(String outcome) {
+        registry.counter("multistudio.resumes", "outcome", outcome).increment();
+    }
+
+    public void error(Why why) {
+        registry.counter("multistudio.errors", "code", why.code(), "why", why.name()).increment();
+    }
+
+    /** Times one engine operation. */
+    public Timer engineOperation(String engine, String map, String operation) {
+        return Timer.builder("multistudio.engine.operation")
+                .description("Latency of engine operations")
+                .tags("engine", engine, "map", map, "operation", operation)
+                .publishPercentileHistogram()
+                .register(registry);
+    }
+}
