@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
@@ -14,6 +15,7 @@ import io.multistudio.engine.Engine;
 import io.multistudio.engine.SharedMap;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.Startup;
+import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 
 /**
@@ -29,8 +31,18 @@ public class NodeRegistry {
     static final Duration LEASE = Duration.ofSeconds(15);
     static final Duration RENEWAL = Duration.ofSeconds(4);
 
-    /** A node's claim to be alive. */
-    public record NodeLease(String id, long renewedAt) {
+    /**
+     * A node's claim to be alive, with its load as of the renewal, so that any node can tell the cluster's load.
+     *
+     * @param messagesInPerSecond frames received per second since the previous renewal
+     * @param messagesOutPerSecond frames written per second since the previous renewal
+     */
+    public record NodeLease(String id, long renewedAt, int connections, double messagesInPerSecond,
+            double messagesOutPerSecond) {
+    }
+
+    /** What a node reports of its load: its open connections and its message totals so far. */
+    public record Load(int connections, double messagesIn, double messagesOut) {
     }
 
     private final SharedMap<NodeLease> leases;
@@ -38,6 +50,9 @@ public class NodeRegistry {
     private final Node node;
     private final Vertx vertx;
     private final long renewalTimer;
+    private volatile Supplier<Load> load = () -> new Load(0, 0, 0);
+    private Load lastLoad = new Load(0, 0, 0);
+    private long lastRenewal = System.currentTimeMillis();
 
     NodeRegistry(Engine engine, Node node, Vertx vertx) {
         this.leases = engine.map("nodes", NodeLease.class, lease -> LEASE);
@@ -46,6 +61,16 @@ public class NodeRegistry {
         leases.onExpired(lease -> lost(lease.id()));
         renew();
         this.renewalTimer = vertx.setPeriodic(RENEWAL.toMillis(), timer -> renew());
+    }
+
+    /** Where this node's load comes from; reported with each renewal. */
+    public void reportLoad(Supplier<Load> source) {
+        this.load = source;
+    }
+
+    /** The leases of every live node, this one included. */
+    public Uni<List<NodeLease>> nodes() {
+        return leases.values();
     }
 
     /** Calls {@code listener} with the id of each node whose lease ran out. */
@@ -58,8 +83,16 @@ public class NodeRegistry {
         leases.remove(node.id()).await().atMost(RENEWAL);
     }
 
-    private void renew() {
-        leases.put(node.id(), new NodeLease(node.id(), System.currentTimeMillis())).subscribe().with(ignored -> {
+    private synchronized void renew() {
+        long now = System.currentTimeMillis();
+        Load current = load.get();
+        double seconds = Math.max(now - lastRenewal, 1) / 1000.0;
+        NodeLease lease = new NodeLease(node.id(), now, current.connections(),
+                (current.messagesIn() - lastLoad.messagesIn()) / seconds,
+                (current.messagesOut() - lastLoad.messagesOut()) / seconds);
+        lastLoad = current;
+        lastRenewal = now;
+        leases.put(node.id(), lease).subscribe().with(ignored -> {
         }, failure -> LOG.warnf("Could not renew the lease of node %s: %s", node.id(), failure.getMessage()));
     }
 

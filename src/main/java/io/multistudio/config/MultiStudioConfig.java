@@ -99,6 +99,37 @@ public interface MultiStudioConfig {
     @WithDefault("false")
     boolean jsonLogs();
 
+    /** Who may connect, and who may operate the server. */
+    Auth auth();
+
+    /**
+     * Authentication. The JWT verification itself (key, issuer, audience) is SmallRye JWT's: set
+     * {@code MP_JWT_VERIFY_PUBLICKEY_LOCATION} (a PEM key or a JWKS URL), {@code MP_JWT_VERIFY_ISSUER} and
+     * {@code MP_JWT_VERIFY_AUDIENCES}.
+     */
+    interface Auth {
+
+        /**
+         * Whether {@code HELLO} must carry a valid JWT in {@code auth}; the user id then derives from its {@code sub}
+         * and a resume needs the same subject.
+         */
+        @WithDefault("false")
+        boolean enabled();
+
+        /** The claim that gives a user's default name when its {@code HELLO} names none. */
+        @WithDefault("name")
+        String nameClaim();
+
+        /**
+         * A bearer token that grants access to the operator API at {@code /api}. Without it or
+         * {@link #adminRole()}, the operator API answers nobody.
+         */
+        Optional<String> adminToken();
+
+        /** A role (in the JWT {@code groups} claim) that grants access to the operator API, with authentication on. */
+        Optional<String> adminRole();
+    }
+
     /** Where the engines keep their state. */
     enum EngineKind {
         AUTO,

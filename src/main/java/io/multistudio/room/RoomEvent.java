@@ -21,6 +21,8 @@ public record RoomEvent(String room, String instance, long seq, String type, Str
     public static final String USER_LEFT = "USER_LEFT";
     public static final String USER_AWAY = "USER_AWAY";
     public static final String USER_BACK = "USER_BACK";
+    /** An operator closed the room: every member leaves it with reason {@code closed}. Never sent as such. */
+    public static final String ROOM_CLOSED = "ROOM_CLOSED";
 
     /** Whether {@code userId} receives this event, live or replayed. */
     public boolean visibleTo(String userId) {
@@ -33,6 +35,6 @@ public record RoomEvent(String room, String instance, long seq, String type, Str
 
     /** Whether this event takes {@code userId} out of the room, so it gets {@code LEFT_ROOM} instead. */
     public boolean removes(String userId) {
-        return USER_LEFT.equals(type) && userId.equals(subject);
+        return ROOM_CLOSED.equals(type) || USER_LEFT.equals(type) && userId.equals(subject);
     }
 }

@@ -144,6 +144,54 @@ public class RoomService {
         return rooms.values().map(List::size);
     }
 
+    /** A room with its members and their presence, for operators; {@code null} if there is no such room. */
+    public Uni<Entered> details(String roomId) {
+        return rooms.get(roomId).flatMap(room -> room == null ? Uni.createFrom().nullItem() : entered(room, room.seq()));
+    }
+
+    /** Every room, listed or not, oldest first, for operators. */
+    public Uni<List<Room>> all() {
+        return rooms.values().map(all -> all.stream()
+                .sorted(Comparator.comparingLong(Room::createdAt).thenComparing(Room::id))
+                .toList());
+    }
+
+    /**
+     * Closes a room for an operator: it is deleted, and every member, on whichever node, gets {@code LEFT_ROOM} with
+     * reason {@code closed}. Members in grace find no room when they resume.
+     *
+     * @return whether there was such a room
+     */
+    public Uni<Boolean> close(String roomId) {
+        return rooms.update(roomId, room -> null).flatMap(change -> {
+            Room closed = change.before();
+            if (closed == null) {
+                return Uni.createFrom().item(false);
+            }
+            long seq = closed.seq() + 1;
+            RoomEvent event = new RoomEvent(roomId, closed.instance(), seq, RoomEvent.ROOM_CLOSED, null, null, null,
+                    null, null, "closed", codec.write(new ServerMessage.LeftRoom(null, roomId, "closed")),
+                    System.currentTimeMillis());
+            List<Uni<Void>> leaving = closed.members().stream()
+                    .map(member -> sessions.leaveRoom(member.userId(), roomId))
+                    .toList();
+            return commit(List.of(event)).flatMap(ignored -> Uni.join().all(leaving).andCollectFailures())
+                    .replaceWith(true);
+        });
+    }
+
+    /** An operator removes a member: like a kick by the owner, with reason {@code kicked}. */
+    public Uni<Boolean> remove(String roomId, String userId) {
+        return rooms.get(roomId).flatMap(room -> {
+            if (room == null || !room.hasMember(userId)) {
+                return Uni.createFrom().item(false);
+            }
+            return removeMember(roomId, userId, new Actor(null, null, null), "kicked")
+                    .flatMap(ignored -> sessions.leaveRoom(userId, roomId))
+                    .replaceWith(true);
+        });
+    }
+
     public Uni<List<ServerMessage.MultiRoom>> list(int limit) {
         return rooms.values().map(all -> all.stream()
                 .filter(Room::listed)

@@ -11,6 +11,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.multistudio.auth.Authenticator;
 import io.multistudio.config.MultiStudioConfig;
 import io.multistudio.engine.Engine;
 import io.multistudio.engine.SharedMap;
@@ -36,13 +37,19 @@ public class SessionService {
 
     /**
      * Resumes the session named by the request's token if the token is valid, else opens a fresh one; either way the
-     * session is attached to {@code connection} and a new token is issued.
+     * session is attached to {@code connection} and a new token is issued. With an authenticated {@code identity}
+     * the session is the identity's user: a token for another user's session does not resume it, and a fresh
+     * session replaces any the same user still had.
+     *
+     * @param identity the authenticated user, {@code null} when authentication is off
      */
-    public Uni<Opened> open(String connection, HelloRequest hello) {
+    public Uni<Opened> open(String connection, HelloRequest hello, Authenticator.Identity identity) {
         return Tokens.parse(hello.reconnectToken())
+                .filter(presented -> identity == null || presented.sessionId().equals(identity.userId()))
                 .map(presented -> resume(connection, presented))
                 .orElseGet(() -> Uni.createFrom().nullItem())
-                .flatMap(resumed -> resumed != null ? Uni.createFrom().item(resumed) : fresh(connection, hello));
+                .flatMap(resumed -> resumed != null ? Uni.createFrom().item(resumed)
+                        : fresh(connection, hello, identity));
     }
 
     /**
@@ -142,16 +149,19 @@ public class SessionService {
                         ? session.attachedTo(connection, next.hash())
                         : session)
                 .map(change -> change.changed()
-                        ? new Opened(change.after(), next.token(), true, change.before().connection())
+                        ? new Opened(change.after(), next.token(), true, change.before().connection(), null)
                         : null);
     }
 
-    private Uni<Opened> fresh(String connection, HelloRequest hello) {
-        String id = Ids.userId();
+    private Uni<Opened> fresh(String connection, HelloRequest hello, Authenticator.Identity identity) {
+        String id = identity == null ? Ids.userId() : identity.userId();
         Tokens.Issued token = Tokens.issue(id);
-        Session session = new Session(id, hello.nameOrGuest(), hello.dataOrEmpty(), token.hash(), connection,
-                null, 0, 1);
-        return sessions.put(id, session).replaceWith(new Opened(session, token.token(), false, null));
+        String name = hello.nameOr(identity == null ? null : identity.name());
+        // Counting on from a replaced session's attachments tells its connection, wherever it is, that it is stale.
+        return sessions.update(id, existing -> new Session(id, name, hello.dataOrEmpty(), token.hash(), connection,
+                null, 0, existing == null ? 1 : existing.attachments() + 1))
+                .map(change -> new Opened(change.after(), token.token(), false,
+                        change.before() == null ? null : change.before().connection(), change.before()));
     }
 
     private static boolean attachedTo(Session session, String connection) {
@@ -164,7 +174,9 @@ public class SessionService {
      * @param token the reconnect token to hand to the client
      * @param previousConnection the connection the session was still attached to before a resume, which must now be
      *        closed; {@code null} if none
+     * @param replaced the session of the same authenticated user that a fresh session replaced, {@code null} if none
      */
-    public record Opened(Session session, String token, boolean reconnected, String previousConnection) {
+    public record Opened(Session session, String token, boolean reconnected, String previousConnection,
+            Session replaced) {
     }
 }

@@ -10,7 +10,9 @@ import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
 
+import io.multistudio.auth.Authenticator;
 import io.multistudio.cluster.Node;
+import io.multistudio.cluster.NodeRegistry;
 import io.multistudio.engine.StoreUnavailableException;
 import io.multistudio.observability.ServerMetrics;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
@@ -60,11 +62,15 @@ class ProtocolHandler {
     private final RoomService rooms;
     private final LocalRooms localRooms;
     private final ServerMetrics metrics;
+    private final Authenticator authenticator;
     private volatile boolean draining;
 
     ProtocolHandler(LocalConnections connections, SessionService sessions, RoomService rooms, LocalRooms localRooms,
-            Codec codec, MultiStudioConfig config, Vertx vertx, Node node, ServerMetrics metrics) {
+            Codec codec, MultiStudioConfig config, Vertx vertx, Node node, ServerMetrics metrics,
+            Authenticator authenticator, NodeRegistry nodes) {
+        nodes.reportLoad(() -> new NodeRegistry.Load(connections.count(), metrics.messagesIn(), metrics.messagesOut()));
         this.metrics = metrics;
+        this.authenticator = authenticator;
         this.connections = connections;
         this.sessions = sessions;
         this.rooms = rooms;
@@ -171,6 +177,13 @@ class ProtocolHandler {
         return reason != null && reason.getCode() == CLIENT_NORMAL_CLOSE
                 ? endSession(connection, sessionId)
                 : detachSession(connection, sessionId);
+    }
+
+    /** A fresh session of an authenticated user replaced an older one: that one's room membership ends. */
+    private Uni<Void> leaveReplacedRoom(Session replaced, ClientConnection connection) {
+        return replaced == null || replaced.room() == null ? Uni.createFrom().voidItem()
+                : rooms.leave(new RoomService.Actor(replaced.id(), connection.reference(), null), replaced.room(),
+                        "left");
     }
 
     /** The session ends for good: its user leaves its room with reason {@code left}. */
@@ -281,7 +294,9 @@ class ProtocolHandler {
 
     private Uni<Void> hello(ClientConnection connection, Request request) {
         HelloRequest hello = HelloRequest.from(request, codec);
-        return sessions.open(connection.reference(), hello).flatMap(opened -> {
+        Uni<Authenticator.Identity> identity = authenticator.enabled() ? authenticator.verify(hello.auth())
+                : Uni.createFrom().nullItem();
+        return identity.flatMap(user -> sessions.open(connection.reference(), hello, user)).flatMap(opened -> {
             vertx.cancelTimer(connection.helloTimer());
             Session session = opened.session();
             connection.attached(session.id(), session.attachments());
@@ -290,7 +305,7 @@ class ProtocolHandler {
             connection.send(codec.write(new ServerMessage.Hello(request.rid(), session.user(), opened.reconnected(),
                     opened.token())));
             if (!opened.reconnected()) {
-                return Uni.createFrom().voidItem();
+                return leaveReplacedRoom(opened.replaced(), connection);
             }
             if (session.room() == null) {
                 metrics.resumed("outside_room");

@@ -1,0 +1,86 @@
+package io.multistudio.auth;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
+import java.util.Optional;
+import java.util.Set;
+
+import jakarta.inject.Singleton;
+
+import org.eclipse.microprofile.jwt.JsonWebToken;
+
+import io.multistudio.config.MultiStudioConfig;
+import io.multistudio.protocol.ProtocolException;
+import io.multistudio.protocol.Why;
+import io.smallrye.jwt.auth.principal.JWTParser;
+import io.smallrye.jwt.auth.principal.ParseException;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+
+/**
+ * Checks the JWTs clients present, with SmallRye JWT (signature, expiry, issuer, audience as configured), and turns a
+ * valid one into the identity the server uses.
+ */
+@Singleton
+public class Authenticator {
+
+    private final JWTParser parser;
+    private final MultiStudioConfig.Auth config;
+
+    Authenticator(JWTParser parser, MultiStudioConfig config) {
+        this.parser = parser;
+        this.config = config.auth();
+    }
+
+    /** Who a valid token says the user is: a stable user id and the name to use when {@code HELLO} gives none. */
+    public record Identity(String userId, String name, Set<String> groups) {
+    }
+
+    public boolean enabled() {
+        return config.enabled();
+    }
+
+    /**
+     * The identity in {@code token}; fails with {@code AUTH_REQUIRED} when there is none and {@code AUTH_INVALID}
+     * when it does not verify. Verification may fetch keys (a JWKS location), so it runs off the event loop.
+     */
+    public Uni<Identity> verify(String token) {
+        if (token == null) {
+            return Uni.createFrom().failure(new ProtocolException(Why.AUTH_REQUIRED));
+        }
+        return Uni.createFrom().item(() -> identity(token))
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+    }
+
+    private Identity identity(String token) {
+        JsonWebToken jwt;
+        try {
+            jwt = parser.parse(token);
+        } catch (ParseException e) {
+            throw new ProtocolException(Why.AUTH_INVALID, "auth", "the token does not verify");
+        }
+        String subject = jwt.getSubject();
+        if (subject == null || subject.isBlank()) {
+            throw new ProtocolException(Why.AUTH_INVALID, "auth", "the token has no subject");
+        }
+        String name = Optional.ofNullable(jwt.<Object>getClaim(config.nameClaim())).map(Object::toString)
+                .map(String::strip).filter(claimed -> !claimed.isEmpty() && claimed.length() <= 64).orElse(null);
+        return new Identity(userId(jwt.getIssuer(), subject), name, jwt.getGroups());
+    }
+
+    /**
+     * A subject's user id: stable across sessions, and opaque, since a subject may be an e-mail address that other
+     * members should not see.
+     */
+    static String userId(String issuer, String subject) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest((issuer + "\n" + subject).getBytes(StandardCharsets.UTF_8));
+            return "u_" + Base64.getUrlEncoder().withoutPadding().encodeToString(digest).substring(0, 22);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JVM", e);
+        }
+    }
+}
