@@ -281,10 +281,7 @@ public class RoomService {
                 return Uni.createFrom().item(new Replay(null, List.of(), false));
             }
             long from = Math.max(afterSeq + 1, room.seq() - config.roomHistory() + 1);
-            Set<String> keys = new LinkedHashSet<>();
-            for (long seq = from; seq <= room.seq(); seq++) {
-                keys.add(historyKey(room.instance(), seq));
-            }
+            Set<String> keys = historyKeys(room.instance(), from, room.seq());
             return history.getAll(keys).map(found -> {
                 boolean complete = from == afterSeq + 1 && found.size() == keys.size() || afterSeq >= room.seq();
                 List<RoomEvent> missed = found.values().stream()
@@ -318,11 +315,7 @@ public class RoomService {
      * in seq order: what a node missed when an event did not reach it.
      */
     public Uni<List<RoomEvent>> events(String instance, long fromSeq, long toSeq) {
-        Set<String> keys = new LinkedHashSet<>();
-        for (long seq = fromSeq; seq <= toSeq; seq++) {
-            keys.add(historyKey(instance, seq));
-        }
-        return history.getAll(keys).map(found -> found.values().stream()
+        return history.getAll(historyKeys(instance, fromSeq, toSeq)).map(found -> found.values().stream()
                 .sorted(Comparator.comparingLong(RoomEvent::seq))
                 .toList());
     }
@@ -448,6 +441,14 @@ public class RoomService {
 
     private static String historyKey(RoomEvent event) {
         return historyKey(event.instance(), event.seq());
+    }
+
+    private static Set<String> historyKeys(String instance, long fromSeq, long toSeq) {
+        Set<String> keys = new LinkedHashSet<>();
+        for (long seq = fromSeq; seq <= toSeq; seq++) {
+            keys.add(historyKey(instance, seq));
+        }
+        return keys;
     }
 
     static String historyKey(String instance, long seq) {

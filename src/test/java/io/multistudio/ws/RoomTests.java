@@ -43,6 +43,20 @@ abstract class RoomTests {
         return joined;
     }
 
+    /**
+     * {@code owner} creates {@code room} and the others join it in order; the USER_JOINED notices this causes are
+     * taken, so every client starts with nothing pending.
+     */
+    static void gather(String room, WsClient owner, WsClient... others) {
+        create(owner, room, "");
+        List<WsClient> inside = new ArrayList<>(List.of(owner));
+        for (WsClient joiner : others) {
+            join(joiner, room);
+            inside.forEach(WsClient::next);
+            inside.add(joiner);
+        }
+    }
+
     @Test
     void createRoomMakesTheCreatorOwnerAndSoleMember() {
         try (WsClient ada = WsClient.hello(uri, "Ada")) {
@@ -165,9 +179,7 @@ abstract class RoomTests {
     void leavingPassesOwnershipAndTheLastOneOutDeletesTheRoom() {
         String room = newRoomId();
         try (WsClient ada = WsClient.hello(uri, "Ada"); WsClient bob = WsClient.hello(uri, "Bob")) {
-            create(ada, room, "");
-            join(bob, room);
-            ada.next();
+            gather(room, ada, bob);
             JsonNode left = ada.request("{\"kind\":\"LEAVE_ROOM\",\"rid\":\"l\"}");
             assertThat(left.path("kind").asText()).isEqualTo("LEFT_ROOM");
             assertThat(left.path("rid").asText()).isEqualTo("l");
@@ -257,11 +269,7 @@ abstract class RoomTests {
         String room = newRoomId();
         try (WsClient ada = WsClient.hello(uri, "Ada"); WsClient bob = WsClient.hello(uri, "Bob");
                 WsClient cy = WsClient.hello(uri, "Cy")) {
-            create(ada, room, "");
-            join(bob, room);
-            join(cy, room);
-            ada.next(2);
-            bob.next();
+            gather(room, ada, bob, cy);
             assertError(bob.request("{\"kind\":\"KICK\",\"rid\":\"k\",\"user\":\"" + id(cy) + "\"}"), "DENY",
                     "NOT_OWNER", "k");
             assertError(ada.request("{\"kind\":\"KICK\",\"user\":\"" + id(ada) + "\"}"), "BADR", "FIELD_INVALID",
@@ -290,11 +298,7 @@ abstract class RoomTests {
         String room = newRoomId();
         try (WsClient ada = WsClient.hello(uri, "Ada"); WsClient bob = WsClient.hello(uri, "Bob");
                 WsClient cy = WsClient.hello(uri, "Cy")) {
-            create(ada, room, "");
-            join(bob, room);
-            join(cy, room);
-            ada.next(2);
-            bob.next();
+            gather(room, ada, bob, cy);
 
             JsonNode own = ada.request("{\"kind\":\"SEND\",\"rid\":\"s\",\"data\":{\"text\":\"hi\"}}");
             assertThat(own.path("kind").asText()).isEqualTo("MESSAGE");
@@ -365,11 +369,7 @@ abstract class RoomTests {
         String room = newRoomId();
         try (WsClient ada = WsClient.hello(uri, "Ada"); WsClient bob = WsClient.hello(uri, "Bob");
                 WsClient cy = WsClient.hello(uri, "Cy")) {
-            create(ada, room, "");
-            join(bob, room);
-            join(cy, room);
-            ada.next(2);
-            bob.next();
+            gather(room, ada, bob, cy);
             List<WsClient> members = List.of(ada, bob, cy);
             int patchesEach = 10;
             CompletableFuture.allOf(IntStream.range(0, members.size()).mapToObj(m -> CompletableFuture.runAsync(() -> {
@@ -398,11 +398,7 @@ abstract class RoomTests {
         String room = newRoomId();
         try (WsClient ada = WsClient.hello(uri, "Ada"); WsClient bob = WsClient.hello(uri, "Bob");
                 WsClient cy = WsClient.hello(uri, "Cy")) {
-            create(ada, room, "");
-            join(bob, room);
-            join(cy, room);
-            ada.next(2);
-            bob.next();
+            gather(room, ada, bob, cy);
             List<WsClient> members = List.of(ada, bob, cy);
             int each = 50;
             CompletableFuture.allOf(members.stream().map(member -> CompletableFuture.runAsync(() -> {
@@ -471,9 +467,7 @@ abstract class RoomTests {
     void byeInARoomLeavesIt() {
         String room = newRoomId();
         try (WsClient ada = WsClient.hello(uri, "Ada"); WsClient bob = WsClient.hello(uri, "Bob")) {
-            create(ada, room, "");
-            join(bob, room);
-            ada.next();
+            gather(room, ada, bob);
             bob.request("{\"kind\":\"BYE\"}");
             JsonNode left = ada.next();
             assertThat(left.path("kind").asText()).isEqualTo("USER_LEFT");

@@ -144,23 +144,31 @@ abstract class SessionLifecycleTests {
         }
     }
 
+    /** Opens a session with {@code hello}, loses its connection abnormally, and returns the HELLO answer. */
+    private JsonNode lostSession(String hello) {
+        WsClient client = WsClient.connect(uri);
+        JsonNode answer = client.request(hello);
+        client.drop();
+        return answer;
+    }
+
+    /** The answer to a HELLO presenting {@code token} on a new connection, which is then lost abnormally. */
+    private JsonNode helloWithToken(String token) {
+        try (WsClient client = WsClient.connect(uri)) {
+            return client.request("{\"kind\":\"HELLO\",\"reconnect_token\":" + WsClient.quote(token) + "}");
+        }
+    }
+
     @Test
     void aTokenIsSingleUse() {
-        WsClient first = WsClient.connect(uri);
-        JsonNode original = first.request("{\"kind\":\"HELLO\",\"name\":\"Ada\"}");
-        first.drop();
-        String token = original.get("reconnect_token").toString();
+        JsonNode original = lostSession("{\"kind\":\"HELLO\",\"name\":\"Ada\"}");
+        String token = original.path("reconnect_token").asText();
 
-        WsClient second = WsClient.connect(uri);
-        assertThat(second.request("{\"kind\":\"HELLO\",\"reconnect_token\":" + token + "}").path("reconnected")
-                .asBoolean()).isTrue();
-        second.drop();
+        assertThat(helloWithToken(token).path("reconnected").asBoolean()).isTrue();
 
-        try (WsClient replay = WsClient.connect(uri)) {
-            JsonNode hello = replay.request("{\"kind\":\"HELLO\",\"reconnect_token\":" + token + "}");
-            assertThat(hello.path("reconnected").asBoolean(true)).isFalse();
-            assertThat(hello.path("user").path("id").asText()).isNotEqualTo(original.path("user").path("id").asText());
-        }
+        JsonNode replayed = helloWithToken(token);
+        assertThat(replayed.path("reconnected").asBoolean(true)).isFalse();
+        assertThat(replayed.path("user").path("id").asText()).isNotEqualTo(original.path("user").path("id").asText());
     }
 
     @ParameterizedTest
@@ -176,27 +184,15 @@ abstract class SessionLifecycleTests {
 
     @Test
     void aTokenLongerThan512CharactersIsInvalidEvenIfItsSessionExists() {
-        WsClient first = WsClient.connect(uri);
-        JsonNode original = first.request("{\"kind\":\"HELLO\"}");
-        first.drop();
-        String padded = original.path("reconnect_token").asText() + "x".repeat(513);
-        try (WsClient client = WsClient.connect(uri)) {
-            JsonNode hello = client.request("{\"kind\":\"HELLO\",\"reconnect_token\":\"" + padded + "\"}");
-            assertThat(hello.path("reconnected").asBoolean(true)).isFalse();
-        }
+        String token = lostSession("{\"kind\":\"HELLO\"}").path("reconnect_token").asText();
+        assertThat(helloWithToken(token + "x".repeat(513)).path("reconnected").asBoolean(true)).isFalse();
     }
 
     @Test
     void aTamperedTokenIsInvalid() {
-        WsClient first = WsClient.connect(uri);
-        JsonNode original = first.request("{\"kind\":\"HELLO\"}");
-        first.drop();
-        String token = original.path("reconnect_token").asText();
+        String token = lostSession("{\"kind\":\"HELLO\"}").path("reconnect_token").asText();
         String tampered = token.substring(0, token.length() - 1) + (token.endsWith("A") ? "B" : "A");
-        try (WsClient client = WsClient.connect(uri)) {
-            JsonNode hello = client.request("{\"kind\":\"HELLO\",\"reconnect_token\":\"" + tampered + "\"}");
-            assertThat(hello.path("reconnected").asBoolean(true)).isFalse();
-        }
+        assertThat(helloWithToken(tampered).path("reconnected").asBoolean(true)).isFalse();
     }
 
     @Test
