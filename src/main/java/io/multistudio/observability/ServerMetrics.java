@@ -23,7 +23,7 @@ public class ServerMetrics {
     private final Counter messagesOut;
     private final Timer fanout;
 
-    ServerMetrics(MeterRegistry registry) {
+    public ServerMetrics(MeterRegistry registry) {
         this.registry = registry;
         this.messagesIn = Counter.builder("multistudio.messages.in")
                 .description("Frames received from clients").register(registry);

@@ -54,10 +54,6 @@ final class LocalRoom {
         }
         pending.put(event.seq(), event);
         drain();
-        if (!pending.isEmpty() && watchedGap != nextSeq) {
-            watchedGap = nextSeq;
-            gapDetected.watch(this, nextSeq, pending.firstKey() - 1);
-        }
     }
 
     /**
@@ -109,6 +105,7 @@ final class LocalRoom {
         return member == null ? -1 : member.lastSeq;
     }
 
+    /** Delivers every event that is next in line; one that is missing is watched for once. */
     private void drain() {
         RoomEvent event;
         while ((event = pending.remove(nextSeq)) != null) {
@@ -117,6 +114,10 @@ final class LocalRoom {
                 member.offer(event);
             }
             metrics.fanout(System.currentTimeMillis() - event.at());
+        }
+        if (!pending.isEmpty() && watchedGap != nextSeq) {
+            watchedGap = nextSeq;
+            gapDetected.watch(this, nextSeq, pending.firstKey() - 1);
         }
     }
 
