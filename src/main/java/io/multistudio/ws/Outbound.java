@@ -1,5 +1,6 @@
 package io.multistudio.ws;
 
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.jboss.logging.Logger;
@@ -20,7 +21,11 @@ final class Outbound {
     static final CloseReason SLOW_CONSUMER = new CloseReason(1013, "slow consumer");
 
     private final WebSocketConnection socket;
-    private final UnicastProcessor<Frame> frames = UnicastProcessor.create();
+    /**
+     * A linked queue costs nothing while empty, which an idle connection's queue nearly always is; the default
+     * array-backed one takes about a kilobyte per connection up front.
+     */
+    private final UnicastProcessor<Frame> frames = UnicastProcessor.create(new ConcurrentLinkedQueue<>(), null);
     private final AtomicLong queued = new AtomicLong();
     private final long limit;
     private final Runnable frameSent;
