@@ -104,8 +104,7 @@ public final class RoomRequests {
         return fields.raw("capacity").map(value -> {
             if (!value.isIntegralNumber() || !value.canConvertToInt() || value.intValue() < 1
                     || value.intValue() > maxCapacity) {
-                throw new ProtocolException(Why.CAPACITY_INVALID, "capacity",
-                        "capacity must be an integer from 1 to " + maxCapacity);
+                throw ProtocolException.invalidField("capacity", "capacity must be an integer from 1 to " + maxCapacity);
             }
             return value.intValue();
         });

@@ -46,6 +46,11 @@ class LocalRooms implements RoomEvents {
         this.roomService = roomService;
     }
 
+    /** Rooms with members connected to this node. */
+    int count() {
+        return rooms.size();
+    }
+
     @Override
     public void publish(RoomEvent event) {
         LocalRoom room = rooms.get(event.room());

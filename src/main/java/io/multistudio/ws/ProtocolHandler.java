@@ -14,6 +14,7 @@ import io.multistudio.auth.Authenticator;
 import io.multistudio.cluster.Node;
 import io.multistudio.cluster.NodeRegistry;
 import io.multistudio.engine.StoreUnavailableException;
+import io.multistudio.monitor.NodeStats;
 import io.multistudio.observability.ServerMetrics;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
@@ -67,7 +68,9 @@ class ProtocolHandler {
 
     ProtocolHandler(LocalConnections connections, SessionService sessions, RoomService rooms, LocalRooms localRooms,
             Codec codec, MultiStudioConfig config, Vertx vertx, Node node, ServerMetrics metrics,
-            Authenticator authenticator, NodeRegistry nodes) {
+            Authenticator authenticator, NodeRegistry nodes, NodeStats nodeStats) {
+        nodeStats.connections(connections::count);
+        nodeStats.rooms(localRooms::count);
         nodes.reportLoad(() -> new NodeRegistry.Load(connections.count(), metrics.messagesIn(), metrics.messagesOut()));
         this.metrics = metrics;
         this.authenticator = authenticator;

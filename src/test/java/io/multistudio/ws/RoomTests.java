@@ -104,8 +104,8 @@ abstract class RoomTests {
                     "ROOM_ID_INVALID", "x");
             assertError(bob.request("{\"kind\":\"CREATE_ROOM\",\"room\":\"" + "r".repeat(65) + "\"}"), "BADR",
                     "ROOM_ID_INVALID", null);
-            assertError(bob.request("{\"kind\":\"CREATE_ROOM\",\"capacity\":0}"), "BADR", "CAPACITY_INVALID", null);
-            assertError(bob.request("{\"kind\":\"CREATE_ROOM\",\"capacity\":1001}"), "BADR", "CAPACITY_INVALID", null);
+            assertError(bob.request("{\"kind\":\"CREATE_ROOM\",\"capacity\":0}"), "BADR", "FIELD_INVALID", null);
+            assertError(bob.request("{\"kind\":\"CREATE_ROOM\",\"capacity\":1001}"), "BADR", "FIELD_INVALID", null);
             JsonNode longName = bob.request("{\"kind\":\"CREATE_ROOM\",\"name\":\"" + "n".repeat(65) + "\"}");
             assertError(longName, "BADR", "FIELD_INVALID", null);
             assertThat(longName.path("field").asText()).isEqualTo("name");
