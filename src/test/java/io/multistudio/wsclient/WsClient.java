@@ -62,7 +62,7 @@ public final class WsClient implements AutoCloseable {
     public static WsClient hello(URI uri, String name) {
         WsClient client = connect(uri);
         JsonNode hello = client.request("{\"kind\":\"HELLO\",\"name\":" + quote(name) + "}");
-        assertThat(hello.path("kind").asText()).isEqualTo("HELLO");
+        assertThat(hello.path("kind").asText()).as("answer to HELLO: %s", hello).isEqualTo("HELLO");
         client.helloAnswer = hello;
         return client;
     }

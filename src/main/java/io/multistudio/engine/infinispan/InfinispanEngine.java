@@ -37,7 +37,7 @@ public final class InfinispanEngine implements Engine {
     private final RemoteCacheManager cacheManager;
     private final ObjectMapper mapper;
     private final Duration timeout;
-    private volatile RemoteCache<String, String> probe;
+    private volatile InfinispanMap<?> probe;
 
     /**
      * @param timeout how long an operation may take before the store counts as unavailable
@@ -51,21 +51,22 @@ public final class InfinispanEngine implements Engine {
 
     @Override
     public <V> SharedMap<V> map(String name, Class<V> type, Function<V, Duration> lifespan) {
-        RemoteCache<String, String> cache = cacheManager.administration()
-                .getOrCreateCache(CACHE_PREFIX + name, new StringConfiguration(CACHE_CONFIGURATION));
-        probe = cache;
-        return new InfinispanMap<>(cache, new JsonValues<>(mapper, type), lifespan, timeout);
+        RemoteCache<String, String> cache = createCache(name);
+        InfinispanMap<V> map = new InfinispanMap<>(cache, new JsonValues<>(mapper, type), lifespan, timeout,
+                () -> createCache(name));
+        probe = map;
+        return map;
     }
 
     @Override
     public Uni<Boolean> available() {
-        RemoteCache<String, String> cache = probe;
-        if (cache == null) {
-            return Uni.createFrom().item(cacheManager.isStarted());
-        }
-        return InfinispanMap.guarded(() -> cache.getAsync(PROBE_KEY), timeout)
-                .map(ignored -> true)
-                .onFailure().recoverWithItem(false);
+        InfinispanMap<?> map = probe;
+        return map == null ? Uni.createFrom().item(cacheManager.isStarted()) : map.ping(PROBE_KEY);
+    }
+
+    private RemoteCache<String, String> createCache(String name) {
+        return cacheManager.administration()
+                .getOrCreateCache(CACHE_PREFIX + name, new StringConfiguration(CACHE_CONFIGURATION));
     }
 
     @Override

@@ -8,7 +8,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -19,6 +21,7 @@ import org.infinispan.client.hotrod.Flag;
 import org.infinispan.client.hotrod.MetadataValue;
 import org.infinispan.client.hotrod.RemoteCache;
 import org.infinispan.client.hotrod.exceptions.HotRodClientException;
+import org.jboss.logging.Logger;
 import org.reactivestreams.FlowAdapters;
 
 import io.multistudio.engine.Engine;
@@ -26,12 +29,15 @@ import io.multistudio.engine.SharedMap;
 import io.multistudio.engine.StoreUnavailableException;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 
 /**
  * A {@link SharedMap} over a remote cache. Atomic updates are optimistic: read the entry with its version, compute,
  * and write only if the version is unchanged; a lost race reads again.
  */
 final class InfinispanMap<V> implements SharedMap<V> {
+
+    private static final Logger LOG = Logger.getLogger(InfinispanMap.class);
 
     /** Far more attempts than any real contention needs; past it something is wrong and the caller gets a failure. */
     private static final int MAX_ATTEMPTS = 1000;
@@ -50,8 +56,14 @@ final class InfinispanMap<V> implements SharedMap<V> {
 
     private final Duration timeout;
 
+    /** Creates the cache on the server again; blocking, so it runs on a worker thread. */
+    private final Runnable recreate;
+    private final AtomicBoolean recreating = new AtomicBoolean();
+    private final List<Object> listeners = new CopyOnWriteArrayList<>();
+
     InfinispanMap(RemoteCache<String, String> cache, JsonValues<V> json, Function<V, Duration> lifespan,
-            Duration timeout) {
+            Duration timeout, Runnable recreate) {
+        this.recreate = recreate;
         this.timeout = timeout;
         this.cache = cache;
         this.returningCache = cache.withFlags(Flag.FORCE_RETURN_VALUE);
@@ -91,7 +103,7 @@ final class InfinispanMap<V> implements SharedMap<V> {
     public synchronized void onExpired(Consumer<V> listener) {
         if (expiryListeners == null) {
             expiryListeners = new ValueListeners<>(json);
-            cache.addClientListener(new ExpiryListener<>(expiryListeners));
+            listen(new ExpiryListener<>(expiryListeners));
         }
         expiryListeners.add(listener);
     }
@@ -101,7 +113,7 @@ final class InfinispanMap<V> implements SharedMap<V> {
     public synchronized void onWritten(Consumer<V> listener) {
         if (writeListeners == null) {
             writeListeners = new ValueListeners<>(json);
-            cache.addClientListener(new WriteListener<>(writeListeners));
+            listen(new WriteListener<>(writeListeners));
         }
         writeListeners.add(listener);
     }
@@ -159,15 +171,58 @@ final class InfinispanMap<V> implements SharedMap<V> {
         return life.equals(Engine.IMMORTAL) ? -1 : life.toMillis();
     }
 
+    /** Whether the store answers a read of a key that is never written. */
+    Uni<Boolean> ping(String probeKey) {
+        return uni(() -> cache.getAsync(probeKey)).map(ignored -> true).onFailure().recoverWithItem(false);
+    }
+
+    private void listen(Object listener) {
+        cache.addClientListener(listener);
+        listeners.add(listener);
+    }
+
     private <T> Uni<T> uni(Supplier<CompletionStage<T>> operation) {
-        return guarded(operation, timeout);
+        return guarded(operation, timeout).onFailure(InfinispanMap::cacheMissing).invoke(this::recreateCache);
+    }
+
+    /**
+     * A store that came back empty (restarted without persistence) no longer has our cache: it is created again,
+     * with the listeners this map had, so that the node recovers by itself. Requests fail meanwhile.
+     */
+    private void recreateCache() {
+        if (!recreating.compareAndSet(false, true)) {
+            return;
+        }
+        Infrastructure.getDefaultWorkerPool().execute(() -> {
+            try {
+                recreate.run();
+                for (Object listener : listeners) {
+                    cache.removeClientListener(listener);
+                    cache.addClientListener(listener);
+                }
+                LOG.infof("Cache %s created again", cache.getName());
+            } catch (RuntimeException e) {
+                LOG.warnf("Could not create cache %s again: %s", cache.getName(), e.getMessage());
+            } finally {
+                recreating.set(false);
+            }
+        });
+    }
+
+    private static boolean cacheMissing(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause.getMessage() != null && cause.getMessage().contains("CacheNotFoundException")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
      * A store operation that fails with {@link StoreUnavailableException} when the store does not answer within
      * {@code timeout} or cannot be reached, so that no request waits on a store that is gone.
      */
-    static <T> Uni<T> guarded(Supplier<CompletionStage<T>> operation, Duration timeout) {
+    private static <T> Uni<T> guarded(Supplier<CompletionStage<T>> operation, Duration timeout) {
         return Uni.createFrom().completionStage(operation)
                 .ifNoItem().after(timeout)
                 .failWith(() -> new StoreUnavailableException("Infinispan did not answer within " + timeout, null))
