@@ -11,6 +11,8 @@ import jakarta.inject.Singleton;
 
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import io.multistudio.config.MultiStudioConfig;
 import io.multistudio.protocol.ProtocolException;
 import io.multistudio.protocol.Why;
@@ -52,6 +54,14 @@ public class Authenticator {
         }
         return Uni.createFrom().item(() -> identity(token))
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+    }
+
+    /** {@link #verify} of what a {@code HELLO} carries in {@code auth}: anything but a string is not a JWT. */
+    public Uni<Identity> verifyHello(JsonNode auth) {
+        if (auth != null && !auth.isTextual()) {
+            return Uni.createFrom().failure(new ProtocolException(Why.AUTH_INVALID, "auth", "auth must be a JWT string"));
+        }
+        return verify(auth == null ? null : auth.textValue());
     }
 
     private Identity identity(String token) {

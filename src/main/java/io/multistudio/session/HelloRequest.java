@@ -17,9 +17,9 @@ import io.multistudio.protocol.Why;
  * @param reconnectToken the presented token, {@code null} when none or when it cannot be one (such a token is not an
  *        error: the client gets a fresh session)
  * @param lastSeq the last room event the client processed, {@code null} if not given
- * @param auth the JWT the client presented, {@code null} if none
+ * @param auth what the client presented as its JWT, {@code null} if nothing; only checked when authentication is on
  */
-public record HelloRequest(String name, ObjectNode data, String reconnectToken, Long lastSeq, String auth) {
+public record HelloRequest(String name, ObjectNode data, String reconnectToken, Long lastSeq, JsonNode auth) {
 
     public static final int MAX_NAME_CODE_POINTS = 64;
     public static final int MAX_USER_DATA_BYTES = 4096;
@@ -34,13 +34,7 @@ public record HelloRequest(String name, ObjectNode data, String reconnectToken, 
         String token = fields.raw("reconnect_token").filter(JsonNode::isTextual).map(JsonNode::textValue)
                 .filter(text -> text.length() <= Tokens.MAX_LENGTH).orElse(null);
         Long lastSeq = fields.integer("last_seq", 0, Long.MAX_VALUE).orElse(null);
-        String auth = fields.raw("auth").map(value -> {
-            if (!value.isTextual()) {
-                throw new ProtocolException(Why.AUTH_INVALID, "auth", "auth must be a JWT string");
-            }
-            return value.textValue();
-        }).orElse(null);
-        return new HelloRequest(name, data, token, lastSeq, auth);
+        return new HelloRequest(name, data, token, lastSeq, fields.raw("auth").orElse(null));
     }
 
     /** The name to store: the one given, else {@code fallback} (from the identity), else a fresh guest name. */

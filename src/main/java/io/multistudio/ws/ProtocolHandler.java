@@ -297,7 +297,7 @@ class ProtocolHandler {
 
     private Uni<Void> hello(ClientConnection connection, Request request) {
         HelloRequest hello = HelloRequest.from(request, codec);
-        Uni<Authenticator.Identity> identity = authenticator.enabled() ? authenticator.verify(hello.auth())
+        Uni<Authenticator.Identity> identity = authenticator.enabled() ? authenticator.verifyHello(hello.auth())
                 : Uni.createFrom().nullItem();
         return identity.flatMap(user -> sessions.open(connection.reference(), hello, user)).flatMap(opened -> {
             vertx.cancelTimer(connection.helloTimer());

@@ -108,6 +108,15 @@ abstract class SessionLifecycleTests {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = { "42", "\"not-a-jwt\"", "{}" })
+    void authIsIgnoredWhileAuthenticationIsOff(String auth) {
+        try (WsClient client = WsClient.connect(uri)) {
+            JsonNode hello = client.request("{\"kind\":\"HELLO\",\"auth\":" + auth + "}");
+            assertThat(hello.path("kind").asText()).isEqualTo("HELLO");
+        }
+    }
+
     @Test
     void aSecondHelloIsRejected() {
         try (WsClient client = WsClient.hello(uri, "Ada")) {

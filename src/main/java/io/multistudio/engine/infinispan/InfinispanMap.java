@@ -42,6 +42,9 @@ final class InfinispanMap<V> implements SharedMap<V> {
     /** Far more attempts than any real contention needs; past it something is wrong and the caller gets a failure. */
     private static final int MAX_ATTEMPTS = 1000;
 
+    /** A scan reads the whole map in batches, so it may take this many times longer than one operation. */
+    private static final int SCAN_TIMEOUT_FACTOR = 5;
+
     /** Entries fetched per round trip when reading the whole map. */
     private static final int BATCH_SIZE = 256;
 
@@ -88,11 +91,12 @@ final class InfinispanMap<V> implements SharedMap<V> {
     /** Iterates the cache with the client's asynchronous publisher, so no thread waits for the batches. */
     @Override
     public Uni<List<V>> values() {
-        return Multi.createFrom()
+        return guard(Multi.createFrom()
                 .deferred(() -> Multi.createFrom().publisher(FlowAdapters.toFlowPublisher(
                         cache.<String>publishEntries(null, null, null, BATCH_SIZE))))
                 .map(entry -> json.read(entry.getValue()))
-                .collect().asList();
+                .collect().asList(), timeout.multipliedBy(SCAN_TIMEOUT_FACTOR))
+                .onFailure(InfinispanMap::cacheMissing).invoke(this::recreateCache);
     }
 
     /**
@@ -223,7 +227,11 @@ final class InfinispanMap<V> implements SharedMap<V> {
      * {@code timeout} or cannot be reached, so that no request waits on a store that is gone.
      */
     private static <T> Uni<T> guarded(Supplier<CompletionStage<T>> operation, Duration timeout) {
-        return Uni.createFrom().completionStage(operation)
+        return guard(Uni.createFrom().completionStage(operation), timeout);
+    }
+
+    private static <T> Uni<T> guard(Uni<T> operation, Duration timeout) {
+        return operation
                 .ifNoItem().after(timeout)
                 .failWith(() -> new StoreUnavailableException("Infinispan did not answer within " + timeout, null))
                 .onFailure(InfinispanMap::unreachable)
