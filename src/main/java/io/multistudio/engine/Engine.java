@@ -9,7 +9,7 @@ import io.smallrye.mutiny.Uni;
  * Where the cluster's shared state lives. The domain is written once against this interface; each engine only decides
  * how entries are stored, replaced atomically and expired.
  */
-public interface Engine {
+public interface Engine extends AutoCloseable {
 
     /** A value whose lifespan policy returns this never expires. */
     Duration IMMORTAL = Duration.ZERO;
@@ -27,4 +27,8 @@ public interface Engine {
 
     /** A short name for logs and health checks. */
     String name();
+
+    /** Stops what the engine runs in the background. */
+    @Override
+    void close();
 }

@@ -35,8 +35,6 @@ class EngineProducer {
     }
 
     void close(@Disposes Engine engine) {
-        if (engine instanceof MeteredEngine metered && metered.unwrap() instanceof MemoryEngine memory) {
-            memory.close();
-        }
+        engine.close();
     }
 }

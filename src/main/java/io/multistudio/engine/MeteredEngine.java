@@ -33,8 +33,8 @@ final class MeteredEngine implements Engine {
         return engine.name();
     }
 
-    /** The engine underneath, for what only it can do (closing the memory engine's sweeper). */
-    Engine unwrap() {
-        return engine;
+    @Override
+    public void close() {
+        engine.close();
     }
 }

@@ -25,6 +25,7 @@ import io.multistudio.cluster.NodeRegistry;
 import io.multistudio.config.MultiStudioConfig;
 import io.multistudio.engine.Engine;
 import io.multistudio.engine.SharedMap;
+import io.multistudio.engine.StoreUnavailableException;
 import io.multistudio.protocol.Codec;
 import io.multistudio.protocol.ProtocolException;
 import io.multistudio.protocol.ServerMessage;
@@ -46,6 +47,7 @@ public class RoomService {
 
     private static final Logger LOG = Logger.getLogger(RoomService.class);
     static final int MAX_ROOM_DATA_BYTES = 65536;
+    private static final int SEQ_ATTEMPTS = 3;
 
     private final SharedMap<Room> rooms;
     private final SharedMap<RoomEvent> history;
@@ -111,7 +113,7 @@ public class RoomService {
                             Room room = change.after();
                             RoomEvent joined = event(room, room.seq(), RoomEvent.USER_JOINED, actor, actor.userId(),
                                     null, new ServerMessage.UserJoined(room.id(), room.seq(), session.member()));
-                            return commit(List.of(joined)).flatMap(ignored -> entered(room, room.seq()));
+                            return answered(commit(List.of(joined))).flatMap(ignored -> entered(room, room.seq()));
                         }));
     }
 
@@ -175,7 +177,7 @@ public class RoomService {
             List<Uni<Void>> leaving = closed.members().stream()
                     .map(member -> sessions.leaveRoom(member.userId(), roomId))
                     .toList();
-            return commit(List.of(event)).flatMap(ignored -> Uni.join().all(leaving).andCollectFailures())
+            return answered(commit(List.of(event))).flatMap(ignored -> Uni.join().all(leaving).andCollectFailures())
                     .replaceWith(true);
         });
     }
@@ -202,7 +204,7 @@ public class RoomService {
     }
 
     public Uni<Void> update(Actor actor, String roomId, RoomRequests.Update request) {
-        return change(roomId, actor, room -> {
+        return retried(change(roomId, actor, room -> {
             if (!actor.userId().equals(room.owner())) {
                 throw new ProtocolException(Why.NOT_OWNER);
             }
@@ -219,25 +221,25 @@ public class RoomService {
             }
             return room.withSettings(request.name() == null ? room.name() : request.name(), capacity, passwordHash,
                     request.listed() == null ? room.listed() : request.listed());
-        }).flatMap(room -> commit(List.of(roomUpdated(room, room.seq(), actor))));
+        }).flatMap(room -> commit(List.of(roomUpdated(room, room.seq(), actor)))));
     }
 
     public Uni<Void> setRoomData(Actor actor, String roomId, ObjectNode patch) {
-        return change(roomId, actor, room -> {
+        return retried(change(roomId, actor, room -> {
             ObjectNode data = mergePatch.apply(room.data(), patch);
             checkRoomDataSize(data);
             return room.withData(data);
-        }).flatMap(room -> commit(List.of(roomUpdated(room, room.seq(), actor))));
+        }).flatMap(room -> commit(List.of(roomUpdated(room, room.seq(), actor)))));
     }
 
     public Uni<Void> send(Actor actor, String roomId, RoomRequests.Send request) {
-        return change(roomId, actor, room -> {
+        return retried(change(roomId, actor, room -> {
             if (request.to() != null && !room.hasMember(request.to())) {
                 throw new ProtocolException(Why.USER_NOT_IN_ROOM);
             }
             return room.next(1);
         }).flatMap(room -> commit(List.of(event(room, room.seq(), "MESSAGE", actor, null, request.to(),
-                new ServerMessage.Message(room.id(), room.seq(), actor.userId(), request.data(), request.to())))));
+                new ServerMessage.Message(room.id(), room.seq(), actor.userId(), request.data(), request.to()))))));
     }
 
     /**
@@ -253,9 +255,9 @@ public class RoomService {
             if (session.room() == null) {
                 return Uni.createFrom().item(new ServerMessage.UserUpdated(actor.rid(), null, null, session.member()));
             }
-            return change(session.room(), actor, room -> room.next(1))
+            return retried(change(session.room(), actor, room -> room.next(1))
                     .flatMap(room -> commit(List.of(event(room, room.seq(), "USER_UPDATED", actor, actor.userId(),
-                            null, new ServerMessage.UserUpdated(null, room.id(), room.seq(), session.member())))))
+                            null, new ServerMessage.UserUpdated(null, room.id(), room.seq(), session.member()))))))
                     .replaceWith((ServerMessage.UserUpdated) null);
         });
     }
@@ -281,11 +283,21 @@ public class RoomService {
                 return Uni.createFrom().item(new Replay(null, List.of(), false));
             }
             long from = Math.max(afterSeq + 1, room.seq() - config.roomHistory() + 1);
+            boolean withinCount = from == afterSeq + 1;
+            String anchor = historyKey(room.instance(), afterSeq);
             Set<String> keys = historyKeys(room.instance(), from, room.seq());
-            return history.getAll(keys).map(found -> {
-                boolean complete = from == afterSeq + 1 && found.size() == keys.size() || afterSeq >= room.seq();
+            Set<String> read = new LinkedHashSet<>(keys);
+            read.add(anchor);
+            return history.getAll(read).map(found -> {
+                // A seq can be absent for two harmless reasons: another node is still committing it (it arrives
+                // live), or its writer died before committing it (nobody ever got it). Only expiry loses events, and
+                // none of the missed ones can have expired while the last one the client had is still there, since
+                // they are all younger.
+                boolean anchored = found.containsKey(anchor);
+                boolean complete = afterSeq >= room.seq()
+                        || withinCount && (anchored || found.keySet().containsAll(keys));
                 List<RoomEvent> missed = found.values().stream()
-                        .filter(event -> event.visibleTo(userId))
+                        .filter(event -> event.seq() > afterSeq && event.visibleTo(userId))
                         .sorted(Comparator.comparingLong(RoomEvent::seq))
                         .toList();
                 return new Replay(room, missed, complete);
@@ -298,7 +310,8 @@ public class RoomService {
             return Uni.createFrom().nullItem();
         }
         Actor actor = new Actor(session.id(), connection, null);
-        return rooms.update(session.room(), room -> room != null && room.hasMember(session.id()) ? room.next(1) : room)
+        return retried(rooms.update(session.room(),
+                room -> room != null && room.hasMember(session.id()) ? room.next(1) : room)
                 .flatMap(change -> {
                     if (!change.changed()) {
                         return sessions.leaveRoom(session.id(), session.room()).replaceWith((Room) null);
@@ -307,7 +320,7 @@ public class RoomService {
                     RoomEvent event = event(room, room.seq(), type, actor, session.id(), null,
                             new ServerMessage.Presence(type, room.id(), room.seq(), session.id()));
                     return commit(List.of(event)).replaceWith(room);
-                });
+                }));
     }
 
     /**
@@ -355,7 +368,7 @@ public class RoomService {
                     if (after != null && !Objects.equals(after.owner(), before.owner())) {
                         committed.add(roomUpdated(after, seq + 1, new Actor(null, null, null)));
                     }
-                    return commit(committed);
+                    return answered(commit(committed));
                 });
     }
 
@@ -399,13 +412,52 @@ public class RoomService {
 
     /** Writes the events to the history, trims it to its bound, then hands them over for delivery in order. */
     private Uni<Void> commit(List<RoomEvent> committed) {
-        List<Uni<Void>> writes = committed.stream()
-                .map(event -> history.put(historyKey(event), event))
+        List<Uni<Boolean>> writes = committed.stream()
+                .map(event -> history.putIfAbsent(historyKey(event), event)
+                        .flatMap(written -> written ? Uni.createFrom().item(true) : ownWrite(event)))
                 .toList();
-        return Uni.join().all(writes).andFailFast().invoke(() -> {
-            committed.forEach(events::publish);
-            committed.forEach(this::trimHistory);
+        return Uni.join().all(writes).andFailFast().invoke(written -> {
+            for (int i = 0; i < committed.size(); i++) {
+                if (written.get(i)) {
+                    events.publish(committed.get(i));
+                    trimHistory(committed.get(i));
+                }
+            }
+            if (written.contains(false)) {
+                throw new SeqTaken();
+            }
         }).replaceWithVoid();
+    }
+
+    /**
+     * A store that lost a node can apply a write and still report it failed; the client then tries again and finds
+     * its own first write. That is this event committed, not a seq taken by another.
+     */
+    private Uni<Boolean> ownWrite(RoomEvent event) {
+        return history.get(historyKey(event)).map(event::equals);
+    }
+
+    /**
+     * A change that can simply be made again (a message, a patch, settings, presence) takes a fresh seq when its
+     * seq was taken; what remains refused is answered as a store failure, never left unanswered.
+     */
+    private static <T> Uni<T> retried(Uni<T> change) {
+        return answered(change.onFailure(SeqTaken.class).retry().atMost(SEQ_ATTEMPTS));
+    }
+
+    private static <T> Uni<T> answered(Uni<T> change) {
+        return change.onFailure(SeqTaken.class)
+                .transform(taken -> new StoreUnavailableException("A room event lost its seq to another", taken));
+    }
+
+    /**
+     * Two writers can win the same seq only when a store node fails mid-update (optimistic versions are not
+     * transactional); the history keeps the first event under a seq, and the other change must be made again.
+     */
+    private static final class SeqTaken extends RuntimeException {
+        SeqTaken() {
+            super("seq taken", null, false, false);
+        }
     }
 
     private void trimHistory(RoomEvent event) {

@@ -304,7 +304,10 @@ class ProtocolHandler {
             Session session = opened.session();
             connection.attached(session.id(), session.attachments());
             connections.bind(session.id(), connection);
-            long takenOverSeq = takeOver(opened.previousConnection());
+            // A store that retried our own write shows it as the previous one: that connection is this one.
+            String previous = connection.reference().equals(opened.previousConnection()) ? null
+                    : opened.previousConnection();
+            long takenOverSeq = takeOver(previous);
             connection.send(codec.write(new ServerMessage.Hello(request.rid(), session.user(), opened.reconnected(),
                     opened.token())));
             if (!opened.reconnected()) {

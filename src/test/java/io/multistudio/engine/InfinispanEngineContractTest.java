@@ -32,6 +32,7 @@ class InfinispanEngineContractTest extends SharedMapContract {
 
     @AfterAll
     static void disconnect() {
+        engine.close();
         cacheManager.close();
     }
 

@@ -13,6 +13,8 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -40,6 +42,8 @@ public final class InfinispanServer {
     private static final Path PROJECT_CONF = Path.of("src", "test", "infinispan", "conf");
     private static final String STARTED = "ISPN080001:";
     private static final String FAILED = "ISPN080028:";
+    /** "ISPN000094: Received new cluster view for channel c: [a|3] (2) [a, b]": the member count is in parentheses. */
+    private static final Pattern CLUSTER_VIEW = Pattern.compile("ISPN000094: .*\\|\\d+\\] \\((\\d+)\\)");
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration STOP_GRACE = Duration.ofSeconds(20);
     private static final Duration EXIT_GRACE = Duration.ofSeconds(10);
@@ -66,6 +70,8 @@ public final class InfinispanServer {
     private final int nodeIndex;
     private final boolean isShared;
     private volatile ProcessHandle process;
+    /** Where the log of the current (or last) run starts. */
+    private volatile long runLogOffset;
     private boolean rootPrepared;
     private boolean shutdownHookAdded;
 
@@ -152,6 +158,21 @@ public final class InfinispanServer {
         return root().resolve("log").resolve("server.log");
     }
 
+    /**
+     * How many members the latest cluster view this node logged during its current run has, 0 if it logged none yet.
+     * A clustered node that sees fewer members than were started has not (yet) joined the others.
+     */
+    public int clusterViewSize() {
+        int size = 0;
+        for (String line : Processes.readFrom(logFile(), runLogOffset).lines().toList()) {
+            Matcher view = CLUSTER_VIEW.matcher(line);
+            if (view.find()) {
+                size = Integer.parseInt(view.group(1));
+            }
+        }
+        return size;
+    }
+
     private static Optional<InfinispanServer> registeredShared() {
         String registered = System.getProperty(SHARED_PROPERTY);
         if (registered == null) {
@@ -198,6 +219,7 @@ public final class InfinispanServer {
         List<String> command = command();
         Path log = logFile();
         long logOffset = Processes.size(log);
+        runLogOffset = logOffset;
         long startedAt = System.nanoTime();
         Process started;
         try {

@@ -1,11 +1,18 @@
 package io.multistudio.engine.infinispan;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 import org.infinispan.client.hotrod.RemoteCache;
 import org.infinispan.client.hotrod.RemoteCacheManager;
 import org.infinispan.commons.configuration.StringConfiguration;
+
+import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -18,6 +25,8 @@ import io.smallrye.mutiny.Uni;
  * death loses nothing. Each shared map is one distributed cache of JSON strings, created on first use.
  */
 public final class InfinispanEngine implements Engine {
+
+    private static final Logger LOG = Logger.getLogger(InfinispanEngine.class);
 
     static final String CACHE_PREFIX = "multistudio-";
 
@@ -37,7 +46,16 @@ public final class InfinispanEngine implements Engine {
     private final RemoteCacheManager cacheManager;
     private final ObjectMapper mapper;
     private final Duration timeout;
-    private volatile InfinispanMap<?> probe;
+    /** How often the store is checked, so that listeners are registered again after it comes back. */
+    private static final Duration WATCH_INTERVAL = Duration.ofSeconds(2);
+
+    private final List<InfinispanMap<?>> maps = new CopyOnWriteArrayList<>();
+    private final ScheduledExecutorService watcher = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "multistudio-store-watch");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private boolean storeWasDown;
 
     /**
      * @param timeout how long an operation may take before the store counts as unavailable
@@ -47,6 +65,8 @@ public final class InfinispanEngine implements Engine {
         this.mapper = mapper;
         this.timeout = timeout;
         ExpiryListener.registerEventSchema(cacheManager.getMarshaller());
+        watcher.scheduleWithFixedDelay(this::watch, WATCH_INTERVAL.toMillis(), WATCH_INTERVAL.toMillis(),
+                TimeUnit.MILLISECONDS);
     }
 
     @Override
@@ -54,14 +74,44 @@ public final class InfinispanEngine implements Engine {
         RemoteCache<String, String> cache = createCache(name);
         InfinispanMap<V> map = new InfinispanMap<>(cache, new JsonValues<>(mapper, type), lifespan, timeout,
                 () -> createCache(name));
-        probe = map;
+        maps.add(map);
         return map;
     }
 
+    /** Every cache must answer: one that the store lost is as bad as the store being gone. */
     @Override
     public Uni<Boolean> available() {
-        InfinispanMap<?> map = probe;
-        return map == null ? Uni.createFrom().item(cacheManager.isStarted()) : map.ping(PROBE_KEY);
+        if (maps.isEmpty()) {
+            return Uni.createFrom().item(cacheManager.isStarted());
+        }
+        return Uni.join().all(maps.stream().map(map -> map.ping(PROBE_KEY)).toList()).andFailFast()
+                .map(answers -> !answers.contains(false));
+    }
+
+    @Override
+    public void close() {
+        watcher.shutdownNow();
+    }
+
+    /**
+     * A store that went away and came back (restarted, or its caches recreated) no longer streams events to this
+     * client: the listeners are registered again, so that room events from other nodes flow again.
+     */
+    private void watch() {
+        try {
+            boolean up = available().await().atMost(timeout.multipliedBy(2));
+            if (!up) {
+                storeWasDown = true;
+            } else if (storeWasDown) {
+                maps.forEach(InfinispanMap::listenAgain);
+                storeWasDown = false;
+                LOG.info("Infinispan is back: listening for cluster events again");
+            }
+        } catch (RuntimeException e) {
+            // A store half back (caches not ready yet) fails here; the next round tries again.
+            storeWasDown = true;
+            LOG.debugf("Store check failed: %s", e.getMessage());
+        }
     }
 
     private RemoteCache<String, String> createCache(String name) {

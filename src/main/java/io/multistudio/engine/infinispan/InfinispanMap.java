@@ -200,10 +200,7 @@ final class InfinispanMap<V> implements SharedMap<V> {
         Infrastructure.getDefaultWorkerPool().execute(() -> {
             try {
                 recreate.run();
-                for (Object listener : listeners) {
-                    cache.removeClientListener(listener);
-                    cache.addClientListener(listener);
-                }
+                listenAgain();
                 LOG.infof("Cache %s created again", cache.getName());
             } catch (RuntimeException e) {
                 LOG.warnf("Could not create cache %s again: %s", cache.getName(), e.getMessage());
@@ -211,6 +208,14 @@ final class InfinispanMap<V> implements SharedMap<V> {
                 recreating.set(false);
             }
         });
+    }
+
+    /** Registers this map's listeners with the store again; blocking. */
+    void listenAgain() {
+        for (Object listener : listeners) {
+            cache.removeClientListener(listener);
+            cache.addClientListener(listener);
+        }
     }
 
     private static boolean cacheMissing(Throwable failure) {
