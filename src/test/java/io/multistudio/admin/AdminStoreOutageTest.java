@@ -12,6 +12,7 @@ import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;
 
 import io.multistudio.testsupport.InfinispanServer;
+import io.multistudio.testsupport.InfinispanTestResource;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -42,11 +43,7 @@ class AdminStoreOutageTest {
         @Override
         public Map<String, String> start() {
             store = InfinispanServer.builder().name("operator-outage").build().start();
-            return Map.of("quarkus.infinispan-client.hosts", store.hotRodAddress(),
-                    "multistudio.infinispan-hosts", store.hotRodAddress(),
-                    "quarkus.infinispan-client.use-auth", "false",
-                    "quarkus.infinispan-client.client-intelligence", "BASIC",
-                    "multistudio.engine", "infinispan");
+            return InfinispanTestResource.configFor(store);
         }
 
         @Override

@@ -20,7 +20,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.multistudio.testsupport.AppProcess;
-import io.multistudio.testsupport.InfinispanServer;
 
 /**
  * The operator API of a two-node cluster, the nodes sharing only the Infinispan server: an operator can close a room
@@ -38,11 +37,8 @@ class OperatorApiIT {
 
     @BeforeAll
     static void startTwoNodes() {
-        Map<String, String> environment = Map.of(
-                "MULTISTUDIO_INFINISPAN_HOSTS", InfinispanServer.shared().hotRodAddress(),
-                "QUARKUS_INFINISPAN_CLIENT_USE_AUTH", "false",
-                "QUARKUS_INFINISPAN_CLIENT_CLIENT_INTELLIGENCE", "BASIC",
-                "MULTISTUDIO_AUTH_ADMIN_TOKEN", ADMIN_TOKEN);
+        Map<String, String> environment = AppProcess.onSharedInfinispan(
+                Map.of("MULTISTUDIO_AUTH_ADMIN_TOKEN", ADMIN_TOKEN));
         first = AppProcess.start("operator-first", environment);
         second = AppProcess.start("operator-second", environment);
     }

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.multistudio.testsupport.InfinispanServer;
+import io.multistudio.testsupport.InfinispanTestResource;
 import io.multistudio.wsclient.WsClient;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -48,11 +49,7 @@ class StoreOutageTest {
         @Override
         public Map<String, String> start() {
             store = InfinispanServer.builder().name("outage").build().start();
-            return Map.of("quarkus.infinispan-client.hosts", store.hotRodAddress(),
-                    "multistudio.infinispan-hosts", store.hotRodAddress(),
-                    "quarkus.infinispan-client.use-auth", "false",
-                    "quarkus.infinispan-client.client-intelligence", "BASIC",
-                    "multistudio.engine", "infinispan");
+            return InfinispanTestResource.configFor(store);
         }
 
         @Override

@@ -11,7 +11,6 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.multistudio.testsupport.AppProcess;
-import io.multistudio.testsupport.InfinispanServer;
 import io.multistudio.wsclient.WsClient;
 
 /**
@@ -25,10 +24,7 @@ class CrossInstanceResumeIT {
 
     @BeforeAll
     static void startTwoInstances() {
-        Map<String, String> environment = Map.of(
-                "MULTISTUDIO_INFINISPAN_HOSTS", InfinispanServer.shared().hotRodAddress(),
-                "QUARKUS_INFINISPAN_CLIENT_USE_AUTH", "false",
-                "QUARKUS_INFINISPAN_CLIENT_CLIENT_INTELLIGENCE", "BASIC");
+        Map<String, String> environment = AppProcess.onSharedInfinispan(Map.of());
         first = AppProcess.start("resume-first", environment);
         second = AppProcess.start("resume-second", environment);
     }

@@ -11,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 
 import org.awaitility.core.ConditionTimeoutException;
@@ -50,6 +51,15 @@ public final class AppProcess {
      * @param name        names the log file {@code target/app-processes/<name>.log}
      * @param environment e.g. {@code QUARKUS_INFINISPAN_CLIENT_HOSTS}; the HTTP host and port are set here
      */
+    /** The environment of an app node on the shared test Infinispan server, plus {@code extra}. */
+    public static Map<String, String> onSharedInfinispan(Map<String, String> extra) {
+        Map<String, String> environment = new HashMap<>(extra);
+        environment.put("MULTISTUDIO_INFINISPAN_HOSTS", InfinispanServer.shared().hotRodAddress());
+        environment.put("QUARKUS_INFINISPAN_CLIENT_USE_AUTH", "false");
+        environment.put("QUARKUS_INFINISPAN_CLIENT_CLIENT_INTELLIGENCE", "BASIC");
+        return environment;
+    }
+
     public static AppProcess start(String name, Map<String, String> environment) {
         AppProcess app = new AppProcess(name, environment, Loopback.freePort());
         try {

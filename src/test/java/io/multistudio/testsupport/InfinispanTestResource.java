@@ -12,7 +12,12 @@ public class InfinispanTestResource implements QuarkusTestResourceLifecycleManag
 
     @Override
     public Map<String, String> start() {
-        String hosts = InfinispanServer.shared().hotRodAddress();
+        return configFor(InfinispanServer.shared());
+    }
+
+    /** The application's configuration for running on {@code server}. */
+    public static Map<String, String> configFor(InfinispanServer server) {
+        String hosts = server.hotRodAddress();
         return Map.of(
                 "quarkus.infinispan-client.hosts", hosts,
                 // The application's own view of the hosts, kept consistent with the client's.
