@@ -5,7 +5,9 @@ import java.nio.charset.StandardCharsets;
 import jakarta.inject.Singleton;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -21,13 +23,30 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 @Singleton
 public class Codec {
 
-    private final ObjectMapper mapper = JsonMapper.builder()
+    /**
+     * Nesting beyond this is refused as malformed on reading, far below what writing allows, so that data a client
+     * sent can always be written back inside the messages that carry it.
+     */
+    static final int MAX_NESTING = 256;
+    private static final ObjectMapper SIZING = new ObjectMapper();
+
+    private final ObjectMapper mapper = JsonMapper.builder(jsonFactory())
             .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            // Numbers are kept as sent: no rounding to a double, no 1e400 turned into Infinity.
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .serializationInclusion(JsonInclude.Include.NON_NULL)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .build();
+
+    private static JsonFactory jsonFactory() {
+        JsonFactory factory = JsonFactory.builder()
+                .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING).build())
+                .build();
+        factory.setCharacterEscapes(new SurrogateEscapes());
+        return factory;
+    }
 
     public ObjectMapper mapper() {
         return mapper;
@@ -67,9 +86,16 @@ public class Codec {
         }
     }
 
-    /** Size in bytes of {@code node} once serialized, to check data limits. */
+    /**
+     * Size in bytes of {@code node} as plain UTF-8 JSON, to check data limits: the escapes this codec writes for
+     * surrogates must not make a non-BMP character count for more than its four bytes.
+     */
     public int serializedSize(JsonNode node) {
-        return write(node).getBytes(StandardCharsets.UTF_8).length;
+        try {
+            return SIZING.writeValueAsString(node).getBytes(StandardCharsets.UTF_8).length;
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Cannot serialize JSON data", e);
+        }
     }
 
     /**

@@ -81,8 +81,13 @@ public class RoomService {
     public record Entered(Room room, List<ServerMessage.Member> members, long seq) {
     }
 
-    /** Missed events of a room, in seq order; {@code complete} if the history still held all of them. */
-    public record Replay(Room room, List<RoomEvent> events, boolean complete) {
+    /**
+     * Missed events of a room, in seq order; {@code complete} if the history still held all of them.
+     *
+     * @param readTo the seq up to which the history held every event without a gap: whatever of those is not in
+     *        {@code events} was not for this user
+     */
+    public record Replay(Room room, List<RoomEvent> events, boolean complete, long readTo) {
     }
 
     public Uni<Entered> create(Actor actor, RoomRequests.Create request) {
@@ -280,7 +285,7 @@ public class RoomService {
     public Uni<Replay> replay(String roomId, long afterSeq, String userId) {
         return rooms.get(roomId).flatMap(room -> {
             if (room == null) {
-                return Uni.createFrom().item(new Replay(null, List.of(), false));
+                return Uni.createFrom().item(new Replay(null, List.of(), false, afterSeq));
             }
             long from = Math.max(afterSeq + 1, room.seq() - config.roomHistory() + 1);
             boolean withinCount = from == afterSeq + 1;
@@ -300,7 +305,11 @@ public class RoomService {
                         .filter(event -> event.seq() > afterSeq && event.visibleTo(userId))
                         .sorted(Comparator.comparingLong(RoomEvent::seq))
                         .toList();
-                return new Replay(room, missed, complete);
+                long readTo = afterSeq;
+                while (readTo < room.seq() && found.containsKey(historyKey(room.instance(), readTo + 1))) {
+                    readTo++;
+                }
+                return new Replay(room, missed, complete, readTo);
             });
         });
     }

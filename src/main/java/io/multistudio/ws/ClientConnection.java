@@ -96,6 +96,10 @@ final class ClientConnection {
         outbound.sendAndClose(text, reason);
     }
 
+    void onCutOff(Runnable action) {
+        outbound.onCutOff(action);
+    }
+
     /** Closes the connection once what is queued was written. */
     void close(CloseReason reason) {
         outbound.close(reason);

@@ -29,12 +29,16 @@ class LocalConnections {
         return byId.get(connectionId);
     }
 
-    void remove(ClientConnection connection) {
-        byId.remove(connection.id());
+    /** Forgets {@code connection}; {@code false} if it was already forgotten. */
+    boolean remove(ClientConnection connection) {
+        if (!byId.remove(connection.id(), connection)) {
+            return false;
+        }
         String sessionId = connection.sessionId();
         if (sessionId != null) {
             bySession.remove(sessionId, connection);
         }
+        return true;
     }
 
     void bind(String sessionId, ClientConnection connection) {

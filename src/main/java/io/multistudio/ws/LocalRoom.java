@@ -86,7 +86,7 @@ final class LocalRoom {
         return member;
     }
 
-    private synchronized void release(Member member, String welcome, List<RoomEvent> missed) {
+    private synchronized void release(Member member, String welcome, List<RoomEvent> missed, long caughtUpTo) {
         if (members.get(member.connection.id()) != member) {
             return;
         }
@@ -94,9 +94,18 @@ final class LocalRoom {
             member.connection.send(welcome);
         }
         missed.forEach(member::deliver);
+        member.lastSeq = Math.max(member.lastSeq, caughtUpTo);
         TreeMap<Long, RoomEvent> held = member.held;
         member.held = null;
         held.values().forEach(member::deliver);
+        // With nobody else live here, the events before this member's catch-up concern nobody: delivery moves on
+        // instead of waiting for them to be fetched.
+        boolean othersLive = members.values().stream().anyMatch(other -> other != member && other.held == null);
+        if (!othersLive && nextSeq <= member.lastSeq) {
+            nextSeq = member.lastSeq + 1;
+            pending.headMap(nextSeq).clear();
+            drain();
+        }
     }
 
     /** Removes the member of {@code connection}; returns the last seq it was handed, or -1 if it was not here. */
@@ -135,9 +144,14 @@ final class LocalRoom {
             this.lastSeq = lastSeq;
         }
 
-        /** Sends {@code welcome}, then the missed events, then what was held, and goes live. */
-        void release(String welcome, List<RoomEvent> missed) {
-            LocalRoom.this.release(this, welcome, missed);
+        /**
+         * Sends {@code welcome}, then the missed events, then what was held, and goes live.
+         *
+         * @param caughtUpTo the room's seq the missed events were read up to: events up to it that are not in
+         *        {@code missed} were not for this member
+         */
+        void release(String welcome, List<RoomEvent> missed, long caughtUpTo) {
+            LocalRoom.this.release(this, welcome, missed, caughtUpTo);
         }
 
         private void offer(RoomEvent event) {

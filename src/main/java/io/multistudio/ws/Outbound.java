@@ -11,8 +11,8 @@ import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.operators.multi.processors.UnicastProcessor;
 
 /**
- * The outbound side of one connection: a Mutiny stream that writes one frame at a time, each after the previous one
- * was handed to the socket. Producers never wait on it. What it holds unsent is bounded: a client that does not read
+ * The outbound side of one connection: a Mutiny stream that hands frames to the socket in order. Producers never
+ * wait on it. What it holds unsent is bounded: a client that does not read
  * fast enough is cut off with 1013 (its session stays resumable) instead of growing the server's memory.
  */
 final class Outbound {
@@ -29,15 +29,24 @@ final class Outbound {
     private final AtomicLong queued = new AtomicLong();
     private final long limit;
     private final Runnable frameSent;
+    private volatile Runnable cutOff = () -> {
+    };
     private boolean closing;
 
     Outbound(WebSocketConnection socket, long limit, Runnable frameSent) {
         this.socket = socket;
         this.limit = limit;
         this.frameSent = frameSent;
-        frames.onItem().call(this::write)
-                .subscribe().with(ignored -> {
-                }, failure -> LOG.debugf("Outbound stream of %s ended: %s", socket.id(), failure));
+        frames.subscribe().with(this::write,
+                failure -> LOG.debugf("Outbound stream of %s ended: %s", socket.id(), failure));
+    }
+
+    /**
+     * What to do when the connection is cut off as a slow consumer: its close frame waits behind everything the
+     * client has not read, possibly for ever, so the connection must count as lost at once, not when TCP gives up.
+     */
+    void onCutOff(Runnable action) {
+        this.cutOff = action;
     }
 
     /** Queues {@code text}; dropped if the connection is closing. */
@@ -50,6 +59,7 @@ final class Outbound {
             frames.onComplete();
             socket.close(SLOW_CONSUMER).subscribe().with(ignored -> {
             }, failure -> LOG.debugf("Closing slow consumer %s failed: %s", socket.id(), failure));
+            cutOff.run();
             return;
         }
         frames.onNext(new Frame(text, null));
@@ -83,14 +93,24 @@ final class Outbound {
         }
     }
 
-    private Uni<Void> write(Frame frame) {
+    /**
+     * Hands the frame to the socket without waiting for the previous one to be flushed, so a reader that keeps up
+     * drains a burst at the network's pace; the frame counts as unsent until the socket reports it written.
+     */
+    private void write(Frame frame) {
+        Uni<Void> written;
         if (frame.text() == null) {
-            return socket.close(frame.closeAfter());
+            written = socket.close(frame.closeAfter());
+        } else {
+            int length = frame.text().length();
+            frameSent.run();
+            written = socket.sendText(frame.text()).onTermination().invoke(() -> queued.addAndGet(-length));
+            if (frame.closeAfter() != null) {
+                written = written.onTermination().call(() -> socket.close(frame.closeAfter()));
+            }
         }
-        queued.addAndGet(-frame.text().length());
-        frameSent.run();
-        Uni<Void> sent = socket.sendText(frame.text());
-        return frame.closeAfter() == null ? sent : sent.onTermination().call(() -> socket.close(frame.closeAfter()));
+        written.subscribe().with(ignored -> {
+        }, failure -> LOG.debugf("Writing to %s failed: %s", socket.id(), failure.getMessage()));
     }
 
     /** A text to send, a close after it, or (without text) just the close. */

@@ -99,6 +99,11 @@ class ProtocolHandler {
             return Uni.createFrom().voidItem();
         }
         connections.add(connection);
+        // Later, not inside the send that overflowed: that may run in the middle of delivering a room event.
+        connection.onCutOff(() -> vertx.runOnContext(later -> lost(connection, Outbound.SLOW_CONSUMER).subscribe()
+                .with(ignored -> {
+                }, failure -> LOG.warnf("Could not put a slow consumer's session into grace: %s",
+                        failure.getMessage()))));
         connection.helloTimer(vertx.setTimer(config.helloTimeout().toMillis(), timer -> helloTimedOut(connection)));
         return Uni.createFrom().voidItem();
     }
@@ -167,10 +172,14 @@ class ProtocolHandler {
      */
     Uni<Void> closed(WebSocketConnection socket, CloseReason reason) {
         ClientConnection connection = connections.get(socket.id());
-        if (connection == null) {
+        return connection == null ? Uni.createFrom().voidItem() : lost(connection, reason);
+    }
+
+    /** The connection is gone (closed, or cut off): what that means for its session, once. */
+    private Uni<Void> lost(ClientConnection connection, CloseReason reason) {
+        if (!connections.remove(connection)) {
             return Uni.createFrom().voidItem();
         }
-        connections.remove(connection);
         connection.closed();
         vertx.cancelTimer(connection.helloTimer());
         String sessionId = connection.sessionId();
@@ -276,7 +285,7 @@ class ProtocolHandler {
                 entered.seq(), false, false));
         LocalRoom.Member member = localRooms.attach(entered.room(), connection, connection.sessionId(), entered.seq());
         return rooms.replay(entered.room().id(), entered.seq(), connection.sessionId())
-                .invoke(replay -> member.release(welcome, replay.events()))
+                .invoke(replay -> member.release(welcome, replay.events(), replay.readTo()))
                 .replaceWithVoid();
     }
 
@@ -290,7 +299,8 @@ class ProtocolHandler {
                 .invoke(replay -> {
                     metrics.resumed(replay.complete() ? "recovered" : "unrecovered");
                     member.release(codec.write(new ServerMessage.JoinedRoom(rid, entered.room().view(),
-                            entered.members(), entered.seq(), true, replay.complete())), replay.events());
+                            entered.members(), entered.seq(), true, replay.complete())), replay.events(),
+                            replay.readTo());
                 })
                 .replaceWithVoid();
     }
