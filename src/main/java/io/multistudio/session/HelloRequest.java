@@ -18,23 +18,31 @@ import io.multistudio.protocol.Why;
  *        error: the client gets a fresh session)
  * @param lastSeq the last room event the client processed, {@code null} if not given
  * @param auth what the client presented as its JWT, {@code null} if nothing; only checked when authentication is on
+ * @param profileInvalid what is wrong with {@code name} or {@code data}, {@code null} if nothing: it refuses a fresh
+ *        session, while a resume ignores name and data altogether
  */
-public record HelloRequest(String name, ObjectNode data, String reconnectToken, Long lastSeq, JsonNode auth) {
+public record HelloRequest(String name, ObjectNode data, String reconnectToken, Long lastSeq, JsonNode auth,
+        ProtocolException profileInvalid) {
 
     public static final int MAX_NAME_CODE_POINTS = 64;
     public static final int MAX_USER_DATA_BYTES = 4096;
 
     public static HelloRequest from(Request request, Codec codec) {
         var fields = request.fields();
-        String name = fields.raw("name").map(HelloRequest::validName).orElse(null);
-        ObjectNode data = fields.object("data", Why.DATA_INVALID).orElse(null);
-        if (data != null) {
-            checkUserDataSize(data, codec);
-        }
         String token = fields.raw("reconnect_token").filter(JsonNode::isTextual).map(JsonNode::textValue)
                 .filter(text -> text.length() <= Tokens.MAX_LENGTH).orElse(null);
         Long lastSeq = fields.integer("last_seq", 0, Long.MAX_VALUE).orElse(null);
-        return new HelloRequest(name, data, token, lastSeq, fields.raw("auth").orElse(null));
+        JsonNode auth = fields.raw("auth").orElse(null);
+        try {
+            String name = fields.raw("name").map(HelloRequest::validName).orElse(null);
+            ObjectNode data = fields.object("data", Why.DATA_INVALID).orElse(null);
+            if (data != null) {
+                checkUserDataSize(data, codec);
+            }
+            return new HelloRequest(name, data, token, lastSeq, auth, null);
+        } catch (ProtocolException invalid) {
+            return new HelloRequest(null, null, token, lastSeq, auth, invalid);
+        }
     }
 
     /** The name to store: the one given, else {@code fallback} (from the identity), else a fresh guest name. */

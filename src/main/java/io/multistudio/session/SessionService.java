@@ -154,6 +154,9 @@ public class SessionService {
     }
 
     private Uni<Opened> fresh(String connection, HelloRequest hello, Authenticator.Identity identity) {
+        if (hello.profileInvalid() != null) {
+            return Uni.createFrom().failure(hello.profileInvalid());
+        }
         String id = identity == null ? Ids.userId() : identity.userId();
         Tokens.Issued token = Tokens.issue(id);
         String name = hello.nameOr(identity == null ? null : identity.name());

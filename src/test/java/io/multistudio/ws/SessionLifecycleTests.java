@@ -169,6 +169,17 @@ abstract class SessionLifecycleTests {
     }
 
     @Test
+    void aResumeIgnoresNameAndDataEvenInvalidOnes() {
+        JsonNode original = lostSession("{\"kind\":\"HELLO\",\"name\":\"Ada\"}");
+        try (WsClient client = WsClient.connect(uri)) {
+            JsonNode resumed = client.request("{\"kind\":\"HELLO\",\"name\":\"\",\"data\":[],\"reconnect_token\":"
+                    + original.get("reconnect_token") + "}");
+            assertThat(resumed.path("reconnected").asBoolean()).as("%s", resumed).isTrue();
+            assertThat(resumed.path("user")).isEqualTo(original.path("user"));
+        }
+    }
+
+    @Test
     void aTokenIsSingleUse() {
         JsonNode original = lostSession("{\"kind\":\"HELLO\",\"name\":\"Ada\"}");
         String token = original.path("reconnect_token").asText();
