@@ -57,7 +57,8 @@ public class Codec {
         JsonNode tree;
         try {
             tree = mapper.readTree(text);
-        } catch (JsonProcessingException e) {
+        } catch (JsonProcessingException | NumberFormatException e) {
+            // A number no BigDecimal can hold (an exponent beyond an int) fails as a NumberFormatException.
             throw new ProtocolException(Why.MALFORMED_JSON);
         }
         if (tree == null || tree.isMissingNode()) {

@@ -58,7 +58,7 @@ final class Json {
         try {
             JsonNode tree = STRICT.readTree(text);
             return tree == null || tree.isMissingNode() ? null : tree;
-        } catch (JsonProcessingException e) {
+        } catch (JsonProcessingException | NumberFormatException e) {
             return null;
         }
     }
