@@ -1,0 +1,324 @@
+package io.multistudio.bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.multistudio.testsupport.InfinispanServer;
+
+/**
+ * The benchmark: runs the workloads against the packaged application and the {@link RawVertxRoomServer} baseline in
+ * one run, each server in its own JVM pinned to CPU 0 while this generator runs pinned to CPU 1 (the run script pins
+ * it), and writes {@code target/bench/results.md}. It reports; it asserts nothing. Run it with {@code bench/run}
+ * (see {@code docs/benchmarks.md}); {@code bench/run --help} lists the options.
+ */
+public final class Bench {
+
+    static final String USAGE = """
+            Usage: bench/run [options]
+              --workloads LIST     fanout,connect,idle,resume (default: all)
+              --targets LIST       raw,app (default: both)
+              --engines LIST       resume engines: memory,infinispan (default: both)
+              --server-jvm FLAGS   JVM flags of both servers (default: "-Xmx512m")
+              --server-cpu N       CPU the servers are pinned to (default: 0)
+              --app-env LIST       extra environment of the app, KEY=VALUE,KEY=VALUE (configuration experiments)
+              --rooms N            fan-out rooms (default: 50)
+              --members N          fan-out members per room (default: 10)
+              --idle N             idle connections (default: 10000)
+              --label TEXT         names this run in the report (default: "baseline flags")
+              --out FILE           report file under target/bench (default: results.md)
+              --quick              short smoke run (fewer steps, shorter windows, 1,000 idle connections)
+              --profile            instead of the workloads: JFR profile of the application under load
+              --profile-target T   app or raw (default: app)
+              --profile-workload W fanout (at --profile-rate) or connect (the connect cycle) (default: fanout)
+              --profile-rate N     SEND/s offered while profiling (default: 8000)
+              --profile-seconds N  length of the profiled window (default: 30)
+            """;
+
+    private final Map<String, String> options;
+    private final Path project = Path.of(System.getProperty("user.dir")).toAbsolutePath();
+    private final Path out = project.resolve("target").resolve("bench");
+    private final Path logs = out.resolve("logs");
+    private final boolean quick;
+    private final List<String> serverJvm;
+    private final String serverCpu;
+    private final Report report;
+
+    private Bench(Map<String, String> options) {
+        this.options = options;
+        this.quick = options.containsKey("quick");
+        this.serverJvm = List.of(option("server-jvm", "-Xmx512m").trim().split("\\s+"));
+        this.serverCpu = option("server-cpu", "0");
+        this.report = new Report(option("label", "baseline flags"), serverJvm, serverCpu);
+    }
+
+    public static void main(String[] args) throws Exception {
+        String fromEnvironment = System.getenv("BENCH_ARGS");
+        Map<String, String> options = parse(args.length == 0 && fromEnvironment != null
+                ? new String[] {fromEnvironment} : args);
+        if (options.containsKey("help")) {
+            System.out.print(USAGE);
+            return;
+        }
+        new Bench(options).run();
+        // Vert.x and the Infinispan launcher leave non-daemon threads behind.
+        System.exit(0);
+    }
+
+    private void run() throws IOException {
+        Files.createDirectories(logs);
+        report.machine(project, serverJvm, serverCpu, option("app-env", ""));
+        System.out.println(report.machineText());
+        long start = System.nanoTime();
+        try (Generator gen = new Generator()) {
+            if (options.containsKey("profile")) {
+                profile(gen);
+                return;
+            }
+            List<String> workloads = list("workloads", "fanout,connect,idle,resume");
+            List<String> targets = list("targets", "raw,app");
+            for (String workload : workloads) {
+                String load = Report.loadAverage();
+                System.out.println("== " + workload + " (load average " + load + ")");
+                report.load(workload, load);
+                switch (workload) {
+                    case "fanout" -> targets.forEach(target -> fanout(gen, target));
+                    case "connect" -> targets.forEach(target -> connect(gen, target));
+                    case "idle" -> targets.forEach(target -> idle(gen, target));
+                    case "resume" -> resume(gen, targets);
+                    default -> throw new IllegalArgumentException("Unknown workload " + workload);
+                }
+            }
+        }
+        report.finished(Duration.ofNanos(System.nanoTime() - start), Report.loadAverage());
+        Path file = out.resolve(option("out", "results.md"));
+        Files.writeString(file, report.markdown(), StandardCharsets.UTF_8);
+        System.out.println();
+        System.out.println(report.markdown());
+        System.out.println("Written to " + project.relativize(file));
+    }
+
+    private ServerProcess start(String target, String engine, Map<String, String> extraEnv, List<String> extraJvm) {
+        List<String> jvm = new ArrayList<>(serverJvm);
+        jvm.addAll(extraJvm);
+        String name = target + "-" + engine + "-" + System.currentTimeMillis();
+        if ("raw".equals(target)) {
+            return ServerProcess.raw(name, logs, serverCpu, jvm);
+        }
+        Map<String, String> env = new HashMap<>();
+        env.put("MULTISTUDIO_ENGINE", engine);
+        // The generator's clients send far faster than the production default of 50 messages/s per connection.
+        env.put("MULTISTUDIO_RATE_LIMIT", "1000000");
+        env.put("MULTISTUDIO_RATE_BURST", "1000000");
+        env.put("MULTISTUDIO_MAX_CONNECTIONS", "50000");
+        for (String pair : list("app-env", "")) {
+            env.put(pair.substring(0, pair.indexOf('=')), pair.substring(pair.indexOf('=') + 1));
+        }
+        env.putAll(extraEnv);
+        return ServerProcess.app(name, project, logs, serverCpu, jvm, env);
+    }
+
+    private void fanout(Generator gen, String target) {
+        int rooms = intOption("rooms", 50);
+        int members = intOption("members", 10);
+        try (ServerProcess server = start(target, "memory", Map.of(), List.of());
+                Fanout fanout = new Fanout(gen, server, rooms, members)) {
+            fanout.setUp();
+            // Warm-up: the JIT compiles the hot path before anything is measured.
+            fanout.step(quick ? 500 : 1000, Duration.ofSeconds(quick ? 2 : 4), Duration.ofSeconds(1));
+            List<Fanout.Step> steps = fanout.sweep(1000, 1.5, quick ? 3 : 10,
+                    Duration.ofMillis(quick ? 1000 : 2000), Duration.ofSeconds(quick ? 2 : 5));
+            report.fanout(target, rooms, members, steps);
+        }
+    }
+
+    private void connect(Generator gen, String target) {
+        try (ServerProcess server = start(target, "memory", Map.of(), List.of())) {
+            // Warm-up (the JIT), then the closed loop with closes, then the burst into rooms of 1 owner + 8 joiners.
+            new ConnectRate(gen, server, 64, 64).run(Duration.ofSeconds(quick ? 2 : 4), Duration.ofSeconds(1));
+            ConnectRate.Result cycle = new ConnectRate(gen, server, 64, 64)
+                    .run(Duration.ofSeconds(1), Duration.ofSeconds(quick ? 3 : 6));
+            System.out.println("  " + target + " cycle: " + cycle.summary());
+            int joiners = quick ? 2000 : 8000;
+            ConnectRate.Result burst = new ConnectRate(gen, server, joiners / 8, 64).burst(joiners);
+            System.out.println("  " + target + " burst: " + burst.summary());
+            report.connect(target, burst, cycle);
+        }
+    }
+
+    private void idle(Generator gen, String target) {
+        int connections = intOption("idle", quick ? 1000 : 10_000);
+        try (ServerProcess server = start(target, "memory", Map.of(), List.of())) {
+            IdleMemory.Result result = new IdleMemory(gen, server, connections, 10).run(quick ? 500 : 3000);
+            System.out.println("  " + target + " " + result.summary());
+            report.idle(target, result);
+        }
+    }
+
+    private void resume(Generator gen, List<String> targets) {
+        int iterations = quick ? 20 : 200;
+        for (String engine : list("engines", "memory,infinispan")) {
+            for (String target : targets) {
+                if ("raw".equals(target) && !"memory".equals(engine)) {
+                    continue;
+                }
+                Map<String, String> env = new HashMap<>();
+                InfinispanServer infinispan = null;
+                if ("infinispan".equals(engine)) {
+                    // Started from here, so it inherits the generator's CPU (1), not the server's.
+                    infinispan = InfinispanServer.builder().name("bench").build().start();
+                    env.put("MULTISTUDIO_INFINISPAN_HOSTS", infinispan.hotRodAddress());
+                    env.put("QUARKUS_INFINISPAN_CLIENT_USE_AUTH", "false");
+                    env.put("QUARKUS_INFINISPAN_CLIENT_CLIENT_INTELLIGENCE", "BASIC");
+                }
+                try (ServerProcess server = start(target, engine, env, List.of())) {
+                    Resume resume = new Resume(gen, server, 100);
+                    Resume.Result result = resume.run(quick ? 5 : 30,
+                            "infinispan".equals(engine) ? iterations / 2 : iterations,
+                            Duration.ofSeconds(quick ? 30 : 90));
+                    System.out.println("  " + target + "/" + engine + " " + result.summary());
+                    report.resume(target, engine, result);
+                } finally {
+                    if (infinispan != null) {
+                        infinispan.stop();
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * A workload (fan-out at a fixed rate, or the connect cycle) with Flight Recorder on, then the hot spots read from
+     * the recording, within the measured window only.
+     */
+    private void profile(Generator gen) throws IOException {
+        String target = option("profile-target", "app");
+        String workload = option("profile-workload", "fanout");
+        double rate = Double.parseDouble(option("profile-rate", "8000"));
+        int seconds = intOption("profile-seconds", 30);
+        Path jfr = out.resolve("profile-" + target + "-" + workload + ".jfr");
+        Files.deleteIfExists(jfr);
+        List<String> flags = List.of("-XX:+FlightRecorder",
+                "-XX:StartFlightRecording=name=bench,settings=profile,filename=" + jfr + ",dumponexit=true");
+        Instant from;
+        Instant to;
+        String load;
+        try (ServerProcess server = start(target, "memory", Map.of(), flags)) {
+            if ("connect".equals(workload)) {
+                new ConnectRate(gen, server, 64, 64).run(Duration.ofSeconds(5), Duration.ofSeconds(1));
+                from = Instant.now().plusSeconds(1);
+                ConnectRate.Result result = new ConnectRate(gen, server, 64, 64)
+                        .run(Duration.ofSeconds(1), Duration.ofSeconds(seconds));
+                to = from.plusSeconds(seconds);
+                load = "connect cycle: " + result.summary();
+            } else {
+                try (Fanout fanout = new Fanout(gen, server, intOption("rooms", 50), intOption("members", 10))) {
+                    fanout.setUp();
+                    fanout.step(rate, Duration.ofSeconds(5), Duration.ofSeconds(1));
+                    from = Instant.now();
+                    Fanout.Step step = fanout.step(rate, Duration.ofMillis(1), Duration.ofSeconds(seconds));
+                    to = from.plusSeconds(seconds);
+                    load = "fan-out " + step.summary();
+                }
+            }
+            System.out.println("  profiled " + load);
+            server.jcmd("JFR.dump name=bench filename=" + jfr);
+        }
+        String analysis = JfrTop.analyze(jfr, from, to, 25);
+        String text = "# JFR profile: " + target + " under " + workload + "\n\n" + "Load: " + load + "\n\n"
+                + "Window: " + from.truncatedTo(ChronoUnit.SECONDS) + " .. " + to.truncatedTo(ChronoUnit.SECONDS)
+                + " (load average at the end " + Report.loadAverage() + "), server JVM: `"
+                + String.join(" ", serverJvm) + " -XX:+FlightRecorder -XX:StartFlightRecording=name=bench,"
+                + "settings=profile,…`\n\n" + analysis;
+        Path file = out.resolve("profile-" + target + "-" + workload + ".md");
+        Files.writeString(file, text, StandardCharsets.UTF_8);
+        System.out.println(text);
+        System.out.println("Written to " + project.relativize(file) + " (recording: " + project.relativize(jfr) + ")");
+    }
+
+    private String option(String name, String fallback) {
+        return options.getOrDefault(name, fallback);
+    }
+
+    private int intOption(String name, int fallback) {
+        return Integer.parseInt(option(name, String.valueOf(fallback)));
+    }
+
+    private List<String> list(String name, String fallback) {
+        return Arrays.stream(option(name, fallback).split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+    }
+
+    /**
+     * {@code --name value} pairs and {@code --flag}s. {@code bench/run} hands them over as one string (in
+     * {@code BENCH_ARGS}), so a single argument is split on spaces, keeping double-quoted parts together.
+     */
+    static Map<String, String> parse(String[] args) {
+        List<String> words = new ArrayList<>();
+        for (String arg : args) {
+            if (args.length == 1) {
+                words.addAll(split(arg));
+            } else {
+                words.add(arg);
+            }
+        }
+        Map<String, String> options = new LinkedHashMap<>();
+        for (int i = 0; i < words.size(); i++) {
+            String word = words.get(i);
+            if (!word.startsWith("--")) {
+                throw new IllegalArgumentException("Unexpected argument '" + word + "'\n" + USAGE);
+            }
+            String name = word.substring(2);
+            if (i + 1 < words.size() && !words.get(i + 1).startsWith("--")) {
+                options.put(name, words.get(++i));
+            } else {
+                options.put(name, "");
+            }
+        }
+        return options;
+    }
+
+    private static List<String> split(String line) {
+        List<String> words = new ArrayList<>();
+        StringBuilder word = new StringBuilder();
+        boolean quoted = false;
+        boolean any = false;
+        for (char c : line.toCharArray()) {
+            if (c == '"') {
+                quoted = !quoted;
+                any = true;
+            } else if (Character.isWhitespace(c) && !quoted) {
+                if (any) {
+                    words.add(word.toString());
+                    word.setLength(0);
+                    any = false;
+                }
+            } else {
+                word.append(c);
+                any = true;
+            }
+        }
+        if (any) {
+            words.add(word.toString());
+        }
+        return words;
+    }
+
+    static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

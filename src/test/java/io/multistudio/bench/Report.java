@@ -1,0 +1,439 @@
+package io.multistudio.bench;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** Collects the figures of one run and writes them as markdown, each MultiStudio figure with its ratio to the baseline. */
+final class Report {
+
+    private static final String APP = "app";
+    private static final String RAW = "raw";
+
+    private final String label;
+    private final Instant started = Instant.now();
+    private final Map<String, String> machine = new LinkedHashMap<>();
+    private final Map<String, String> loads = new LinkedHashMap<>();
+    private final Map<String, List<Fanout.Step>> fanout = new LinkedHashMap<>();
+    private final Map<String, ConnectRate.Result> connect = new LinkedHashMap<>();
+    private final Map<String, ConnectRate.Result> connectCycle = new LinkedHashMap<>();
+    private final Map<String, IdleMemory.Result> idle = new LinkedHashMap<>();
+    private final Map<String, Resume.Result> resume = new LinkedHashMap<>();
+    private String fanoutShape = "";
+    private Duration duration;
+    private String loadAtEnd;
+
+    Report(String label, List<String> serverJvm, String serverCpu) {
+        this.label = label;
+    }
+
+    void machine(Path project, List<String> serverJvm, String serverCpu, String appEnv) {
+        machine.put("CPUs", Runtime.getRuntime().availableProcessors() + " visible to the generator (machine: "
+                + command("nproc", "--all").trim() + "), " + cpuModel());
+        machine.put("Memory", memTotal());
+        machine.put("Kernel", command("uname", "-sr").trim());
+        machine.put("JVM", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
+        machine.put("Server", "`taskset -c " + serverCpu + " java " + String.join(" ", serverJvm)
+                + "` (" + serverGc(serverJvm, serverCpu) + ")");
+        machine.put("Generator", "`taskset -c " + cpusAllowed()
+                + " java " + String.join(" ", java.lang.management.ManagementFactory.getRuntimeMXBean()
+                        .getInputArguments().stream().filter(arg -> arg.startsWith("-X")).toList())
+                + "` (Vert.x WebSocket client, one event loop)");
+        machine.put("App configuration", "`MULTISTUDIO_ENGINE=memory` (resume also `infinispan`),"
+                + " `MULTISTUDIO_RATE_LIMIT=1000000`, `MULTISTUDIO_RATE_BURST=1000000`,"
+                + " `MULTISTUDIO_MAX_CONNECTIONS=50000`" + (appEnv.isEmpty() ? "" : ", `" + appEnv + "`")
+                + "; everything else default");
+        machine.put("Open files limit", openFilesLimit());
+    }
+
+    String machineText() {
+        StringBuilder text = new StringBuilder();
+        machine.forEach((key, value) -> text.append(key).append(": ").append(value).append('\n'));
+        return text.toString();
+    }
+
+    void load(String workload, String load) {
+        loads.put(workload, load);
+    }
+
+    void finished(Duration duration, String load) {
+        this.duration = duration;
+        this.loadAtEnd = load;
+    }
+
+    void fanout(String target, int rooms, int members, List<Fanout.Step> steps) {
+        fanoutShape = rooms + " rooms × " + members + " members";
+        fanout.put(target, steps);
+    }
+
+    void connect(String target, ConnectRate.Result burst, ConnectRate.Result cycle) {
+        connect.put(target, burst);
+        connectCycle.put(target, cycle);
+    }
+
+    void idle(String target, IdleMemory.Result result) {
+        idle.put(target, result);
+    }
+
+    void resume(String target, String engine, Resume.Result result) {
+        resume.put(target + "/" + engine, result);
+    }
+
+    String markdown() {
+        StringBuilder md = new StringBuilder();
+        md.append("# MultiStudio benchmark — ").append(label).append("\n\n");
+        md.append("Run ").append(started.truncatedTo(ChronoUnit.SECONDS));
+        if (duration != null) {
+            md.append(", ").append(duration.toSeconds()).append(" s");
+        }
+        md.append(". Server and generator on different CPUs; the baseline is `bench/RawVertxRoomServer` in the same run.")
+                .append(" Ratio = MultiStudio ÷ raw Vert.x.\n\n");
+        machine.forEach((key, value) -> md.append("- ").append(key).append(": ").append(value).append('\n'));
+        md.append("- Load average (1, 5, 15 min) at the start of each workload: ");
+        List<String> parts = new ArrayList<>();
+        loads.forEach((workload, load) -> parts.add(workload + " " + load));
+        if (loadAtEnd != null) {
+            parts.add("end " + loadAtEnd);
+        }
+        md.append(String.join("; ", parts)).append("\n\n");
+        summary(md);
+        fanoutDetail(md);
+        return md.toString();
+    }
+
+    private void summary(StringBuilder md) {
+        md.append("## Summary\n\n");
+        md.append("| Workload | Metric | MultiStudio | raw Vert.x | Ratio | Target | Met |\n");
+        md.append("|---|---|---:|---:|---:|---|---|\n");
+        List<Fanout.Step> app = fanout.get(APP);
+        List<Fanout.Step> raw = fanout.get(RAW);
+        if (app != null || raw != null) {
+            Fanout.Step appBest = best(app);
+            Fanout.Step rawBest = best(raw);
+            double a = appBest == null ? Double.NaN : appBest.deliveredPerSecond();
+            double r = rawBest == null ? Double.NaN : rawBest.deliveredPerSecond();
+            row(md, "fan-out (" + fanoutShape + ")", "deliveries/s at saturation (largest with p99 ≤ 50 ms)",
+                    count(a), count(r), ratio(a, r), "≥ 80% of raw", met(a / r >= 0.8));
+            if (appBest != null && rawBest != null) {
+                row(md, "", "p99 at that rate (ms)", ms(appBest.p99()), ms(rawBest.p99()), "", "", "");
+            }
+            Fanout.Step[] common = highestCommon(app, raw);
+            if (common != null) {
+                row(md, "", String.format(Locale.ROOT, "server CPU-s per 1M deliveries at %s deliveries/s",
+                                count(common[0].offeredDeliveries())),
+                        num(common[0].cpuPerMillion()), num(common[1].cpuPerMillion()),
+                        ratio(common[0].cpuPerMillion(), common[1].cpuPerMillion()), "", "");
+                row(md, "", "deliveries/s per core, extrapolated from that CPU cost (1M ÷ CPU-s per 1M)",
+                        count(1e6 / common[0].cpuPerMillion()), count(1e6 / common[1].cpuPerMillion()),
+                        ratio(common[1].cpuPerMillion(), common[0].cpuPerMillion()), "≥ 80% of raw",
+                        met(common[1].cpuPerMillion() / common[0].cpuPerMillion() >= 0.8));
+                row(md, "", String.format(Locale.ROOT, "p50 / p99 at %s deliveries/s (ms)",
+                                count(common[0].offeredDeliveries())),
+                        ms(common[0].p50()) + " / " + ms(common[0].p99()),
+                        ms(common[1].p50()) + " / " + ms(common[1].p99()), ratio(common[0].p99(), common[1].p99()),
+                        "", "");
+            }
+        }
+        if (!connect.isEmpty()) {
+            ConnectRate.Result a = connect.get(APP);
+            ConnectRate.Result r = connect.get(RAW);
+            double aRate = a == null ? Double.NaN : a.perSecond();
+            double rRate = r == null ? Double.NaN : r.perSecond();
+            int concurrency = a != null ? a.concurrency() : r.concurrency();
+            row(md, "connect burst (" + concurrency + " concurrent, clients stay)", "HELLO + JOIN_ROOM handshakes/s",
+                    count(aRate), count(rRate), ratio(aRate, rRate), "≥ 5,000/s", met(aRate >= 5000));
+            row(md, "", "p50 / p99 connect → JOINED_ROOM (ms)",
+                    a == null ? "–" : ms(a.p50()) + " / " + ms(a.p99()),
+                    r == null ? "–" : ms(r.p50()) + " / " + ms(r.p99()),
+                    a == null || r == null ? "" : ratio(a.p99(), r.p99()), "", "");
+            row(md, "", "server CPU-ms per handshake", a == null ? "–" : num(a.cpuMsPerHandshake()),
+                    r == null ? "–" : num(r.cpuMsPerHandshake()),
+                    a == null || r == null ? "" : ratio(a.cpuMsPerHandshake(), r.cpuMsPerHandshake()), "", "");
+            row(md, "", "handshakes/s per core, extrapolated (1,000 ÷ CPU-ms)",
+                    a == null ? "–" : count(1000 / a.cpuMsPerHandshake()),
+                    r == null ? "–" : count(1000 / r.cpuMsPerHandshake()),
+                    a == null || r == null ? "" : ratio(r.cpuMsPerHandshake(), a.cpuMsPerHandshake()), "≥ 5,000/s",
+                    a == null ? "" : met(1000 / a.cpuMsPerHandshake() >= 5000));
+            ConnectRate.Result ac = connectCycle.get(APP);
+            ConnectRate.Result rc = connectCycle.get(RAW);
+            double acRate = ac == null ? Double.NaN : ac.perSecond();
+            double rcRate = rc == null ? Double.NaN : rc.perSecond();
+            row(md, "connect cycle (" + concurrency + " concurrent, each closes with 1000)",
+                    "connect + HELLO + JOIN_ROOM + close cycles/s", count(acRate), count(rcRate),
+                    ratio(acRate, rcRate), "", "");
+            row(md, "", "p50 / p99 connect → JOINED_ROOM (ms)",
+                    ac == null ? "–" : ms(ac.p50()) + " / " + ms(ac.p99()),
+                    rc == null ? "–" : ms(rc.p50()) + " / " + ms(rc.p99()),
+                    ac == null || rc == null ? "" : ratio(ac.p99(), rc.p99()), "", "");
+        }
+        if (!idle.isEmpty()) {
+            IdleMemory.Result a = idle.get(APP);
+            IdleMemory.Result r = idle.get(RAW);
+            int connections = a != null ? a.connections() : r.connections();
+            double aKb = a == null ? Double.NaN : kb(a.kibPerConnection());
+            double rKb = r == null ? Double.NaN : kb(r.kibPerConnection());
+            row(md, String.format(Locale.ROOT, "idle (%,d connections in rooms of 10)", connections),
+                    "RSS per connection, KB (after full GC)", num(aKb), num(rKb), ratio(aKb, rKb), "≤ 6 KB",
+                    met(aKb <= 6));
+            double aNoGc = a == null ? Double.NaN : kb(a.kibPerConnectionNoGc());
+            double rNoGc = r == null ? Double.NaN : kb(r.kibPerConnectionNoGc());
+            row(md, "", "RSS per connection, KB (no forced GC)", num(aNoGc), num(rNoGc), ratio(aNoGc, rNoGc), "", "");
+            double aHeap = a == null ? Double.NaN : kb(a.heapKibPerConnection());
+            double rHeap = r == null ? Double.NaN : kb(r.heapKibPerConnection());
+            row(md, "", "live heap per connection, KB", num(aHeap), num(rHeap), ratio(aHeap, rHeap), "", "");
+            row(md, "", "RSS before → after, MiB",
+                    a == null ? "–" : mib(a.rss0()) + " → " + mib(a.rss1()),
+                    r == null ? "–" : mib(r.rss0()) + " → " + mib(r.rss1()), "", "", "");
+        }
+        Resume.Result rawResume = resume.get(RAW + "/memory");
+        for (String engine : List.of("memory", "infinispan")) {
+            Resume.Result a = resume.get(APP + "/" + engine);
+            if (a == null && !(engine.equals("memory") && rawResume != null)) {
+                continue;
+            }
+            double limit = engine.equals("memory") ? 20 : 50;
+            double aP99 = a == null ? Double.NaN : a.p99();
+            String workload = "resume, " + (a == null ? 100 : a.missed()) + " missed (" + engine + " engine)";
+            row(md, workload, "p50 / p99 HELLO → last replayed (ms)",
+                    a == null ? "–" : ms(a.p50()) + " / " + ms(a.p99()),
+                    rawResume == null ? "–" : ms(rawResume.p50()) + " / " + ms(rawResume.p99()) + (engine.equals("memory") ? "" : " ¹"),
+                    a == null || rawResume == null ? "" : ratio(a.p99(), rawResume.p99()),
+                    "p99 ≤ " + (int) limit + " ms", met(aP99 <= limit));
+            row(md, "", "p50 / p99 from TCP connect (ms)",
+                    a == null ? "–" : ms(a.connectP50()) + " / " + ms(a.connectP99()),
+                    rawResume == null ? "–" : ms(rawResume.connectP50()) + " / " + ms(rawResume.connectP99()), "", "", "");
+        }
+        md.append('\n');
+        if (resume.containsKey(APP + "/infinispan")) {
+            md.append("¹ The baseline has no store: its in-memory figure is the reference for both engines.\n\n");
+        }
+        details(md);
+    }
+
+    private void details(StringBuilder md) {
+        List<String> notes = new ArrayList<>();
+        connect.forEach((target, result) -> notes.add(name(target) + " connect burst: " + result.summary()));
+        connectCycle.forEach((target, result) -> notes.add(name(target) + " connect cycle: " + result.summary()));
+        idle.forEach((target, result) -> notes.add(name(target) + " idle: " + result.summary()));
+        resume.forEach((target, result) -> notes.add(name(target.substring(0, target.indexOf('/'))) + " resume ("
+                + target.substring(target.indexOf('/') + 1) + "): " + result.summary()));
+        if (!notes.isEmpty()) {
+            md.append("Details:\n\n");
+            notes.forEach(note -> md.append("- ").append(note).append('\n'));
+            md.append('\n');
+        }
+        if (!idle.isEmpty()) {
+            md.append("## Idle: what the live heap per connection is made of\n\n")
+                    .append("Growth of live objects by class between the two `jcmd GC.class_histogram` (each after a")
+                    .append(" full GC), divided by the connections.\n\n");
+            idle.forEach((target, result) -> {
+                md.append("| ").append(name(target)).append(": class | instances/conn | bytes/conn |\n");
+                md.append("|---|---:|---:|\n");
+                result.growth().stream().limit(20).forEach(growth -> md.append(String.format(Locale.ROOT,
+                        "| `%s` | %.2f | %.0f |%n", growth.name(), growth.instancesPerConnection(),
+                        growth.bytesPerConnection())));
+                md.append('\n');
+            });
+        }
+    }
+
+    private void fanoutDetail(StringBuilder md) {
+        if (fanout.isEmpty()) {
+            return;
+        }
+        md.append("## Fan-out sweep (").append(fanoutShape).append(")\n\n");
+        md.append("Each step: 2 s warm-up, 5 s measured; pass = p99 ≤ 50 ms, ≥ 95% of the offered deliveries arrived,")
+                .append(" no connection cut, generator kept the offered rate. Latency = receive time − send time")
+                .append(" carried in the message. CPU = share of one core over the measured window.\n\n");
+        md.append("| Server | Offered deliveries/s | Delivered/s | p50 ms | p99 ms | max ms | Server CPU | ")
+                .append("Generator CPU | CPU-s per 1M | Result |\n");
+        md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+        fanout.forEach((target, steps) -> steps.forEach(step -> md.append(String.format(Locale.ROOT,
+                "| %s | %s | %s | %s | %s | %s | %.0f%% | %.0f%% | %s | %s |%n", name(target),
+                count(step.offeredDeliveries()), count(step.deliveredPerSecond()), ms(step.p50()), ms(step.p99()),
+                ms(step.max()), step.serverCpu() * 100, step.generatorCpu() * 100, num(step.cpuPerMillion()),
+                step.passed() ? "pass" : "fail" + failure(step)))));
+        md.append('\n');
+        Fanout.Step rawBest = best(fanout.get(RAW));
+        List<Fanout.Step> rawSteps = fanout.get(RAW);
+        if (rawSteps != null && !rawSteps.isEmpty()) {
+            Fanout.Step last = rawSteps.get(rawSteps.size() - 1);
+            if (last.generatorCpu() >= 0.9 || !last.generatorKeptUp()) {
+                md.append("Note: at the baseline's last step the generator used ")
+                        .append(String.format(Locale.ROOT, "%.0f%%", last.generatorCpu() * 100))
+                        .append(" of its core: the baseline's saturation point is at least partly the generator's,")
+                        .append(" so the throughput ratio above flatters MultiStudio; the CPU-per-delivery ratio does")
+                        .append(" not depend on the generator.\n\n");
+            }
+        }
+    }
+
+    private static String failure(Fanout.Step step) {
+        List<String> why = new ArrayList<>();
+        if (step.p99() > Fanout.P99_LIMIT_MS) {
+            why.add("p99");
+        }
+        if (step.deliveredPerSecond() < 0.95 * step.offeredDeliveries()) {
+            why.add("behind");
+        }
+        if (step.closed() > 0) {
+            why.add(step.closed() + " cut");
+        }
+        if (!step.generatorKeptUp()) {
+            why.add("generator behind");
+        }
+        return why.isEmpty() ? "" : " (" + String.join(", ", why) + ")";
+    }
+
+    private static Fanout.Step best(List<Fanout.Step> steps) {
+        if (steps == null) {
+            return null;
+        }
+        return steps.stream().filter(Fanout.Step::passed)
+                .max((x, y) -> Double.compare(x.deliveredPerSecond(), y.deliveredPerSecond())).orElse(null);
+    }
+
+    /** The app's and the baseline's steps at the highest offered rate both passed. */
+    private static Fanout.Step[] highestCommon(List<Fanout.Step> app, List<Fanout.Step> raw) {
+        if (app == null || raw == null) {
+            return null;
+        }
+        Fanout.Step[] best = null;
+        for (Fanout.Step a : app) {
+            for (Fanout.Step r : raw) {
+                if (a.passed() && r.passed() && Math.abs(a.offeredSends() - r.offeredSends()) < 1e-6
+                        && (best == null || a.offeredSends() > best[0].offeredSends())) {
+                    best = new Fanout.Step[] {a, r};
+                }
+            }
+        }
+        return best;
+    }
+
+    private static void row(StringBuilder md, String... cells) {
+        md.append("| ").append(String.join(" | ", cells)).append(" |\n");
+    }
+
+    private static String name(String target) {
+        return APP.equals(target) ? "MultiStudio" : RAW.equals(target) ? "raw Vert.x" : target;
+    }
+
+    private static String met(boolean met) {
+        return met ? "yes" : "**no**";
+    }
+
+    private static double kb(double kib) {
+        return kib * 1.024;
+    }
+
+    static String count(double value) {
+        return Double.isNaN(value) ? "–" : String.format(Locale.ROOT, "%,.0f", value);
+    }
+
+    static String num(double value) {
+        return Double.isNaN(value) ? "–" : String.format(Locale.ROOT, "%.2f", value);
+    }
+
+    static String ms(double value) {
+        return Double.isNaN(value) ? "–" : String.format(Locale.ROOT, value < 10 ? "%.2f" : "%.1f", value);
+    }
+
+    private static String mib(long kib) {
+        return String.format(Locale.ROOT, "%.1f", kib / 1024.0);
+    }
+
+    static String ratio(double app, double raw) {
+        return Double.isNaN(app) || Double.isNaN(raw) || raw == 0 ? "–"
+                : String.format(Locale.ROOT, "%.2f", app / raw);
+    }
+
+    static String loadAverage() {
+        try {
+            String[] parts = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return parts[0] + ", " + parts[1] + ", " + parts[2];
+        } catch (IOException e) {
+            return "?";
+        }
+    }
+
+    private static String cpuModel() {
+        try {
+            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(line -> line.startsWith("model name"))
+                    .findFirst().map(line -> line.substring(line.indexOf(':') + 1).trim()).orElse("?");
+        } catch (IOException e) {
+            return "?";
+        }
+    }
+
+    private static String memTotal() {
+        try {
+            return Files.readAllLines(Path.of("/proc/meminfo")).stream().filter(line -> line.startsWith("MemTotal"))
+                    .findFirst().map(line -> {
+                        long kib = Long.parseLong(line.replaceAll("\\D", ""));
+                        return String.format(Locale.ROOT, "%.1f GiB", kib / 1024.0 / 1024.0);
+                    }).orElse("?");
+        } catch (IOException e) {
+            return "?";
+        }
+    }
+
+    private static String cpusAllowed() {
+        try {
+            return Files.readAllLines(Path.of("/proc/self/status")).stream()
+                    .filter(line -> line.startsWith("Cpus_allowed_list:"))
+                    .findFirst().map(line -> line.substring(line.indexOf(':') + 1).trim()).orElse("?");
+        } catch (IOException e) {
+            return "?";
+        }
+    }
+
+    private static String openFilesLimit() {
+        try {
+            return Files.readAllLines(Path.of("/proc/self/limits")).stream()
+                    .filter(line -> line.startsWith("Max open files"))
+                    .findFirst().map(line -> line.replaceAll("Max open files\\s+", "").replaceAll("\\s+files", "")
+                            .trim().replaceAll("\\s+", " (soft), ") + " (hard)").orElse("?");
+        } catch (IOException e) {
+            return "?";
+        }
+    }
+
+    /** The GC the server JVM picks with these flags on one CPU. */
+    private static String serverGc(List<String> serverJvm, String cpu) {
+        List<String> command = new ArrayList<>(List.of("taskset", "-c", cpu, ServerProcess.java()));
+        command.addAll(serverJvm);
+        command.addAll(List.of("-XX:+PrintCommandLineFlags", "-version"));
+        String flags = command(command.toArray(String[]::new));
+        List<String> found = new ArrayList<>();
+        for (String flag : flags.split("\\s+")) {
+            if (flag.matches("-XX:\\+Use\\w+GC") || flag.startsWith("-XX:MaxHeapSize=")
+                    || flag.startsWith("-XX:InitialHeapSize=")) {
+                found.add(flag);
+            }
+        }
+        return "JVM picks: " + String.join(" ", found);
+    }
+
+    static String command(String... command) {
+        try {
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            process.waitFor();
+            return out;
+        } catch (IOException e) {
+            return "?";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "?";
+        }
+    }
+}
