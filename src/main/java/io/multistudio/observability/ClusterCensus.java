@@ -42,10 +42,6 @@ class ClusterCensus {
         this.timer = vertx.setPeriodic(INTERVAL.toMillis(), tick -> count());
     }
 
-    long rooms() {
-        return rooms.get();
-    }
-
     void stop(@Observes ShutdownEvent shutdown) {
         vertx.cancelTimer(timer);
     }

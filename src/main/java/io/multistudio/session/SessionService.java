@@ -105,10 +105,6 @@ public class SessionService {
         return sessions.values().map(all -> all.stream().filter(session -> !session.connected()).count());
     }
 
-    public Uni<Session> get(String sessionId) {
-        return sessions.get(sessionId);
-    }
-
     public Uni<Map<String, Session>> getAll(Set<String> sessionIds) {
         return sessions.getAll(sessionIds);
     }

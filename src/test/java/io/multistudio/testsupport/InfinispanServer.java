@@ -150,10 +150,6 @@ public final class InfinispanServer {
         return Loopback.HOST + ":" + hotRodPort;
     }
 
-    public int hotRodPort() {
-        return hotRodPort;
-    }
-
     public Path logFile() {
         return root().resolve("log").resolve("server.log");
     }
