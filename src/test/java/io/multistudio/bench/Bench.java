@@ -1,7 +1,6 @@
 package io.multistudio.bench;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,6 +35,7 @@ public final class Bench {
               --rooms N            fan-out rooms (default: 50)
               --members N          fan-out members per room (default: 10)
               --idle N             idle connections (default: 10000)
+              --fanout-rate N      instead of the sweep, 10 s warm-up and 15 s measured at N SEND/s (flag comparisons)
               --label TEXT         names this run in the report (default: "baseline flags")
               --out FILE           report file under target/bench (default: results.md)
               --quick              short smoke run (fewer steps, shorter windows, 1,000 idle connections)
@@ -60,7 +60,7 @@ public final class Bench {
         this.quick = options.containsKey("quick");
         this.serverJvm = List.of(option("server-jvm", "-Xmx512m").trim().split("\\s+"));
         this.serverCpu = option("server-cpu", "0");
-        this.report = new Report(option("label", "baseline flags"), serverJvm, serverCpu);
+        this.report = new Report(option("label", "baseline flags"));
     }
 
     public static void main(String[] args) throws Exception {
@@ -78,7 +78,7 @@ public final class Bench {
 
     private void run() throws IOException {
         Files.createDirectories(logs);
-        report.machine(project, serverJvm, serverCpu, option("app-env", ""));
+        report.machine(serverJvm, serverCpu, option("app-env", ""));
         System.out.println(report.machineText());
         long start = System.nanoTime();
         try (Generator gen = new Generator()) {
@@ -137,8 +137,17 @@ public final class Bench {
             fanout.setUp();
             // Warm-up: the JIT compiles the hot path before anything is measured.
             fanout.step(quick ? 500 : 1000, Duration.ofSeconds(quick ? 2 : 4), Duration.ofSeconds(1));
-            List<Fanout.Step> steps = fanout.sweep(1000, 1.5, quick ? 3 : 10,
-                    Duration.ofMillis(quick ? 1000 : 2000), Duration.ofSeconds(quick ? 2 : 5));
+            List<Fanout.Step> steps;
+            if (options.containsKey("fanout-rate")) {
+                // One long step at a fixed rate after a longer warm-up: for comparing flags by CPU per delivery.
+                double rate = Double.parseDouble(option("fanout-rate", "2000"));
+                fanout.step(rate, Duration.ofSeconds(10), Duration.ofSeconds(1));
+                steps = List.of(fanout.step(rate, Duration.ofSeconds(1), Duration.ofSeconds(15)));
+                System.out.println("  " + target + " " + steps.get(0).summary());
+            } else {
+                steps = fanout.sweep(1000, 1.5, quick ? 3 : 10, Duration.ofMillis(quick ? 1000 : 2000),
+                        Duration.ofSeconds(quick ? 2 : 5));
+            }
             report.fanout(target, rooms, members, steps);
         }
     }
@@ -312,13 +321,5 @@ public final class Bench {
             words.add(word.toString());
         }
         return words;
-    }
-
-    static String read(Path file) {
-        try {
-            return Files.readString(file);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

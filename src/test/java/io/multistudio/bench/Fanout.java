@@ -124,6 +124,8 @@ final class Fanout implements AutoCloseable {
         recorder.reset();
         double serverCpu0 = server.cpuSeconds();
         double genCpu0 = Generator.cpuSeconds();
+        double serverWait0 = server.waitSeconds();
+        double genWait0 = ServerProcess.runQueueWait(ProcessHandle.current().pid());
         long t0 = System.nanoTime();
         ServerProcess.sleep(measure.toMillis());
         long[] after = snapshot();
@@ -131,6 +133,9 @@ final class Fanout implements AutoCloseable {
         double seconds = (System.nanoTime() - t0) / 1e9;
         double serverCpu = (server.cpuSeconds() - serverCpu0) / seconds;
         double genCpu = (Generator.cpuSeconds() - genCpu0) / seconds;
+        // Threads that ended during the window take their delay with them: never below zero.
+        double serverWait = Math.max(0, (server.waitSeconds() - serverWait0) / seconds);
+        double genWait = Math.max(0, (ServerProcess.runQueueWait(ProcessHandle.current().pid()) - genWait0) / seconds);
         gen.run(() -> offer(0));
         // Drain: everything sent must arrive (bounded wait).
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
@@ -142,8 +147,8 @@ final class Fanout implements AutoCloseable {
         ServerProcess.sleep(300);
         long[] settled = snapshot();
         return new Step(sendsPerSecond, sendsPerSecond * members, (after[0] - before[0]) / seconds,
-                (after[1] - before[1]) / seconds, latency, serverCpu, genCpu, (int) (settled[2]),
-                settled[0] * members - settled[1], after[3] - before[3]);
+                (after[1] - before[1]) / seconds, latency, serverCpu, genCpu, serverWait, genWait,
+                (int) (settled[2]), settled[0] * members - settled[1], after[3] - before[3]);
     }
 
     /**
@@ -207,9 +212,11 @@ final class Fanout implements AutoCloseable {
      *
      * @param backlog deliveries still missing after the drain wait
      * @param dropped sends the generator could not make in time (it fell behind)
+     * @param serverWait share of the window the server's threads waited for a CPU (summed over threads)
      */
     record Step(double offeredSends, double offeredDeliveries, double sentPerSecond, double deliveredPerSecond,
-            Histogram latency, double serverCpu, double generatorCpu, int closed, long backlog, long dropped) {
+            Histogram latency, double serverCpu, double generatorCpu, double serverWait, double generatorWait,
+            int closed, long backlog, long dropped) {
 
         double p50() {
             return latency.getValueAtPercentile(50) / 1000.0;
@@ -239,9 +246,10 @@ final class Fanout implements AutoCloseable {
 
         String summary() {
             return String.format("offered %,.0f deliveries/s: delivered %,.0f/s, p50 %.2f ms, p99 %.2f ms, max %.1f ms,"
-                            + " server CPU %.0f%%, generator CPU %.0f%%, closed %d, backlog %d -> %s",
-                    offeredDeliveries, deliveredPerSecond, p50(), p99(), max(), serverCpu * 100, generatorCpu * 100,
-                    closed, backlog, passed() ? "pass" : "FAIL");
+                            + " server CPU %.0f%% (waited for CPU %.0f%%), generator CPU %.0f%% (waited %.0f%%),"
+                            + " closed %d, backlog %d -> %s",
+                    offeredDeliveries, deliveredPerSecond, p50(), p99(), max(), serverCpu * 100, serverWait * 100,
+                    generatorCpu * 100, generatorWait * 100, closed, backlog, passed() ? "pass" : "FAIL");
         }
     }
 }

@@ -11,6 +11,8 @@ import java.util.Map;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.util.internal.logging.InternalLoggerFactory;
+import io.netty.util.internal.logging.JdkLoggerFactory;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
@@ -49,6 +51,10 @@ public final class RawVertxRoomServer {
     private long nextUser;
 
     public static void main(String[] args) {
+        // The test class path carries SLF4J bound to JBoss LogManager, which, never configured here, has every level
+        // enabled: Netty would build a TRACE record for every frame it encodes. Netty and Vert.x log through the JDK.
+        InternalLoggerFactory.setDefaultFactory(JdkLoggerFactory.INSTANCE);
+        System.setProperty("vertx.logger-delegate-factory-class-name", "io.vertx.core.logging.JULLogDelegateFactory");
         int port = Integer.parseInt(args[0]);
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1)
                 .setInternalBlockingPoolSize(1));

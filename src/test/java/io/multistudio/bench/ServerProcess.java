@@ -78,8 +78,8 @@ final class ServerProcess implements AutoCloseable {
         int port = freePort();
         List<String> command = new ArrayList<>(List.of("taskset", "-c", cpu, java()));
         command.addAll(jvmFlags);
-        // The test class path carries JBoss LogManager, which, never configured here, keeps log records in memory
-        // (about 400 bytes per connection); the baseline logs through the JDK instead.
+        // The test class path carries JBoss LogManager, which, never configured here, enables every level (and keeps
+        // records); the baseline logs through the JDK instead (see RawVertxRoomServer#main for Netty and Vert.x).
         command.add("-Dorg.jboss.logging.provider=jdk");
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), RawVertxRoomServer.class.getName(),
                 String.valueOf(port)));
@@ -122,6 +122,33 @@ final class ServerProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Time this process's threads spent runnable but waiting for a CPU, in seconds (see {@link #runQueueWait}). */
+    double waitSeconds() {
+        return runQueueWait(pid());
+    }
+
+    /**
+     * Sum over the threads of {@code pid} of the run-queue delay in {@code /proc/<pid>/task/<tid>/schedstat} (second
+     * field, nanoseconds): how long they were ready to run while other processes had the CPU. Threads that ended are
+     * not counted.
+     */
+    static double runQueueWait(long pid) {
+        long nanos = 0;
+        try (var tasks = Files.list(Path.of("/proc", String.valueOf(pid), "task"))) {
+            for (Path task : tasks.toList()) {
+                try {
+                    String[] fields = Files.readString(task.resolve("schedstat")).trim().split("\\s+");
+                    nanos += Long.parseLong(fields[1]);
+                } catch (IOException | RuntimeException e) {
+                    // the thread ended meanwhile
+                }
+            }
+        } catch (IOException e) {
+            return Double.NaN;
+        }
+        return nanos / 1e9;
     }
 
     /**
