@@ -127,7 +127,8 @@ public class RoomService {
                 .flatMap(ignored -> sessions.leaveRoom(actor.userId(), roomId));
     }
 
-    public Uni<Void> kick(Actor actor, String roomId, String target) {
+    /** Kicks {@code target}; returns the {@code USER_LEFT} event, {@code null} if the target left meanwhile. */
+    public Uni<RoomEvent> kick(Actor actor, String roomId, String target) {
         if (target.equals(actor.userId())) {
             return Uni.createFrom().failure(ProtocolException.invalidField("user", "an owner cannot kick itself"));
         }
@@ -142,8 +143,13 @@ public class RoomService {
                 throw new ProtocolException(Why.USER_NOT_IN_ROOM);
             }
             return removeMember(roomId, target, actor, "kicked")
-                    .flatMap(ignored -> sessions.leaveRoom(target, roomId));
+                    .call(() -> sessions.leaveRoom(target, roomId));
         });
+    }
+
+    /** The room called {@code roomId}, {@code null} if there is none. */
+    public Uni<Room> get(String roomId) {
+        return rooms.get(roomId);
     }
 
     /** How many rooms exist, on every node: reads every room, so for a periodic census only. */
@@ -208,7 +214,7 @@ public class RoomService {
                 .toList());
     }
 
-    public Uni<Void> update(Actor actor, String roomId, RoomRequests.Update request) {
+    public Uni<RoomEvent> update(Actor actor, String roomId, RoomRequests.Update request) {
         return retried(change(roomId, actor, room -> {
             if (!actor.userId().equals(room.owner())) {
                 throw new ProtocolException(Why.NOT_OWNER);
@@ -229,7 +235,7 @@ public class RoomService {
         }).flatMap(room -> commit(List.of(roomUpdated(room, room.seq(), actor)))));
     }
 
-    public Uni<Void> setRoomData(Actor actor, String roomId, ObjectNode patch) {
+    public Uni<RoomEvent> setRoomData(Actor actor, String roomId, ObjectNode patch) {
         return retried(change(roomId, actor, room -> {
             ObjectNode data = mergePatch.apply(room.data(), patch);
             checkRoomDataSize(data);
@@ -237,7 +243,7 @@ public class RoomService {
         }).flatMap(room -> commit(List.of(roomUpdated(room, room.seq(), actor)))));
     }
 
-    public Uni<Void> send(Actor actor, String roomId, RoomRequests.Send request) {
+    public Uni<RoomEvent> send(Actor actor, String roomId, RoomRequests.Send request) {
         return retried(change(roomId, actor, room -> {
             if (request.to() != null && !room.hasMember(request.to())) {
                 throw new ProtocolException(Why.USER_NOT_IN_ROOM);
@@ -248,8 +254,8 @@ public class RoomService {
     }
 
     /**
-     * Applies a merge patch to the user's data. In a room the result is a room event for every member; outside one
-     * it is only the requester's answer, which this returns.
+     * Applies a merge patch to the user's data. In a room the result is a room event for every member, delivered like
+     * any other, which this returns too; outside one it is only the requester's answer, without room and seq.
      */
     public Uni<ServerMessage.UserUpdated> setUserData(Actor actor, ObjectNode patch) {
         return sessions.changeData(actor.userId(), data -> {
@@ -258,12 +264,14 @@ public class RoomService {
             return patched;
         }).flatMap(session -> {
             if (session.room() == null) {
-                return Uni.createFrom().item(new ServerMessage.UserUpdated(actor.rid(), null, null, session.member()));
+                return Uni.createFrom().item(new ServerMessage.UserUpdated(null, null, null, session.member()));
             }
-            return retried(change(session.room(), actor, room -> room.next(1))
-                    .flatMap(room -> commit(List.of(event(room, room.seq(), "USER_UPDATED", actor, actor.userId(),
-                            null, new ServerMessage.UserUpdated(null, room.id(), room.seq(), session.member()))))))
-                    .replaceWith((ServerMessage.UserUpdated) null);
+            return retried(change(session.room(), actor, room -> room.next(1)).flatMap(room -> {
+                ServerMessage.UserUpdated updated = new ServerMessage.UserUpdated(null, room.id(), room.seq(),
+                        session.member());
+                return commit(List.of(event(room, room.seq(), "USER_UPDATED", actor, actor.userId(), null, updated)))
+                        .replaceWith(updated);
+            }));
         });
     }
 
@@ -362,11 +370,12 @@ public class RoomService {
                 }, failure -> LOG.warnf(failure, "Could not remove expired user from room %s", session.room()));
     }
 
-    private Uni<Void> removeMember(String roomId, String userId, Actor actor, String reason) {
+    /** Returns the {@code USER_LEFT} event, {@code null} if {@code userId} was not a member. */
+    private Uni<RoomEvent> removeMember(String roomId, String userId, Actor actor, String reason) {
         return rooms.update(roomId, room -> room != null && room.hasMember(userId) ? room.withoutMember(userId) : room)
                 .flatMap(change -> {
                     if (!change.changed()) {
-                        return Uni.createFrom().voidItem();
+                        return Uni.createFrom().nullItem();
                     }
                     Room before = change.before();
                     Room after = change.after();
@@ -419,8 +428,12 @@ public class RoomService {
                 .toList();
     }
 
-    /** Writes the events to the history, trims it to its bound, then hands them over for delivery in order. */
-    private Uni<Void> commit(List<RoomEvent> committed) {
+    /**
+     * Writes the events to the history, trims it to its bound, then hands them over for delivery in order.
+     *
+     * @return the first event: the one that answers the request that caused them
+     */
+    private Uni<RoomEvent> commit(List<RoomEvent> committed) {
         List<Uni<Boolean>> writes = committed.stream()
                 .map(event -> history.putIfAbsent(historyKey(event), event)
                         .flatMap(written -> written ? Uni.createFrom().item(true) : ownWrite(event)))
@@ -435,7 +448,7 @@ public class RoomService {
             if (written.contains(false)) {
                 throw new SeqTaken();
             }
-        }).replaceWithVoid();
+        }).replaceWith(committed.get(0));
     }
 
     /**

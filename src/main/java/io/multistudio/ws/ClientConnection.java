@@ -1,5 +1,6 @@
 package io.multistudio.ws;
 
+import io.multistudio.keys.KeyRing;
 import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.WebSocketConnection;
 
@@ -13,6 +14,7 @@ final class ClientConnection {
     private final Outbound outbound;
     private final String reference;
     private final RateLimit rateLimit;
+    private final KeyRing keys = new KeyRing();
     private volatile String sessionId;
     private volatile long attachment;
     private volatile long helloTimer = -1;
@@ -34,6 +36,11 @@ final class ClientConnection {
 
     RateLimit rateLimit() {
         return rateLimit;
+    }
+
+    /** The request keys this connection had remembered (§2.7a). */
+    KeyRing keys() {
+        return keys;
     }
 
     String id() {

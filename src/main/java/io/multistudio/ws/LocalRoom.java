@@ -86,13 +86,11 @@ final class LocalRoom {
         return member;
     }
 
-    private synchronized void release(Member member, String welcome, List<RoomEvent> missed, long caughtUpTo) {
+    private synchronized void release(Member member, List<String> welcome, List<RoomEvent> missed, long caughtUpTo) {
         if (members.get(member.connection.id()) != member) {
             return;
         }
-        if (welcome != null) {
-            member.connection.send(welcome);
-        }
+        welcome.forEach(member.connection::send);
         missed.forEach(member::deliver);
         member.lastSeq = Math.max(member.lastSeq, caughtUpTo);
         TreeMap<Long, RoomEvent> held = member.held;
@@ -145,12 +143,13 @@ final class LocalRoom {
         }
 
         /**
-         * Sends {@code welcome}, then the missed events, then what was held, and goes live.
+         * Sends {@code welcome} ({@code JOINED_ROOM}, and any past events asked for), then the missed events, then
+         * what was held, and goes live.
          *
          * @param caughtUpTo the room's seq the missed events were read up to: events up to it that are not in
          *        {@code missed} were not for this member
          */
-        void release(String welcome, List<RoomEvent> missed, long caughtUpTo) {
+        void release(List<String> welcome, List<RoomEvent> missed, long caughtUpTo) {
             LocalRoom.this.release(this, welcome, missed, caughtUpTo);
         }
 

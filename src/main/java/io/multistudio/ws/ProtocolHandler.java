@@ -1,6 +1,7 @@
 package io.multistudio.ws;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 
@@ -25,6 +26,10 @@ import io.multistudio.protocol.Request;
 import io.multistudio.protocol.RequestException;
 import io.multistudio.protocol.ServerMessage;
 import io.multistudio.protocol.Why;
+import com.fasterxml.jackson.databind.util.RawValue;
+import io.multistudio.keys.RequestKeys;
+import io.multistudio.room.RoomEvent;
+import io.multistudio.room.RoomHistory;
 import io.multistudio.room.RoomRequests;
 import io.multistudio.room.RoomService;
 import io.multistudio.session.HelloRequest;
@@ -64,11 +69,16 @@ class ProtocolHandler {
     private final LocalRooms localRooms;
     private final ServerMetrics metrics;
     private final Authenticator authenticator;
+    private final RequestKeys keys;
+    private final RoomHistory history;
     private volatile boolean draining;
 
     ProtocolHandler(LocalConnections connections, SessionService sessions, RoomService rooms, LocalRooms localRooms,
             Codec codec, MultiStudioConfig config, Vertx vertx, Node node, ServerMetrics metrics,
-            Authenticator authenticator, NodeRegistry nodes, NodeStats nodeStats) {
+            Authenticator authenticator, NodeRegistry nodes, NodeStats nodeStats, RequestKeys keys,
+            RoomHistory history) {
+        this.keys = keys;
+        this.history = history;
         nodeStats.connections(connections::count);
         nodeStats.rooms(localRooms::count);
         nodes.reportLoad(() -> new NodeRegistry.Load(connections.count(), metrics.messagesIn(), metrics.messagesOut()));
@@ -244,49 +254,92 @@ class ProtocolHandler {
             return fail(Why.SHUTTING_DOWN);
         }
         if (connection.sessionId() != null) {
-            return established(connection, request);
+            return keys.once(connection.sessionId(), request, connection.keys(),
+                    () -> established(connection, request), connection::send);
         }
         return request.kind() == Request.RequestKind.HELLO ? hello(connection, request) : fail(Why.HELLO_REQUIRED);
     }
 
-    private Uni<Void> established(ClientConnection connection, Request request) {
+    /**
+     * Executes a request of an established session and sends its direct answer.
+     *
+     * @return that answer without {@code rid}, as a repeat of the request's key gets it (§2.7a); {@code null} if none
+     */
+    private Uni<String> established(ClientConnection connection, Request request) {
         RoomService.Actor actor = new RoomService.Actor(connection.sessionId(), connection.reference(), request.rid());
         return switch (request.kind()) {
             case HELLO -> fail(Why.HELLO_ALREADY_DONE);
             case PING -> reply(connection, new ServerMessage.Pong(request.rid(), System.currentTimeMillis()));
-            case BYE -> bye(connection, request);
+            case BYE -> bye(connection, request).replaceWith((String) null);
             case CREATE_ROOM -> rooms.create(actor, RoomRequests.create(request, config.maxRoomCapacity()))
-                    .flatMap(entered -> enter(connection, entered, request.rid()));
-            case JOIN_ROOM -> rooms.join(actor, RoomRequests.join(request))
-                    .flatMap(entered -> enter(connection, entered, request.rid()));
+                    .flatMap(entered -> enter(connection, entered, request.rid(), 0));
+            case JOIN_ROOM -> {
+                RoomRequests.Join join = RoomRequests.join(request);
+                yield rooms.join(actor, join)
+                        .flatMap(entered -> enter(connection, entered, request.rid(), join.history()));
+            }
             case LIST_ROOMS -> rooms.list(RoomRequests.listLimit(request))
                     .flatMap(list -> reply(connection, new ServerMessage.RoomList(request.rid(), list)));
-            case SET_USER_DATA -> rooms.setUserData(actor, RoomRequests.patch(request))
-                    .flatMap(answer -> answer == null ? Uni.createFrom().voidItem() : reply(connection, answer));
-            case LEAVE_ROOM -> inRoom(connection, room -> rooms.leave(actor, room, "left"));
-            case UPDATE_ROOM -> inRoom(connection,
-                    room -> rooms.update(actor, room, RoomRequests.update(request, config.maxRoomCapacity())));
-            case KICK -> inRoom(connection, room -> rooms.kick(actor, room, RoomRequests.kickTarget(request)));
-            case SEND -> inRoom(connection, room -> rooms.send(actor, room, RoomRequests.send(request)));
+            case HISTORY -> inRoom(connection, room -> readHistory(connection, room, request));
+            case SET_USER_DATA -> rooms.setUserData(actor, RoomRequests.patch(request)).map(answer -> {
+                String text = codec.write(answer);
+                // In a room the answer is a room event, which reaches the requester like every member.
+                if (answer.room() == null) {
+                    connection.send(codec.withRid(text, request.rid()));
+                }
+                return text;
+            });
+            case LEAVE_ROOM -> inRoom(connection, room -> rooms.leave(actor, room, "left")
+                    .replaceWith(codec.write(new ServerMessage.LeftRoom(null, room, "left"))));
+            case UPDATE_ROOM -> inRoom(connection, room -> rooms
+                    .update(actor, room, RoomRequests.update(request, config.maxRoomCapacity())).map(ProtocolHandler::text));
+            case KICK -> inRoom(connection,
+                    room -> rooms.kick(actor, room, RoomRequests.kickTarget(request)).map(ProtocolHandler::text));
+            case SEND -> inRoom(connection,
+                    room -> rooms.send(actor, room, RoomRequests.send(request)).map(ProtocolHandler::text));
             case SET_ROOM_DATA -> inRoom(connection,
-                    room -> rooms.setRoomData(actor, room, RoomRequests.patch(request)));
+                    room -> rooms.setRoomData(actor, room, RoomRequests.patch(request)).map(ProtocolHandler::text));
         };
     }
 
+    /** The room event that answered a request, as its members received it; {@code null} if there was none. */
+    private static String text(RoomEvent event) {
+        return event == null ? null : event.text();
+    }
+
     /** Requests that only make sense inside a room: outside one they get {@code NOT_IN_ROOM}. */
-    private static Uni<Void> inRoom(ClientConnection connection, Function<String, Uni<Void>> action) {
+    private static Uni<String> inRoom(ClientConnection connection, Function<String, Uni<String>> action) {
         String room = connection.room();
         return room == null ? fail(Why.NOT_IN_ROOM) : action.apply(room);
     }
 
-    /** The user entered a room: {@code JOINED_ROOM}, then whatever the room did meanwhile, then live events. */
-    private Uni<Void> enter(ClientConnection connection, RoomService.Entered entered, String rid) {
-        String welcome = codec.write(new ServerMessage.JoinedRoom(rid, entered.room().view(), entered.members(),
+    private Uni<String> readHistory(ClientConnection connection, String room, Request request) {
+        RoomRequests.History asked = RoomRequests.history(request);
+        return history.page(room, asked.before(), asked.limit(), connection.sessionId())
+                .flatMap(page -> reply(connection, new ServerMessage.History(request.rid(), room,
+                        page.events().stream().map(event -> new RawValue(event.text())).toList(), page.more())));
+    }
+
+    /**
+     * The user entered a room: {@code JOINED_ROOM}, then the {@code past} events it asked for, then whatever the room
+     * did meanwhile, then live events.
+     *
+     * @return the {@code JOINED_ROOM} without {@code rid}
+     */
+    private Uni<String> enter(ClientConnection connection, RoomService.Entered entered, String rid, int past) {
+        String welcome = codec.write(new ServerMessage.JoinedRoom(null, entered.room().view(), entered.members(),
                 entered.seq(), false, false));
+        String roomId = entered.room().id();
         LocalRoom.Member member = localRooms.attach(entered.room(), connection, connection.sessionId(), entered.seq());
-        return rooms.replay(entered.room().id(), entered.seq(), connection.sessionId())
-                .invoke(replay -> member.release(welcome, replay.events(), replay.readTo()))
-                .replaceWithVoid();
+        return history.page(roomId, entered.seq(), past, connection.sessionId())
+                .flatMap(earlier -> rooms.replay(roomId, entered.seq(), connection.sessionId())
+                        .invoke(replay -> {
+                            List<String> first = new ArrayList<>();
+                            first.add(codec.withRid(welcome, rid));
+                            earlier.events().forEach(event -> first.add(event.text()));
+                            member.release(first, replay.events(), replay.readTo());
+                        }))
+                .replaceWith(welcome);
     }
 
     /**
@@ -298,8 +351,8 @@ class ProtocolHandler {
         return rooms.replay(entered.room().id(), lastSeq, connection.sessionId())
                 .invoke(replay -> {
                     metrics.resumed(replay.complete() ? "recovered" : "unrecovered");
-                    member.release(codec.write(new ServerMessage.JoinedRoom(rid, entered.room().view(),
-                            entered.members(), entered.seq(), true, replay.complete())), replay.events(),
+                    member.release(List.of(codec.write(new ServerMessage.JoinedRoom(rid, entered.room().view(),
+                            entered.members(), entered.seq(), true, replay.complete()))), replay.events(),
                             replay.readTo());
                 })
                 .replaceWithVoid();
@@ -408,9 +461,10 @@ class ProtocolHandler {
         return text.length() * 3L > limit && text.getBytes(StandardCharsets.UTF_8).length > limit;
     }
 
-    private Uni<Void> reply(ClientConnection connection, ServerMessage message) {
+    /** Sends an answer that is not remembered: a repeat of its request is answered afresh. */
+    private Uni<String> reply(ClientConnection connection, ServerMessage message) {
         connection.send(codec.write(message));
-        return Uni.createFrom().voidItem();
+        return Uni.createFrom().nullItem();
     }
 
     private String error(Why why, String rid) {
@@ -435,7 +489,7 @@ class ProtocolHandler {
         return error(Why.INTERNAL, rid);
     }
 
-    private static Uni<Void> fail(Why why) {
+    private static <T> Uni<T> fail(Why why) {
         return Uni.createFrom().failure(new ProtocolException(why));
     }
 }
