@@ -7,6 +7,7 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
@@ -17,6 +18,7 @@ import io.multistudio.engine.StoreUnavailableException;
 import io.multistudio.protocol.Codec;
 import io.multistudio.protocol.Request;
 import io.multistudio.protocol.Request.RequestKind;
+import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -25,6 +27,7 @@ import io.smallrye.mutiny.Uni;
  * so a resend that arrives meanwhile (on another connection, on another node) finds the reservation and waits for the
  * answer rather than executing too. An error releases the key: the request did not take effect.
  */
+@Startup
 @ApplicationScoped
 public class RequestKeys {
 
@@ -41,13 +44,18 @@ public class RequestKeys {
     private final Codec codec;
     private final Duration reservation;
 
+    @Inject
     RequestKeys(Engine engine, Codec codec, MultiStudioConfig config) {
+        this(engine, codec, config.storeTimeout(), config.reconnectGrace());
+    }
+
+    RequestKeys(Engine engine, Codec codec, Duration storeTimeout, Duration reconnectGrace) {
         this.codec = codec;
         // A request makes a few store calls, each failing after the store timeout: a reservation older than that
         // belongs to a request whose node died, and must not block the key for good.
-        this.reservation = config.storeTimeout().multipliedBy(4);
+        this.reservation = storeTimeout.multipliedBy(4);
         // An answer must outlive the time it takes to notice a lost connection plus the grace to resume after it.
-        Duration answered = config.reconnectGrace().multipliedBy(2);
+        Duration answered = reconnectGrace.multipliedBy(2);
         this.keys = engine.map("keys", Remembered.class, remembered -> remembered.pending() ? reservation : answered);
     }
 

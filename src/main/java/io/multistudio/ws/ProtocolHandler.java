@@ -292,7 +292,8 @@ class ProtocolHandler {
             case LEAVE_ROOM -> inRoom(connection, room -> rooms.leave(actor, room, "left")
                     .replaceWith(codec.write(new ServerMessage.LeftRoom(null, room, "left"))));
             case UPDATE_ROOM -> inRoom(connection, room -> rooms
-                    .update(actor, room, RoomRequests.update(request, config.maxRoomCapacity())).map(ProtocolHandler::text));
+                    .update(actor, room, RoomRequests.update(request, config.maxRoomCapacity()))
+                    .map(ProtocolHandler::text));
             case KICK -> inRoom(connection,
                     room -> rooms.kick(actor, room, RoomRequests.kickTarget(request)).map(ProtocolHandler::text));
             case SEND -> inRoom(connection,

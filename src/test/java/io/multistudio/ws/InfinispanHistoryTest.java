@@ -1,0 +1,10 @@
+package io.multistudio.ws;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+
+/** Room history read from a real Infinispan server. */
+@QuarkusTest
+@TestProfile(InfinispanProfile.class)
+class InfinispanHistoryTest extends HistoryTests {
+}
