@@ -26,14 +26,14 @@ import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.OpenConnections;
 
 /**
- * {@code multistudio.js} sends every request with a key and sends the ones in flight again after a resume: the server
- * cuts the connection in the middle of 200 sends, and each message still reaches the room exactly once, in order, and
- * each {@code send()} settles exactly once.
+ * {@code multistudio.js} with protocol v1.1: it sends every request with a key and sends the ones in flight again after
+ * a resume, so that when the server cuts the connection in the middle of 200 sends each message still reaches the room
+ * exactly once, in order, and each {@code send()} settles exactly once; and it reads room history.
  */
 @QuarkusTest
-class ExactlyOnceBrowserTest {
+class ClientV11BrowserTest {
 
-    private static final Logger LOG = Logger.getLogger(ExactlyOnceBrowserTest.class);
+    private static final Logger LOG = Logger.getLogger(ClientV11BrowserTest.class);
     private static final int SENDS = 200;
     private static Chrome chrome;
 
@@ -56,6 +56,38 @@ class ExactlyOnceBrowserTest {
         if (chrome != null) {
             chrome.close();
         }
+    }
+
+    @Test
+    void joinBringsTheLatestEventsAndHistoryPagesBack() {
+        chrome.open(page);
+        JsonNode result = chrome.module("""
+                const ada = new ms.MultiStudioClient({ name: 'Ada', heartbeatInterval: 0 });
+                const bob = new ms.MultiStudioClient({ name: 'Bob', heartbeatInterval: 0 });
+                await Promise.all([ada.connect(), bob.connect()]);
+                const room = (await ada.createRoom()).room.id;
+                for (const text of ['one', 'two', 'three']) {
+                  await ada.send(text);
+                }
+                const past = [];
+                bob.on('MESSAGE', (message) => past.push(message.data));
+                const joined = await bob.join(room, { history: 2 });
+                await ada.send('live');
+                await new Promise(function wait(resolve) { past.length === 3 ? resolve() : setTimeout(() => wait(resolve), 10); });
+                const page = await bob.history({ limit: 2 });
+                const older = await bob.history({ before: page.events[0].seq, limit: 10 });
+                const members = bob.members.length;
+                await Promise.all([ada.close(), bob.close()]);
+                return { past, members, joinedSeq: joined.seq, page: page.events.map((event) => event.data ?? event.kind),
+                         more: page.more, older: older.events.map((event) => event.data ?? event.kind),
+                         olderMore: older.more };
+                """);
+        assertThat(result.path("past").toString()).isEqualTo("[\"two\",\"three\",\"live\"]");
+        assertThat(result.path("members").asInt()).as("past events change no room state").isEqualTo(2);
+        assertThat(result.path("page").toString()).isEqualTo("[\"three\",\"live\"]");
+        assertThat(result.path("more").asBoolean()).isTrue();
+        assertThat(result.path("older").toString()).isEqualTo("[\"one\",\"two\"]");
+        assertThat(result.path("olderMore").asBoolean()).isFalse();
     }
 
     @Test
