@@ -47,7 +47,7 @@ final class JfrTop {
                 f -> f.startsWith("java.lang.String.getBytes") || f.startsWith("java.lang.String.encodeUTF8")
                         || f.startsWith("io.vertx.core.buffer.Buffer.buffer")
                         || f.startsWith("io.netty.buffer.ByteBufUtil.writeUtf8"));
-        AREAS.put("MultiStudio Outbound (per-connection send stream)", f -> f.startsWith("io.multistudio.ws.Outbound"));
+        AREAS.put("MultiStudio Outbound (per-connection send stream)", f -> f.startsWith("io.multistudio.transport.Outbound"));
         AREAS.put("Mutiny operators", f -> f.startsWith("io.smallrye.mutiny"));
         AREAS.put("websockets-next connection send path",
                 f -> f.startsWith("io.quarkus.websockets.next.runtime.WebSocketConnectionBase.sendText")
@@ -55,13 +55,13 @@ final class JfrTop {
         AREAS.put("websockets-next inbound dispatch (endpoint, contexts)",
                 f -> f.startsWith("io.quarkus.websockets.next.runtime.Endpoints")
                         || f.startsWith("io.quarkus.websockets.next.runtime.WebSocketEndpointBase"));
-        AREAS.put("LocalRoom fan-out (drain → deliver)", f -> f.startsWith("io.multistudio.ws.LocalRoom"));
+        AREAS.put("LocalRoom fan-out (drain → deliver)", f -> f.startsWith("io.multistudio.delivery.LocalRoom"));
         AREAS.put("RoomService (send, commit)", f -> f.startsWith("io.multistudio.room.RoomService"));
         AREAS.put("engine (memory maps, history)", f -> f.startsWith("io.multistudio.engine"));
         AREAS.put("Jackson parse (Codec.parse)", f -> f.startsWith("io.multistudio.protocol.Codec.parse"));
         AREAS.put("Jackson write (Codec.write)", f -> f.startsWith("io.multistudio.protocol.Codec.write"));
         AREAS.put("rate limit (Bucket4j)", f -> f.startsWith("io.github.bucket4j") || f.startsWith(
-                "io.multistudio.ws.RateLimit"));
+                "io.multistudio.transport.RateLimit"));
         AREAS.put("metrics (Micrometer)", f -> f.startsWith("io.micrometer"));
         AREAS.put("Vert.x context dispatch", f -> f.startsWith("io.vertx.core.impl.ContextInternal.dispatch")
                 || f.startsWith("io.vertx.core.impl.EventLoopContext.execute"));

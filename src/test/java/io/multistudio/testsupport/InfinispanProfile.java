@@ -1,4 +1,4 @@
-package io.multistudio.ws;
+package io.multistudio.testsupport;
 
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package io.multistudio.ws;
+package io.multistudio.delivery;
 
 import java.util.List;
 import java.util.Map;
@@ -9,13 +9,14 @@ import io.multistudio.observability.ServerMetrics;
 import io.multistudio.protocol.Codec;
 import io.multistudio.protocol.ServerMessage;
 import io.multistudio.room.RoomEvent;
+import io.multistudio.transport.Connection;
 
 /**
  * One room as seen by this node: the members connected here, and the sequencer that hands them the room's events in
  * seq order, whatever order they were committed in. Events arrive from any thread; everything here runs under the
  * room's lock, and sending only queues on each connection's outbound stream, so the lock is never held for I/O.
  */
-final class LocalRoom {
+public final class LocalRoom {
 
     private final String id;
     private final String instance;
@@ -67,7 +68,7 @@ final class LocalRoom {
         }
     }
 
-    String id() {
+    public String id() {
         return id;
     }
 
@@ -80,7 +81,7 @@ final class LocalRoom {
      * Adds a member that receives nothing live until {@link #release}: events that arrive meanwhile are held for it,
      * so its catch-up from the history and the live stream join without a gap or a duplicate.
      */
-    synchronized Member attach(ClientConnection connection, String userId, long lastSeq) {
+    synchronized Member attach(Connection connection, String userId, long lastSeq) {
         Member member = new Member(connection, userId, lastSeq);
         members.put(connection.id(), member);
         return member;
@@ -109,7 +110,7 @@ final class LocalRoom {
     }
 
     /** Removes the member of {@code connection}; returns the last seq it was handed, or -1 if it was not here. */
-    synchronized long detach(ClientConnection connection) {
+    synchronized long detach(Connection connection) {
         Member member = members.remove(connection.id());
         return member == null ? -1 : member.lastSeq;
     }
@@ -131,14 +132,14 @@ final class LocalRoom {
     }
 
     /** A member connected to this node. */
-    final class Member {
+    public final class Member {
 
-        private final ClientConnection connection;
+        private final Connection connection;
         private final String userId;
         private long lastSeq;
         private TreeMap<Long, RoomEvent> held = new TreeMap<>();
 
-        private Member(ClientConnection connection, String userId, long lastSeq) {
+        private Member(Connection connection, String userId, long lastSeq) {
             this.connection = connection;
             this.userId = userId;
             this.lastSeq = lastSeq;
@@ -150,7 +151,7 @@ final class LocalRoom {
          * @param caughtUpTo the room's seq the missed events were read up to: events up to it that are not in
          *        {@code missed} were not for this member
          */
-        void release(String welcome, List<RoomEvent> missed, long caughtUpTo) {
+        public void release(String welcome, List<RoomEvent> missed, long caughtUpTo) {
             LocalRoom.this.release(this, welcome, missed, caughtUpTo);
         }
 

@@ -1,4 +1,4 @@
-package io.multistudio.ws;
+package io.multistudio.room;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,5 +1,6 @@
-package io.multistudio.ws;
+package io.multistudio.dispatch;
 
+import io.multistudio.testsupport.InfinispanProfile;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 

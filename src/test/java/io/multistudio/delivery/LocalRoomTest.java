@@ -1,4 +1,4 @@
-package io.multistudio.ws;
+package io.multistudio.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -13,6 +13,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.multistudio.observability.ServerMetrics;
 import io.multistudio.protocol.Codec;
 import io.multistudio.room.RoomEvent;
+import io.multistudio.transport.Connection;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.smallrye.mutiny.Uni;
 
@@ -118,7 +119,7 @@ class LocalRoomTest {
         final List<String> frames = new CopyOnWriteArrayList<>();
         private final String id = "c" + next++;
 
-        ClientConnection connection() {
+        Connection connection() {
             WebSocketConnection socket = (WebSocketConnection) Proxy.newProxyInstance(getClass().getClassLoader(),
                     new Class<?>[] { WebSocketConnection.class }, (proxy, method, args) -> switch (method.getName()) {
                         case "id" -> id;
@@ -129,7 +130,7 @@ class LocalRoomTest {
                         case "close" -> Uni.createFrom().voidItem();
                         default -> throw new UnsupportedOperationException(method.getName());
                     });
-            return new ClientConnection(socket, "node", 1 << 20, null, () -> {
+            return new Connection(socket, "node", 1 << 20, null, () -> {
             });
         }
 

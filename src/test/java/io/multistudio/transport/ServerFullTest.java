@@ -1,6 +1,6 @@
-package io.multistudio.ws;
+package io.multistudio.transport;
 
-import static io.multistudio.ws.EnvelopeTest.assertError;
+import static io.multistudio.transport.EnvelopeTest.assertError;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;

@@ -1,4 +1,4 @@
-package io.multistudio.ws;
+package io.multistudio.dispatch;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -30,6 +30,12 @@ import io.multistudio.room.RoomService;
 import io.multistudio.session.HelloRequest;
 import io.multistudio.session.Session;
 import io.multistudio.session.SessionService;
+import io.multistudio.transport.Connection;
+import io.multistudio.transport.LocalConnections;
+import io.multistudio.transport.Outbound;
+import io.multistudio.transport.RateLimit;
+import io.multistudio.delivery.LocalRoom;
+import io.multistudio.delivery.LocalRooms;
 import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.runtime.Startup;
 import io.quarkus.websockets.next.CloseReason;
@@ -43,7 +49,7 @@ import io.vertx.core.Vertx;
  */
 @Startup
 @Singleton
-class ProtocolHandler {
+public class ProtocolHandler {
 
     private static final Logger LOG = Logger.getLogger(ProtocolHandler.class);
     private static final CloseReason HELLO_TIMED_OUT = new CloseReason(1008, "hello timeout");
@@ -86,8 +92,8 @@ class ProtocolHandler {
         metrics.gauge("multistudio.connections", "Open WebSocket connections on this node", connections::count);
     }
 
-    Uni<Void> opened(WebSocketConnection socket) {
-        ClientConnection connection = new ClientConnection(socket, node.id(), config.outboundBuffer(),
+    public Uni<Void> opened(WebSocketConnection socket) {
+        Connection connection = new Connection(socket, node.id(), config.outboundBuffer(),
                 new RateLimit(config.rateLimit(), config.rateBurst(), config.abuseLimit(), config.abuseWindow()),
                 metrics::messageOut);
         if (draining) {
@@ -108,8 +114,8 @@ class ProtocolHandler {
         return Uni.createFrom().voidItem();
     }
 
-    Uni<Void> text(WebSocketConnection socket, String text) {
-        ClientConnection connection = connections.get(socket.id());
+    public Uni<Void> text(WebSocketConnection socket, String text) {
+        Connection connection = connections.get(socket.id());
         if (connection == null) {
             return Uni.createFrom().voidItem();
         }
@@ -138,8 +144,8 @@ class ProtocolHandler {
                 });
     }
 
-    Uni<Void> binary(WebSocketConnection socket) {
-        ClientConnection connection = connections.get(socket.id());
+    public Uni<Void> binary(WebSocketConnection socket) {
+        Connection connection = connections.get(socket.id());
         if (connection != null) {
             metrics.messageIn();
         }
@@ -154,7 +160,7 @@ class ProtocolHandler {
      * (echoing its {@code rid} when it has a readable one, so clients can fail the right request); a connection that
      * goes on regardless is closed with 1008.
      */
-    private boolean admitted(ClientConnection connection, String text) {
+    private boolean admitted(Connection connection, String text) {
         switch (connection.rateLimit().admit()) {
             case ACCEPT:
                 return true;
@@ -170,13 +176,13 @@ class ProtocolHandler {
     /**
      * A client close with 1000 ends the session like {@code BYE}; any other loss keeps it for the reconnect grace.
      */
-    Uni<Void> closed(WebSocketConnection socket, CloseReason reason) {
-        ClientConnection connection = connections.get(socket.id());
+    public Uni<Void> closed(WebSocketConnection socket, CloseReason reason) {
+        Connection connection = connections.get(socket.id());
         return connection == null ? Uni.createFrom().voidItem() : lost(connection, reason);
     }
 
     /** The connection is gone (closed, or cut off): what that means for its session, once. */
-    private Uni<Void> lost(ClientConnection connection, CloseReason reason) {
+    private Uni<Void> lost(Connection connection, CloseReason reason) {
         if (!connections.remove(connection)) {
             return Uni.createFrom().voidItem();
         }
@@ -192,14 +198,14 @@ class ProtocolHandler {
     }
 
     /** A fresh session of an authenticated user replaced an older one: that one's room membership ends. */
-    private Uni<Void> leaveReplacedRoom(Session replaced, ClientConnection connection) {
+    private Uni<Void> leaveReplacedRoom(Session replaced, Connection connection) {
         return replaced == null || replaced.room() == null ? Uni.createFrom().voidItem()
                 : rooms.leave(new RoomService.Actor(replaced.id(), connection.reference(), null), replaced.room(),
                         "left");
     }
 
     /** The session ends for good: its user leaves its room with reason {@code left}. */
-    private Uni<Void> endSession(ClientConnection connection, String sessionId) {
+    private Uni<Void> endSession(Connection connection, String sessionId) {
         localRooms.detach(connection);
         return sessions.end(sessionId, connection.reference()).flatMap(ended -> ended == null || ended.room() == null
                 ? Uni.createFrom().voidItem()
@@ -207,7 +213,7 @@ class ProtocolHandler {
     }
 
     /** The session waits out its grace; its room sees the user away. */
-    private Uni<Void> detachSession(ClientConnection connection, String sessionId) {
+    private Uni<Void> detachSession(Connection connection, String sessionId) {
         long lastSeq = localRooms.detach(connection);
         return sessions.detach(sessionId, connection.reference(), Math.max(lastSeq, 0))
                 .flatMap(detached -> detached == null ? Uni.createFrom().voidItem() : rooms.away(detached));
@@ -217,8 +223,8 @@ class ProtocolHandler {
      * A frame over the transport's own ceiling never reaches {@link #text}: the WebSocket layer fails it, and the
      * client still gets the protocol's answer for it.
      */
-    Uni<Void> failed(WebSocketConnection socket, Throwable failure) {
-        ClientConnection connection = connections.get(socket.id());
+    public Uni<Void> failed(WebSocketConnection socket, Throwable failure) {
+        Connection connection = connections.get(socket.id());
         if (connection != null && overTransportCeiling(failure)) {
             connection.sendAndClose(error(Why.MESSAGE_TOO_LARGE, null), TOO_LARGE);
         } else {
@@ -239,7 +245,7 @@ class ProtocolHandler {
                 && failure.getMessage().contains("max message size");
     }
 
-    private Uni<Void> handle(ClientConnection connection, Request request) {
+    private Uni<Void> handle(Connection connection, Request request) {
         if (draining) {
             return fail(Why.SHUTTING_DOWN);
         }
@@ -249,7 +255,7 @@ class ProtocolHandler {
         return request.kind() == Request.RequestKind.HELLO ? hello(connection, request) : fail(Why.HELLO_REQUIRED);
     }
 
-    private Uni<Void> established(ClientConnection connection, Request request) {
+    private Uni<Void> established(Connection connection, Request request) {
         RoomService.Actor actor = new RoomService.Actor(connection.sessionId(), connection.reference(), request.rid());
         return switch (request.kind()) {
             case HELLO -> fail(Why.HELLO_ALREADY_DONE);
@@ -274,13 +280,13 @@ class ProtocolHandler {
     }
 
     /** Requests that only make sense inside a room: outside one they get {@code NOT_IN_ROOM}. */
-    private static Uni<Void> inRoom(ClientConnection connection, Function<String, Uni<Void>> action) {
+    private static Uni<Void> inRoom(Connection connection, Function<String, Uni<Void>> action) {
         String room = connection.room();
         return room == null ? fail(Why.NOT_IN_ROOM) : action.apply(room);
     }
 
     /** The user entered a room: {@code JOINED_ROOM}, then whatever the room did meanwhile, then live events. */
-    private Uni<Void> enter(ClientConnection connection, RoomService.Entered entered, String rid) {
+    private Uni<Void> enter(Connection connection, RoomService.Entered entered, String rid) {
         String welcome = codec.write(new ServerMessage.JoinedRoom(rid, entered.room().view(), entered.members(),
                 entered.seq(), false, false));
         LocalRoom.Member member = localRooms.attach(entered.room(), connection, connection.sessionId(), entered.seq());
@@ -293,7 +299,7 @@ class ProtocolHandler {
      * A resumed user who was in a room gets {@code JOINED_ROOM} with {@code resumed: true}, then every event it
      * missed after {@code lastSeq} from the history, then live events.
      */
-    private Uni<Void> reenter(ClientConnection connection, RoomService.Entered entered, long lastSeq, String rid) {
+    private Uni<Void> reenter(Connection connection, RoomService.Entered entered, long lastSeq, String rid) {
         LocalRoom.Member member = localRooms.attach(entered.room(), connection, connection.sessionId(), lastSeq);
         return rooms.replay(entered.room().id(), lastSeq, connection.sessionId())
                 .invoke(replay -> {
@@ -305,7 +311,7 @@ class ProtocolHandler {
                 .replaceWithVoid();
     }
 
-    private Uni<Void> hello(ClientConnection connection, Request request) {
+    private Uni<Void> hello(Connection connection, Request request) {
         HelloRequest hello = HelloRequest.from(request, codec);
         Uni<Authenticator.Identity> identity = authenticator.enabled() ? authenticator.verifyHello(hello.auth())
                 : Uni.createFrom().nullItem();
@@ -335,7 +341,7 @@ class ProtocolHandler {
         });
     }
 
-    private Uni<Void> bye(ClientConnection connection, Request request) {
+    private Uni<Void> bye(Connection connection, Request request) {
         String sessionId = connection.sessionId();
         connection.sessionId(null);
         return endSession(connection, sessionId).invoke(() -> connection
@@ -348,7 +354,7 @@ class ProtocolHandler {
      * heard late, changes nothing.
      */
     private void sessionWritten(Session session) {
-        ClientConnection local = connections.forSession(session.id());
+        Connection local = connections.forSession(session.id());
         if (local != null && session.attachments() > local.attachment()) {
             takeOver(local.reference());
         }
@@ -359,9 +365,9 @@ class ProtocolHandler {
      * resume it, then every connection is closed with 1012 so that clients reconnect elsewhere at once. It runs when
      * the shutdown delay starts (readiness already down), before the HTTP server closes the sockets itself.
      */
-    void drain(@Observes ShutdownDelayInitiatedEvent shutdown) {
+    public void drain(@Observes ShutdownDelayInitiatedEvent shutdown) {
         draining = true;
-        List<ClientConnection> open = connections.all();
+        List<Connection> open = connections.all();
         LOG.infof("Draining %d connections", open.size());
         Uni.join().all(open.stream().map(this::drainOne).toList()).andCollectFailures()
                 .onFailure().invoke(failure -> LOG.warnf("Some sessions could not be put into grace: %s", failure))
@@ -369,7 +375,7 @@ class ProtocolHandler {
                 .await().atMost(config.storeTimeout().multipliedBy(2));
     }
 
-    private Uni<Void> drainOne(ClientConnection connection) {
+    private Uni<Void> drainOne(Connection connection) {
         String sessionId = connection.sessionId();
         connection.sessionId(null);
         Uni<Void> detached = sessionId == null ? Uni.createFrom().voidItem() : detachSession(connection, sessionId);
@@ -386,7 +392,7 @@ class ProtocolHandler {
         if (previousConnection == null || !previousConnection.startsWith(prefix)) {
             return -1;
         }
-        ClientConnection previous = connections.get(previousConnection.substring(prefix.length()));
+        Connection previous = connections.get(previousConnection.substring(prefix.length()));
         if (previous == null) {
             return -1;
         }
@@ -396,7 +402,7 @@ class ProtocolHandler {
         return lastSeq;
     }
 
-    private void helloTimedOut(ClientConnection connection) {
+    private void helloTimedOut(Connection connection) {
         if (connection.sessionId() == null) {
             connection.sendAndClose(error(Why.HELLO_TIMEOUT, null), HELLO_TIMED_OUT);
         }
@@ -408,7 +414,7 @@ class ProtocolHandler {
         return text.length() * 3L > limit && text.getBytes(StandardCharsets.UTF_8).length > limit;
     }
 
-    private Uni<Void> reply(ClientConnection connection, ServerMessage message) {
+    private Uni<Void> reply(Connection connection, ServerMessage message) {
         connection.send(codec.write(message));
         return Uni.createFrom().voidItem();
     }

@@ -1,4 +1,4 @@
-package io.multistudio.ws;
+package io.multistudio.transport;
 
 import java.time.Duration;
 
@@ -9,10 +9,10 @@ import io.github.bucket4j.Bucket;
  * One connection's message budget: a Bucket4j token bucket (the average rate plus a burst), and a count of refused
  * messages over a fixed window that tells a client that keeps hammering from one that briefly went too fast.
  */
-final class RateLimit {
+public final class RateLimit {
 
     /** What to do with an incoming message. */
-    enum Verdict {
+    public enum Verdict {
         ACCEPT,
         REFUSE,
         CLOSE
@@ -24,7 +24,7 @@ final class RateLimit {
     private long windowStart = System.nanoTime();
     private int refusedInWindow;
 
-    RateLimit(int perSecond, int burst, int abuseLimit, Duration abuseWindow) {
+    public RateLimit(int perSecond, int burst, int abuseLimit, Duration abuseWindow) {
         this.bucket = Bucket.builder()
                 .addLimit(Bandwidth.builder().capacity(burst).refillGreedy(perSecond, Duration.ofSeconds(1)).build())
                 .build();
@@ -33,7 +33,7 @@ final class RateLimit {
     }
 
     /** Messages of one connection are handled one at a time, so this needs no lock of its own. */
-    Verdict admit() {
+    public Verdict admit() {
         if (bucket.tryConsume(1)) {
             return Verdict.ACCEPT;
         }

@@ -1,4 +1,4 @@
-package io.multistudio.ws;
+package io.multistudio.transport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -16,7 +16,7 @@ import io.quarkus.test.junit.QuarkusTest;
 
 /** PROTOCOL.md §2.0: the envelope of every message, checked before anything else. */
 @QuarkusTest
-class EnvelopeTest {
+public class EnvelopeTest {
 
     private static final int LIMIT = 65536;
 
@@ -141,7 +141,7 @@ class EnvelopeTest {
         }
     }
 
-    static void assertError(JsonNode message, String code, String why, String rid) {
+    public static void assertError(JsonNode message, String code, String why, String rid) {
         assertThat(message.path("kind").asText()).as("kind of %s", message).isEqualTo(code);
         assertThat(message.path("why").asText()).as("why of %s", message).isEqualTo(why);
         if (rid == null) {

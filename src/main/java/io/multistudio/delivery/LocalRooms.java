@@ -1,4 +1,4 @@
-package io.multistudio.ws;
+package io.multistudio.delivery;
 
 import java.time.Duration;
 import java.util.Map;
@@ -15,6 +15,7 @@ import io.multistudio.room.Room;
 import io.multistudio.room.RoomEvent;
 import io.multistudio.room.RoomEvents;
 import io.multistudio.room.RoomService;
+import io.multistudio.transport.Connection;
 import io.vertx.core.Vertx;
 
 /**
@@ -23,7 +24,7 @@ import io.vertx.core.Vertx;
  * the room's history.
  */
 @Singleton
-class LocalRooms implements RoomEvents {
+public class LocalRooms implements RoomEvents {
 
     private static final Logger LOG = Logger.getLogger(LocalRooms.class);
 
@@ -47,7 +48,7 @@ class LocalRooms implements RoomEvents {
     }
 
     /** Rooms with members connected to this node. */
-    int count() {
+    public int count() {
         return rooms.size();
     }
 
@@ -63,7 +64,7 @@ class LocalRooms implements RoomEvents {
      * Makes {@code connection} a member here that has seen every event up to {@code lastSeq}; it gets nothing live
      * until {@link #release}.
      */
-    LocalRoom.Member attach(Room room, ClientConnection connection, String userId, long lastSeq) {
+    public LocalRoom.Member attach(Room room, Connection connection, String userId, long lastSeq) {
         LocalRoom.Member[] attached = new LocalRoom.Member[1];
         // Attaching inside compute keeps a concurrent removal of the emptied room from orphaning the new member.
         LocalRoom local = rooms.compute(room.id(), (id, current) -> {
@@ -79,7 +80,7 @@ class LocalRooms implements RoomEvents {
     }
 
     /** Takes {@code connection} out of its room here; returns the last seq it was handed, -1 if it was in none. */
-    long detach(ClientConnection connection) {
+    public long detach(Connection connection) {
         LocalRoom room = connection.localRoom();
         String roomId = connection.room();
         if (room == null) {

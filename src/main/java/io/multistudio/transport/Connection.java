@@ -1,5 +1,6 @@
-package io.multistudio.ws;
+package io.multistudio.transport;
 
+import io.multistudio.delivery.LocalRoom;
 import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.WebSocketConnection;
 
@@ -7,7 +8,7 @@ import io.quarkus.websockets.next.WebSocketConnection;
  * What this node knows about one open connection: its socket, its outbound stream, and the session it carries once
  * {@code HELLO} succeeded.
  */
-final class ClientConnection {
+public final class Connection {
 
     private final WebSocketConnection socket;
     private final Outbound outbound;
@@ -19,7 +20,7 @@ final class ClientConnection {
     private volatile String room;
     private volatile LocalRoom localRoom;
 
-    ClientConnection(WebSocketConnection socket, String nodeId, long outboundLimit, RateLimit rateLimit,
+    public Connection(WebSocketConnection socket, String nodeId, long outboundLimit, RateLimit rateLimit,
             Runnable frameSent) {
         this.socket = socket;
         this.rateLimit = rateLimit;
@@ -28,84 +29,84 @@ final class ClientConnection {
     }
 
     /** The connection as sessions record it: unique across the cluster. */
-    String reference() {
+    public String reference() {
         return reference;
     }
 
-    RateLimit rateLimit() {
+    public RateLimit rateLimit() {
         return rateLimit;
     }
 
-    String id() {
+    public String id() {
         return socket.id();
     }
 
-    String sessionId() {
+    public String sessionId() {
         return sessionId;
     }
 
-    void sessionId(String sessionId) {
+    public void sessionId(String sessionId) {
         this.sessionId = sessionId;
     }
 
     /** Which attachment of its session this connection is (see {@code Session#attachments}). */
-    long attachment() {
+    public long attachment() {
         return attachment;
     }
 
-    void attached(String sessionId, long attachment) {
+    public void attached(String sessionId, long attachment) {
         this.attachment = attachment;
         this.sessionId = sessionId;
     }
 
     /** The room this connection's user is in, as delivered to it; {@code null} if none. */
-    String room() {
+    public String room() {
         return room;
     }
 
-    LocalRoom localRoom() {
+    public LocalRoom localRoom() {
         return localRoom;
     }
 
-    void enteredRoom(String roomId, LocalRoom local) {
+    public void enteredRoom(String roomId, LocalRoom local) {
         this.room = roomId;
         this.localRoom = local;
     }
 
     /** Forgets the room, unless the connection has meanwhile entered another one. */
-    void leftRoom(String roomId) {
+    public void leftRoom(String roomId) {
         if (roomId.equals(room)) {
             room = null;
             localRoom = null;
         }
     }
 
-    long helloTimer() {
+    public long helloTimer() {
         return helloTimer;
     }
 
-    void helloTimer(long timer) {
+    public void helloTimer(long timer) {
         this.helloTimer = timer;
     }
 
-    void send(String text) {
+    public void send(String text) {
         outbound.send(text);
     }
 
-    void sendAndClose(String text, CloseReason reason) {
+    public void sendAndClose(String text, CloseReason reason) {
         outbound.sendAndClose(text, reason);
     }
 
-    void onCutOff(Runnable action) {
+    public void onCutOff(Runnable action) {
         outbound.onCutOff(action);
     }
 
     /** Closes the connection once what is queued was written. */
-    void close(CloseReason reason) {
+    public void close(CloseReason reason) {
         outbound.close(reason);
     }
 
-    void closed() {
+    public void closed() {
         outbound.closed();
     }
 }

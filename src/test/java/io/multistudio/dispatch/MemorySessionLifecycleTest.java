@@ -1,4 +1,4 @@
-package io.multistudio.ws;
+package io.multistudio.dispatch;
 
 import io.quarkus.test.junit.QuarkusTest;
 

@@ -1,4 +1,4 @@
-package io.multistudio.ws;
+package io.multistudio.transport;
 
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
@@ -15,10 +15,10 @@ import io.smallrye.mutiny.operators.multi.processors.UnicastProcessor;
  * wait on it. What it holds unsent is bounded: a client that does not read
  * fast enough is cut off with 1013 (its session stays resumable) instead of growing the server's memory.
  */
-final class Outbound {
+public final class Outbound {
 
     private static final Logger LOG = Logger.getLogger(Outbound.class);
-    static final CloseReason SLOW_CONSUMER = new CloseReason(1013, "slow consumer");
+    public static final CloseReason SLOW_CONSUMER = new CloseReason(1013, "slow consumer");
 
     private final WebSocketConnection socket;
     /**

@@ -1,4 +1,4 @@
-package io.multistudio.ws;
+package io.multistudio.transport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

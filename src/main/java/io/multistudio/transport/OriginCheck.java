@@ -1,4 +1,4 @@
-package io.multistudio.ws;
+package io.multistudio.transport;
 
 import java.util.List;
 import java.util.Set;

@@ -1,4 +1,4 @@
-package io.multistudio.ws;
+package io.multistudio.room;
 
 import io.quarkus.test.junit.QuarkusTest;
 

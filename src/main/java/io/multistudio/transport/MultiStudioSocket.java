@@ -1,5 +1,6 @@
-package io.multistudio.ws;
+package io.multistudio.transport;
 
+import io.multistudio.dispatch.ProtocolHandler;
 import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.OnBinaryMessage;
 import io.quarkus.websockets.next.OnClose;

@@ -1,4 +1,4 @@
-package io.multistudio.ws;
+package io.multistudio.transport;
 
 import java.util.List;
 import java.util.Map;
@@ -8,29 +8,29 @@ import jakarta.inject.Singleton;
 
 /** The connections open on this node, by connection id and by the session they carry. */
 @Singleton
-class LocalConnections {
+public class LocalConnections {
 
-    private final Map<String, ClientConnection> byId = new ConcurrentHashMap<>();
-    private final Map<String, ClientConnection> bySession = new ConcurrentHashMap<>();
+    private final Map<String, Connection> byId = new ConcurrentHashMap<>();
+    private final Map<String, Connection> bySession = new ConcurrentHashMap<>();
 
-    List<ClientConnection> all() {
+    public List<Connection> all() {
         return List.copyOf(byId.values());
     }
 
-    int count() {
+    public int count() {
         return byId.size();
     }
 
-    void add(ClientConnection connection) {
+    public void add(Connection connection) {
         byId.put(connection.id(), connection);
     }
 
-    ClientConnection get(String connectionId) {
+    public Connection get(String connectionId) {
         return byId.get(connectionId);
     }
 
     /** Forgets {@code connection}; {@code false} if it was already forgotten. */
-    boolean remove(ClientConnection connection) {
+    public boolean remove(Connection connection) {
         if (!byId.remove(connection.id(), connection)) {
             return false;
         }
@@ -41,11 +41,11 @@ class LocalConnections {
         return true;
     }
 
-    void bind(String sessionId, ClientConnection connection) {
+    public void bind(String sessionId, Connection connection) {
         bySession.put(sessionId, connection);
     }
 
-    ClientConnection forSession(String sessionId) {
+    public Connection forSession(String sessionId) {
         return bySession.get(sessionId);
     }
 }
