@@ -14,7 +14,9 @@ import io.multistudio.transport.Connection;
 /**
  * One room as seen by this node: the members connected here, and the sequencer that hands them the room's events in
  * seq order, whatever order they were committed in. Events arrive from any thread; everything here runs under the
- * room's lock, and sending only queues on each connection's outbound stream, so the lock is never held for I/O.
+ * room's lock. Sending hands the frame to the connection's outbound stream, which passes it on to the socket at once
+ * without waiting for the write to complete: the lock is held while frames are handed to the network layer, never
+ * while waiting on a client.
  */
 public final class LocalRoom {
 

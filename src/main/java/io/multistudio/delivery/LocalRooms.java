@@ -14,7 +14,7 @@ import io.multistudio.protocol.Codec;
 import io.multistudio.room.Room;
 import io.multistudio.room.RoomEvent;
 import io.multistudio.room.RoomEvents;
-import io.multistudio.room.RoomService;
+import io.multistudio.room.RoomLog;
 import io.multistudio.transport.Connection;
 import io.vertx.core.Vertx;
 
@@ -37,14 +37,14 @@ public class LocalRooms implements RoomEvents {
     private final Codec codec;
     private final ServerMetrics metrics;
     private final Vertx vertx;
-    /** Looked up lazily: the room service publishes to this registry, which in turn reads the service's history. */
-    private final Instance<RoomService> roomService;
+    /** Looked up lazily: the room log publishes to this registry, which in turn reads the log. */
+    private final Instance<RoomLog> roomLog;
 
-    LocalRooms(Codec codec, Vertx vertx, Instance<RoomService> roomService, ServerMetrics metrics) {
+    LocalRooms(Codec codec, Vertx vertx, Instance<RoomLog> roomLog, ServerMetrics metrics) {
         this.metrics = metrics;
         this.codec = codec;
         this.vertx = vertx;
-        this.roomService = roomService;
+        this.roomLog = roomLog;
     }
 
     /** Rooms with members connected to this node. */
@@ -75,7 +75,7 @@ public class LocalRooms implements RoomEvents {
             attached[0] = chosen.attach(connection, userId, lastSeq);
             return chosen;
         });
-        connection.enteredRoom(room.id(), local);
+        connection.enteredRoom(local);
         return attached[0];
     }
 
@@ -102,7 +102,7 @@ public class LocalRooms implements RoomEvents {
      * after the gap timeout.
      */
     private void watchGap(LocalRoom room, long fromSeq, long toSeq) {
-        vertx.setTimer(GAP_FILL_DELAY.toMillis(), fill -> roomService.get().events(room.instance(), fromSeq, toSeq)
+        vertx.setTimer(GAP_FILL_DELAY.toMillis(), fill -> roomLog.get().events(room.instance(), fromSeq, toSeq)
                 .subscribe().with(found -> found.forEach(room::offer),
                         failure -> LOG.debugf("Could not read the history of %s: %s", room.id(), failure)));
         vertx.setTimer(GAP_TIMEOUT.toMillis(), skip -> room.skipGap(fromSeq));

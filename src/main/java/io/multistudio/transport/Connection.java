@@ -5,20 +5,36 @@ import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.WebSocketConnection;
 
 /**
- * What this node knows about one open connection: its socket, its outbound stream, and the session it carries once
- * {@code HELLO} succeeded.
+ * Everything this node knows about one open connection, in one place: its socket and outbound stream, its rate
+ * budget, where it stands in the protocol, the session it carries once {@code HELLO} succeeded, and the room it is
+ * delivered.
  */
 public final class Connection {
+
+    /** Why a connection cut off for not reading fast enough was closed. */
+    public static final CloseReason SLOW_CONSUMER = Outbound.SLOW_CONSUMER;
+
+    /** Where a connection stands in the protocol. */
+    public enum State {
+        /** Open; only {@code HELLO} is accepted, until the hello timeout. */
+        AWAITING_HELLO,
+        /** Carries a session: every other request is accepted. */
+        ESTABLISHED,
+        /** Gave up its session (bye, take-over, drain) and is being closed. */
+        CLOSING,
+        /** The socket is gone. */
+        CLOSED
+    }
 
     private final WebSocketConnection socket;
     private final Outbound outbound;
     private final String reference;
     private final RateLimit rateLimit;
+    private volatile State state = State.AWAITING_HELLO;
     private volatile String sessionId;
     private volatile long attachment;
     private volatile long helloTimer = -1;
-    private volatile String room;
-    private volatile LocalRoom localRoom;
+    private volatile LocalRoom room;
 
     public Connection(WebSocketConnection socket, String nodeId, long outboundLimit, RateLimit rateLimit,
             Runnable frameSent) {
@@ -41,12 +57,13 @@ public final class Connection {
         return socket.id();
     }
 
-    public String sessionId() {
-        return sessionId;
+    public State state() {
+        return state;
     }
 
-    public void sessionId(String sessionId) {
-        this.sessionId = sessionId;
+    /** The session this connection carries; {@code null} before {@code HELLO} and once it gave the session up. */
+    public String sessionId() {
+        return sessionId;
     }
 
     /** Which attachment of its session this connection is (see {@code Session#attachments}). */
@@ -54,30 +71,46 @@ public final class Connection {
         return attachment;
     }
 
-    public void attached(String sessionId, long attachment) {
+    /** {@code HELLO} succeeded: the connection carries the session from now on. */
+    public void established(String sessionId, long attachment) {
         this.attachment = attachment;
         this.sessionId = sessionId;
+        this.state = State.ESTABLISHED;
+    }
+
+    /**
+     * The connection gives its session up, to be closed (bye, take-over, drain).
+     *
+     * @return the session it carried, {@code null} if none
+     */
+    public String release() {
+        String released = sessionId;
+        sessionId = null;
+        if (state != State.CLOSED) {
+            state = State.CLOSING;
+        }
+        return released;
     }
 
     /** The room this connection's user is in, as delivered to it; {@code null} if none. */
     public String room() {
-        return room;
+        LocalRoom local = room;
+        return local == null ? null : local.id();
     }
 
     public LocalRoom localRoom() {
-        return localRoom;
+        return room;
     }
 
-    public void enteredRoom(String roomId, LocalRoom local) {
-        this.room = roomId;
-        this.localRoom = local;
+    /** Set by delivery only, which holds the connection as a member of {@code local}. */
+    public void enteredRoom(LocalRoom local) {
+        this.room = local;
     }
 
     /** Forgets the room, unless the connection has meanwhile entered another one. */
     public void leftRoom(String roomId) {
-        if (roomId.equals(room)) {
+        if (roomId.equals(room())) {
             room = null;
-            localRoom = null;
         }
     }
 
@@ -106,7 +139,9 @@ public final class Connection {
         outbound.close(reason);
     }
 
+    /** The socket is gone: the outbound stream stops. */
     public void closed() {
+        state = State.CLOSED;
         outbound.closed();
     }
 }

@@ -1,6 +1,8 @@
 package io.multistudio.transport;
 
-import io.multistudio.dispatch.ProtocolHandler;
+import io.multistudio.dispatch.Dispatcher;
+import io.multistudio.dispatch.SessionLifecycle;
+import io.multistudio.observability.ServerMetrics;
 import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.OnBinaryMessage;
 import io.quarkus.websockets.next.OnClose;
@@ -12,38 +14,64 @@ import io.quarkus.websockets.next.WebSocketConnection;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
 
-/** The MultiStudio Protocol endpoint. Messages of one connection are handled one at a time, in order. */
+/**
+ * The MultiStudio Protocol endpoint: a frame passes {@link Admission}, then the {@link Dispatcher}; opening and
+ * closing are the {@link SessionLifecycle}'s. Messages of one connection are handled one at a time, in order.
+ */
 @WebSocket(path = "/ws")
 public class MultiStudioSocket {
 
-    private final ProtocolHandler handler;
+    private final LocalConnections connections;
+    private final Admission admission;
+    private final Dispatcher dispatcher;
+    private final SessionLifecycle lifecycle;
+    private final ServerMetrics metrics;
 
-    MultiStudioSocket(ProtocolHandler handler) {
-        this.handler = handler;
+    MultiStudioSocket(LocalConnections connections, Admission admission, Dispatcher dispatcher,
+            SessionLifecycle lifecycle, ServerMetrics metrics) {
+        this.connections = connections;
+        this.admission = admission;
+        this.dispatcher = dispatcher;
+        this.lifecycle = lifecycle;
+        this.metrics = metrics;
     }
 
     @OnOpen
-    Uni<Void> open(WebSocketConnection connection) {
-        return handler.opened(connection);
+    Uni<Void> open(WebSocketConnection socket) {
+        return lifecycle.opened(socket);
     }
 
     @OnTextMessage
-    Uni<Void> text(WebSocketConnection connection, String message) {
-        return handler.text(connection, message);
+    Uni<Void> text(WebSocketConnection socket, String message) {
+        Connection connection = connections.get(socket.id());
+        if (connection == null) {
+            return Uni.createFrom().voidItem();
+        }
+        metrics.messageIn();
+        return admission.text(connection, message) ? dispatcher.dispatch(connection, message)
+                : Uni.createFrom().voidItem();
     }
 
     @OnBinaryMessage
-    Uni<Void> binary(WebSocketConnection connection, Buffer message) {
-        return handler.binary(connection);
+    Uni<Void> binary(WebSocketConnection socket, Buffer message) {
+        Connection connection = connections.get(socket.id());
+        if (connection != null) {
+            metrics.messageIn();
+            admission.binary(connection);
+        }
+        return Uni.createFrom().voidItem();
     }
 
+    /** A client close with 1000 ends the session like {@code BYE}; any other loss keeps it for the reconnect grace. */
     @OnClose
-    Uni<Void> close(WebSocketConnection connection, CloseReason reason) {
-        return handler.closed(connection, reason);
+    Uni<Void> close(WebSocketConnection socket, CloseReason reason) {
+        Connection connection = connections.get(socket.id());
+        return connection == null ? Uni.createFrom().voidItem() : lifecycle.lost(connection, reason);
     }
 
     @OnError
-    Uni<Void> error(WebSocketConnection connection, Throwable failure) {
-        return handler.failed(connection, failure);
+    Uni<Void> error(WebSocketConnection socket, Throwable failure) {
+        admission.failed(connections.get(socket.id()), socket.id(), failure);
+        return Uni.createFrom().voidItem();
     }
 }

@@ -15,10 +15,10 @@ import io.smallrye.mutiny.operators.multi.processors.UnicastProcessor;
  * wait on it. What it holds unsent is bounded: a client that does not read
  * fast enough is cut off with 1013 (its session stays resumable) instead of growing the server's memory.
  */
-public final class Outbound {
+final class Outbound {
 
     private static final Logger LOG = Logger.getLogger(Outbound.class);
-    public static final CloseReason SLOW_CONSUMER = new CloseReason(1013, "slow consumer");
+    static final CloseReason SLOW_CONSUMER = new CloseReason(1013, "slow consumer");
 
     private final WebSocketConnection socket;
     /**
