@@ -56,7 +56,9 @@ final class JfrTop {
                 f -> f.startsWith("io.quarkus.websockets.next.runtime.Endpoints")
                         || f.startsWith("io.quarkus.websockets.next.runtime.WebSocketEndpointBase"));
         AREAS.put("LocalRoom fan-out (drain → deliver)", f -> f.startsWith("io.multistudio.delivery.LocalRoom"));
-        AREAS.put("RoomService (send, commit)", f -> f.startsWith("io.multistudio.room.RoomService"));
+        AREAS.put("room commands and log (send, commit)", f -> f.startsWith("io.multistudio.room.Rooms")
+                || f.startsWith("io.multistudio.room.RoomLog") || f.startsWith("io.multistudio.room.RoomCommand")
+                || f.startsWith("io.multistudio.room.Membership"));
         AREAS.put("engine (memory maps, history)", f -> f.startsWith("io.multistudio.engine"));
         AREAS.put("Jackson parse (Codec.parse)", f -> f.startsWith("io.multistudio.protocol.Codec.parse"));
         AREAS.put("Jackson write (Codec.write)", f -> f.startsWith("io.multistudio.protocol.Codec.write"));
