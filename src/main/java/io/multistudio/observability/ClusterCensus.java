@@ -8,7 +8,7 @@ import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
 
-import io.multistudio.room.RoomService;
+import io.multistudio.room.Rooms;
 import io.multistudio.session.SessionService;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.Startup;
@@ -27,12 +27,12 @@ class ClusterCensus {
 
     private final AtomicLong rooms = new AtomicLong();
     private final AtomicLong sessionsInGrace = new AtomicLong();
-    private final RoomService roomService;
+    private final Rooms roomService;
     private final SessionService sessionService;
     private final Vertx vertx;
     private final long timer;
 
-    ClusterCensus(RoomService roomService, SessionService sessionService, ServerMetrics metrics, Vertx vertx) {
+    ClusterCensus(Rooms roomService, SessionService sessionService, ServerMetrics metrics, Vertx vertx) {
         this.roomService = roomService;
         this.sessionService = sessionService;
         this.vertx = vertx;

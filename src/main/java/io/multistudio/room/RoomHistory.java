@@ -22,11 +22,13 @@ public class RoomHistory {
     static final int DEFAULT_LIMIT = 50;
     private static final int MIN_CHUNK = 32;
 
-    private final RoomService rooms;
+    private final Rooms rooms;
+    private final RoomLog log;
     private final MultiStudioConfig config;
 
-    RoomHistory(RoomService rooms, MultiStudioConfig config) {
+    RoomHistory(Rooms rooms, RoomLog log, MultiStudioConfig config) {
         this.rooms = rooms;
+        this.log = log;
         this.config = config;
     }
 
@@ -63,7 +65,7 @@ public class RoomHistory {
             return Uni.createFrom().item(newer);
         }
         long from = Math.max(oldest, newest - Math.max(MIN_CHUNK, limit + 1 - newer.size()) + 1);
-        return rooms.events(instance, from, newest).flatMap(found -> {
+        return log.events(instance, from, newest).flatMap(found -> {
             List<RoomEvent> visible = new ArrayList<>(found.stream()
                     .filter(event -> visible(event, userId))
                     .sorted(Comparator.comparingLong(RoomEvent::seq))

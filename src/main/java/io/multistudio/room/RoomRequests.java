@@ -30,6 +30,11 @@ public final class RoomRequests {
 
     /** @param history how many past events to send right after {@code JOINED_ROOM} (§2.7b) */
     public record Join(String room, String password, int history) {
+
+        /** A join that asks for no history. */
+        public Join(String room, String password) {
+            this(room, password, 0);
+        }
     }
 
     /** {@code HISTORY}: events with a seq below {@code before} ({@code null}: all), at most {@code limit}. */

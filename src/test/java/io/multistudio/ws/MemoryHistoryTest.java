@@ -1,8 +1,0 @@
-package io.multistudio.ws;
-
-import io.quarkus.test.junit.QuarkusTest;
-
-/** Room history on the embedded memory engine. */
-@QuarkusTest
-class MemoryHistoryTest extends HistoryTests {
-}

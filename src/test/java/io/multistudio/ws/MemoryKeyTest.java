@@ -1,8 +1,0 @@
-package io.multistudio.ws;
-
-import io.quarkus.test.junit.QuarkusTest;
-
-/** Idempotent requests on the embedded memory engine. */
-@QuarkusTest
-class MemoryKeyTest extends KeyTests {
-}
