@@ -157,7 +157,7 @@ abstract class KeyTests {
                 JsonNode again = paced(ada, "{\"kind\":\"SET_USER_DATA\",\"key\":\"n" + i + "\",\"data\":{\"x\":1}}");
                 assertThat(again).as("key n%d", i).isEqualTo(answers.get(i));
             }
-            JsonNode user = ada.request("{\"kind\":\"SET_USER_DATA\",\"data\":{}}").path("user");
+            JsonNode user = paced(ada, "{\"kind\":\"SET_USER_DATA\",\"data\":{}}").path("user");
             assertThat(user.path("data").has("x")).isFalse();
             assertThat(user.path("data").path("n").asInt()).isEqualTo(255);
         }
