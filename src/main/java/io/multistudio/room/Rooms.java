@@ -15,6 +15,7 @@ import io.multistudio.engine.SharedMap;
 import io.multistudio.protocol.ServerMessage;
 import io.multistudio.session.Session;
 import io.multistudio.session.SessionService;
+import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -22,6 +23,7 @@ import io.smallrye.mutiny.Uni;
  * data, messages, a member's data). Each change is one atomic update of the room that also takes the event's seq,
  * then the event is committed to the {@link RoomLog}. Who is in which room changes only through {@link Membership}.
  */
+@Startup
 @ApplicationScoped
 public class Rooms {
 
