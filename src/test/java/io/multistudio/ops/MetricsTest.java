@@ -12,12 +12,15 @@ import io.multistudio.wsclient.WsClient;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 
-/** The meters operators graph, under the names they are published with at /q/metrics. */
+/** The meters operators graph, under the names they are published with at /q/metrics of the management interface. */
 @QuarkusTest
 class MetricsTest {
 
     @TestHTTPResource("/ws")
     URI uri;
+
+    @TestHTTPResource(value = "metrics", management = true)
+    URI metrics;
 
     @Test
     void theServerPublishesItsMeters() {
@@ -32,7 +35,7 @@ class MetricsTest {
             }
         }
 
-        given().when().get("/q/metrics").then().statusCode(200).body(allOf(
+        given().when().get(metrics).then().statusCode(200).body(allOf(
                 containsString("multistudio_connections "),
                 containsString("multistudio_sessions_grace "),
                 containsString("multistudio_rooms "),
