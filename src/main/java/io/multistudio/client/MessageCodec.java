@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.node.LongNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 
 /** JSON both ways: requests as trees, answers and events decoded into {@link ServerMessage} records. */
 final class MessageCodec {
@@ -14,9 +16,32 @@ final class MessageCodec {
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
-    /** A request of {@code kind}; fields whose value is null are left out. */
+    /** A request of {@code kind}, its {@code kind} first. */
     ObjectNode request(String kind) {
-        return json.createObjectNode().put("kind", kind);
+        return fields().put("kind", kind);
+    }
+
+    /** The {@code HELLO} for {@code options}; with a {@code token} a resume from {@code lastSeq} (null: none). */
+    ObjectNode hello(ClientOptions options, String token, Long lastSeq) {
+        ObjectNode hello = request("HELLO");
+        // TextNode.valueOf(null) is null: absent values are left out.
+        putIfPresent(hello, "name", TextNode.valueOf(options.name()));
+        putIfPresent(hello, "data", options.data());
+        putIfPresent(hello, "auth", TextNode.valueOf(options.auth()));
+        putIfPresent(hello, "reconnect_token", TextNode.valueOf(token));
+        putIfPresent(hello, "last_seq", lastSeq == null ? null : LongNode.valueOf(lastSeq));
+        return hello;
+    }
+
+    private static void putIfPresent(ObjectNode message, String field, JsonNode value) {
+        if (value != null) {
+            message.set(field, value);
+        }
+    }
+
+    /** An empty JSON object, for a request's fields. */
+    ObjectNode fields() {
+        return json.createObjectNode();
     }
 
     /** Any value Jackson can write (a record, a map, a tree) as a JSON tree. */

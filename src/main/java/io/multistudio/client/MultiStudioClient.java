@@ -1,10 +1,7 @@
 package io.multistudio.client;
 
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -23,26 +20,15 @@ import io.smallrye.mutiny.Uni;
  */
 public final class MultiStudioClient implements AutoCloseable {
 
-    private static final AtomicInteger THREADS = new AtomicInteger();
-
     private final ClientOptions options;
     private final MessageCodec codec = new MessageCodec();
     private final Session session;
 
     public MultiStudioClient(ClientOptions options) {
         this.options = options;
-        ScheduledThreadPoolExecutor loop = new ScheduledThreadPoolExecutor(1, task -> {
-            Thread thread = new Thread(task, "multistudio-client-" + THREADS.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        });
-        // An idle client holds no thread; cancelled timeouts do not pile up.
-        loop.setKeepAliveTime(10, TimeUnit.SECONDS);
-        loop.allowCoreThreadTimeOut(true);
-        loop.setRemoveOnCancelPolicy(true);
         Backoff backoff = new Backoff(options.initialDelay(), options.maxDelay(),
                 () -> ThreadLocalRandom.current().nextDouble());
-        this.session = new Session(options, loop, codec, backoff);
+        this.session = new Session(options, new ClientThread(), codec, backoff);
     }
 
     /** Connects and says HELLO; settles with the first HELLO answer (retrying while the server is unreachable). */
@@ -57,6 +43,11 @@ public final class MultiStudioClient implements AutoCloseable {
     /** Every change of {@link #state()}, from the moment of subscription. */
     public Multi<ConnectionState> states() {
         return session.states;
+    }
+
+    /** Every reconnect the client schedules, with its delay: a UI can show "reconnecting in 3 s". */
+    public Multi<Retry> retries() {
+        return session.retries;
     }
 
     /** The user of the current session (updated by its own USER_UPDATED), null before the first HELLO answer. */
@@ -99,7 +90,7 @@ public final class MultiStudioClient implements AutoCloseable {
      * many earlier events right after JOINED_ROOM (§2.7b), which {@link #events()} delivers before the live ones.
      */
     public Uni<ServerMessage.JoinedRoom> joinRoom(String room, String password, int history) {
-        ObjectNode fields = codec.request("JOIN_ROOM").put("room", room);
+        ObjectNode fields = codec.fields().put("room", room);
         if (password != null) {
             fields.put("password", password);
         }
@@ -110,16 +101,16 @@ public final class MultiStudioClient implements AutoCloseable {
     }
 
     public Uni<ServerMessage.LeftRoom> leaveRoom() {
-        return request("LEAVE_ROOM", codec.request("LEAVE_ROOM"), ServerMessage.LeftRoom.class);
+        return request("LEAVE_ROOM", codec.fields(), ServerMessage.LeftRoom.class);
     }
 
     /** The listed rooms, oldest first, up to the server's default (50). */
     public Uni<ServerMessage.RoomList> listRooms() {
-        return request("LIST_ROOMS", codec.request("LIST_ROOMS"), ServerMessage.RoomList.class);
+        return request("LIST_ROOMS", codec.fields(), ServerMessage.RoomList.class);
     }
 
     public Uni<ServerMessage.RoomList> listRooms(int limit) {
-        return request("LIST_ROOMS", codec.request("LIST_ROOMS").put("limit", limit), ServerMessage.RoomList.class);
+        return request("LIST_ROOMS", codec.fields().put("limit", limit), ServerMessage.RoomList.class);
     }
 
     /** Owner only: the settings to change ({@link RoomSettings#password} null removes the password). */
@@ -129,46 +120,46 @@ public final class MultiStudioClient implements AutoCloseable {
 
     /** Owner only: settles with the USER_LEFT (reason {@code kicked}) of {@code userId}. */
     public Uni<RoomEvent.UserLeft> kick(String userId) {
-        return request("KICK", codec.request("KICK").put("user", userId), RoomEvent.UserLeft.class);
+        return request("KICK", codec.fields().put("user", userId), RoomEvent.UserLeft.class);
     }
 
     /** Sends {@code data} (anything Jackson can write) to the room; settles with the sender's own MESSAGE. */
     public Uni<RoomEvent.Message> send(Object data) {
-        return request("SEND", codec.request("SEND").set("data", codec.tree(data)), RoomEvent.Message.class);
+        return request("SEND", codec.fields().set("data", codec.tree(data)), RoomEvent.Message.class);
     }
 
     /** Sends {@code data} to {@code userId} only; the sender gets its copy too. */
     public Uni<RoomEvent.Message> sendTo(String userId, Object data) {
-        ObjectNode fields = codec.request("SEND").put("to", userId);
+        ObjectNode fields = codec.fields().put("to", userId);
         fields.set("data", codec.tree(data));
         return request("SEND", fields, RoomEvent.Message.class);
     }
 
     /** A JSON Merge Patch on the user's data. */
     public Uni<RoomEvent.UserUpdated> setUserData(Object patch) {
-        return request("SET_USER_DATA", codec.request("SET_USER_DATA").set("data", codec.tree(patch)),
+        return request("SET_USER_DATA", codec.fields().set("data", codec.tree(patch)),
                 RoomEvent.UserUpdated.class);
     }
 
     /** A JSON Merge Patch on the room's data: a null value removes a key. */
     public Uni<RoomEvent.RoomUpdated> setRoomData(Object patch) {
-        return request("SET_ROOM_DATA", codec.request("SET_ROOM_DATA").set("data", codec.tree(patch)),
+        return request("SET_ROOM_DATA", codec.fields().set("data", codec.tree(patch)),
                 RoomEvent.RoomUpdated.class);
     }
 
     public Uni<ServerMessage.Pong> ping() {
-        return request("PING", codec.request("PING"), ServerMessage.Pong.class);
+        return request("PING", codec.fields(), ServerMessage.Pong.class);
     }
 
     /** Up to {@code limit} (1–100) of the room's events with a seq below {@code before}, oldest first (§2.7b). */
     public Uni<ServerMessage.History> history(long before, int limit) {
-        ObjectNode fields = codec.request("HISTORY").put("before", before).put("limit", limit);
+        ObjectNode fields = codec.fields().put("before", before).put("limit", limit);
         return request("HISTORY", fields, ServerMessage.History.class);
     }
 
     /** The room's latest events, up to the server's default page (50). */
     public Uni<ServerMessage.History> history() {
-        return request("HISTORY", codec.request("HISTORY"), ServerMessage.History.class);
+        return request("HISTORY", codec.fields(), ServerMessage.History.class);
     }
 
     /**
@@ -176,7 +167,7 @@ public final class MultiStudioClient implements AutoCloseable {
      * except for HELLO and BYE, {@code key}. Settles with the direct answer, whatever its type.
      */
     public Uni<ServerMessage> request(ObjectNode fields) {
-        return request(fields.path("kind").asText(), fields.deepCopy(), ServerMessage.class);
+        return request(fields.path("kind").asText(), fields, ServerMessage.class);
     }
 
     /** Ends the session for good with BYE (the user leaves its room); settles once the client is closed. */
@@ -198,7 +189,9 @@ public final class MultiStudioClient implements AutoCloseable {
         bye().await().atMost(options.requestTimeout().multipliedBy(2));
     }
 
-    private <T extends ServerMessage> Uni<T> request(String kind, ObjectNode message, Class<T> answer) {
+    private <T extends ServerMessage> Uni<T> request(String kind, ObjectNode fields, Class<T> answer) {
+        ObjectNode message = codec.request(kind);
+        message.setAll(fields);
         return settle(session.request(kind, message), answer);
     }
 

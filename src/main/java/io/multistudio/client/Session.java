@@ -1,6 +1,7 @@
 package io.multistudio.client;
 
 import java.net.http.HttpClient;
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
@@ -34,6 +35,7 @@ final class Session implements Connection.Handler {
     final BroadcastProcessor<String> frames = BroadcastProcessor.create();
     final BroadcastProcessor<ServerMessage> messages = BroadcastProcessor.create();
     final BroadcastProcessor<ConnectionState> states = BroadcastProcessor.create();
+    final BroadcastProcessor<Retry> retries = BroadcastProcessor.create();
 
     private final ClientOptions options;
     private final ScheduledExecutorService loop;
@@ -139,23 +141,7 @@ final class Session implements Connection.Handler {
         if (opened != connection) {
             return;
         }
-        ObjectNode hello = codec.request("HELLO");
-        if (options.name() != null) {
-            hello.put("name", options.name());
-        }
-        if (options.data() != null) {
-            hello.set("data", options.data());
-        }
-        if (options.auth() != null) {
-            hello.put("auth", options.auth());
-        }
-        if (token != null) {
-            hello.put("reconnect_token", token);
-            Long lastSeq = seqs.lastSeq();
-            if (lastSeq != null) {
-                hello.put("last_seq", lastSeq);
-            }
-        }
+        ObjectNode hello = codec.hello(options, token, token == null ? null : seqs.lastSeq());
         Request request = pending.track("HELLO", hello, options.requestTimeout());
         transmit(request);
         request.answer.whenComplete((answer, failure) -> {
@@ -255,7 +241,9 @@ final class Session implements Connection.Handler {
             finish(new ConnectionException(Reason.CLOSED, "the session was taken over by another connection"));
         } else {
             setState(token == null ? ConnectionState.CONNECTING : ConnectionState.RESUMING);
-            retry = loop.schedule(this::open, backoff.delay(attempt++).toMillis(), TimeUnit.MILLISECONDS);
+            Duration delay = backoff.delay(attempt++);
+            retries.onNext(new Retry(attempt, delay, code));
+            retry = loop.schedule(this::open, delay.toMillis(), TimeUnit.MILLISECONDS);
         }
     }
 

@@ -116,4 +116,13 @@ class MessageCodecTest {
         assertThatThrownBy(() -> codec.decode("{\"kind\":1}")).isInstanceOf(JsonProcessingException.class);
         assertThatThrownBy(() -> codec.decode("{")).isInstanceOf(JsonProcessingException.class);
     }
+
+    @Test
+    void helloCarriesWhatIsSetAndTheResumePoint() {
+        ClientOptions options = ClientOptions.of(java.net.URI.create("ws://127.0.0.1/ws")).withName("Ada");
+        assertThat(codec.hello(options, null, null)).hasToString("{\"kind\":\"HELLO\",\"name\":\"Ada\"}");
+        assertThat(codec.hello(options.withAuth("jwt"), "t", 41L)).hasToString(
+                "{\"kind\":\"HELLO\",\"name\":\"Ada\",\"auth\":\"jwt\",\"reconnect_token\":\"t\",\"last_seq\":41}");
+        assertThat(codec.hello(options, "t", null).has("last_seq")).isFalse();
+    }
 }
