@@ -2,8 +2,9 @@ package io.multistudio.client;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
-import java.util.Objects;
+import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -11,7 +12,8 @@ import com.fasterxml.jackson.databind.JsonNode;
  * How a {@link MultiStudioClient} connects. Start from {@link #of(URI)} and change what you need:
  * <pre>{@code ClientOptions.of(URI.create("wss://example.com/ws")).withName("Ada").withBackoff(ofMillis(100), ofSeconds(5))}</pre>
  *
- * @param uri the WebSocket endpoint ({@code ws:}/{@code wss:}; {@code http:}/{@code https:} are accepted too)
+ * @param endpoints the WebSocket endpoints, {@code ws:}/{@code wss:} (several nodes of one cluster: the client connects
+ *        to the first and moves to the next one after each loss, so that it resumes on another node)
  * @param name the {@code name} for {@code HELLO}, or null for the server's default
  * @param data the user's {@code data} for {@code HELLO} (a JSON object), or null
  * @param auth a JWT for {@code HELLO} when the server requires authentication, or null
@@ -20,11 +22,14 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param maxDelay the longest reconnect delay
  * @param requestTimeout how long a request (and the WebSocket handshake) may wait for its answer
  */
-public record ClientOptions(URI uri, String name, JsonNode data, String auth, Map<String, String> headers,
+public record ClientOptions(List<URI> endpoints, String name, JsonNode data, String auth, Map<String, String> headers,
         Duration initialDelay, Duration maxDelay, Duration requestTimeout) {
 
     public ClientOptions {
-        Objects.requireNonNull(uri, "uri");
+        if (endpoints.isEmpty()) {
+            throw new IllegalArgumentException("at least one endpoint is needed");
+        }
+        endpoints = endpoints.stream().map(ClientOptions::webSocketUri).toList();
         headers = Map.copyOf(headers);
         new Backoff(initialDelay, maxDelay, () -> 0); // validates the bounds
         if (requestTimeout.isNegative() || requestTimeout.isZero()) {
@@ -32,34 +37,37 @@ public record ClientOptions(URI uri, String name, JsonNode data, String auth, Ma
         }
     }
 
-    /** Defaults: no name, data or auth; backoff from 250 ms to 10 s; 15 s per request. */
-    public static ClientOptions of(URI uri) {
-        return new ClientOptions(webSocketUri(uri), null, null, null, Map.of(), Duration.ofMillis(250),
+    /**
+     * Defaults: no name, data or auth; backoff from 250 ms to 10 s; 15 s per request. {@code http:}/{@code https:}
+     * endpoints are taken as {@code ws:}/{@code wss:}.
+     */
+    public static ClientOptions of(URI endpoint, URI... otherNodes) {
+        return new ClientOptions(Stream.concat(Stream.of(endpoint), Stream.of(otherNodes)).toList(), null, null, null, Map.of(), Duration.ofMillis(250),
                 Duration.ofSeconds(10), Duration.ofSeconds(15));
     }
 
     public ClientOptions withName(String name) {
-        return new ClientOptions(uri, name, data, auth, headers, initialDelay, maxDelay, requestTimeout);
+        return new ClientOptions(endpoints, name, data, auth, headers, initialDelay, maxDelay, requestTimeout);
     }
 
     public ClientOptions withData(JsonNode data) {
-        return new ClientOptions(uri, name, data, auth, headers, initialDelay, maxDelay, requestTimeout);
+        return new ClientOptions(endpoints, name, data, auth, headers, initialDelay, maxDelay, requestTimeout);
     }
 
     public ClientOptions withAuth(String auth) {
-        return new ClientOptions(uri, name, data, auth, headers, initialDelay, maxDelay, requestTimeout);
+        return new ClientOptions(endpoints, name, data, auth, headers, initialDelay, maxDelay, requestTimeout);
     }
 
     public ClientOptions withHeaders(Map<String, String> headers) {
-        return new ClientOptions(uri, name, data, auth, headers, initialDelay, maxDelay, requestTimeout);
+        return new ClientOptions(endpoints, name, data, auth, headers, initialDelay, maxDelay, requestTimeout);
     }
 
     public ClientOptions withBackoff(Duration initialDelay, Duration maxDelay) {
-        return new ClientOptions(uri, name, data, auth, headers, initialDelay, maxDelay, requestTimeout);
+        return new ClientOptions(endpoints, name, data, auth, headers, initialDelay, maxDelay, requestTimeout);
     }
 
     public ClientOptions withRequestTimeout(Duration requestTimeout) {
-        return new ClientOptions(uri, name, data, auth, headers, initialDelay, maxDelay, requestTimeout);
+        return new ClientOptions(endpoints, name, data, auth, headers, initialDelay, maxDelay, requestTimeout);
     }
 
     /** The JDK's WebSocket client wants {@code ws}/{@code wss}; test resources and configs often hold {@code http}. */

@@ -1,5 +1,6 @@
 package io.multistudio.client;
 
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.util.concurrent.CompletableFuture;
@@ -35,11 +36,11 @@ final class Connection {
         this.handler = handler;
     }
 
-    static Connection open(HttpClient http, ClientOptions options, Executor loop, Handler handler) {
+    static Connection open(HttpClient http, URI endpoint, ClientOptions options, Executor loop, Handler handler) {
         Connection connection = new Connection(loop, handler);
         WebSocket.Builder builder = http.newWebSocketBuilder().connectTimeout(options.requestTimeout());
         options.headers().forEach(builder::header);
-        builder.buildAsync(options.uri(), connection.new Listener()).whenComplete((socket, failure) -> {
+        builder.buildAsync(endpoint, connection.new Listener()).whenComplete((socket, failure) -> {
             if (failure != null) {
                 loop.execute(() -> connection.end(NO_CLOSE_FRAME));
             }

@@ -49,6 +49,8 @@ final class Session implements Connection.Handler {
     private Connection connection;
     private String token;
     private int attempt;
+    /** The index of the endpoint to connect to; each loss moves to the next, as a client of a cluster should. */
+    private int endpoint;
     private ScheduledFuture<?> retry;
     private boolean closing;
     private boolean takenOver;
@@ -241,6 +243,7 @@ final class Session implements Connection.Handler {
             finish(new ConnectionException(Reason.CLOSED, "the session was taken over by another connection"));
         } else {
             setState(token == null ? ConnectionState.CONNECTING : ConnectionState.RESUMING);
+            endpoint = (endpoint + 1) % options.endpoints().size();
             Duration delay = backoff.delay(attempt++);
             retries.onNext(new Retry(attempt, delay, code));
             retry = loop.schedule(this::open, delay.toMillis(), TimeUnit.MILLISECONDS);
@@ -249,7 +252,7 @@ final class Session implements Connection.Handler {
 
     private void open() {
         retry = null;
-        connection = Connection.open(HTTP, options, loop, this);
+        connection = Connection.open(HTTP, options.endpoints().get(endpoint), options, loop, this);
     }
 
     private void transmit(Request request) {

@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -68,6 +72,15 @@ abstract class ClientTests {
 
     static String newRoomId() {
         return "room-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /** A WebSocket URI where nothing listens: the port was free a moment ago. */
+    static URI unreachableEndpoint() {
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return URI.create("ws://127.0.0.1:" + probe.getLocalPort() + "/ws");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     static List<RoomEvent.Message> messages(List<RoomEvent> events) {
@@ -222,6 +235,21 @@ abstract class ClientTests {
                 .singleElement().satisfies(hello -> assertThat(((ServerMessage.Hello) hello).reconnected()).isTrue());
         assertThat(bobStates).containsExactly(ConnectionState.RESUMING, ConnectionState.OPEN);
         await().atMost(TIMEOUT).until(() -> adaSaw.stream().anyMatch(RoomEvent.UserBack.class::isInstance));
+    }
+
+    @Test
+    void eachLossMovesOnToTheNextEndpoint() {
+        MultiStudioClient ada = client(ClientOptions.of(uri, unreachableEndpoint()).withName("Ada")
+                .withBackoff(Duration.ofMillis(20), Duration.ofMillis(40)));
+        answer(ada.connect());
+        List<Retry> retries = record(ada.retries());
+        List<ServerMessage> adaSaw = record(ada.messages());
+        ada.dropConnection();
+        await().atMost(TIMEOUT).until(() -> adaSaw.stream()
+                .anyMatch(message -> message instanceof ServerMessage.Hello hello && hello.reconnected()));
+        assertThat(retries).as("the second endpoint refused, the first took the resume")
+                .extracting(Retry::attempt).containsExactly(1, 2);
+        assertThat(ada.state()).isEqualTo(ConnectionState.OPEN);
     }
 
     @Test

@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -17,14 +14,10 @@ import org.junit.jupiter.api.Test;
 class ReconnectBackoffTest {
 
     @Test
-    void retriesStayWithinTheBackoffBoundsUntilClosed() throws IOException {
-        int freePort;
-        try (ServerSocket probe = new ServerSocket(0)) {
-            freePort = probe.getLocalPort();
-        }
+    void retriesStayWithinTheBackoffBoundsUntilClosed() {
         Duration initial = Duration.ofMillis(20);
         Duration max = Duration.ofMillis(160);
-        MultiStudioClient client = new MultiStudioClient(ClientOptions.of(URI.create("ws://127.0.0.1:" + freePort + "/ws"))
+        MultiStudioClient client = new MultiStudioClient(ClientOptions.of(ClientTests.unreachableEndpoint())
                 .withBackoff(initial, max));
         List<Retry> retries = new CopyOnWriteArrayList<>();
         client.retries().subscribe().with(retries::add);
