@@ -1,6 +1,6 @@
 package io.multistudio.client;
 
-import io.multistudio.ws.InfinispanProfile;
+import io.multistudio.testsupport.InfinispanProfile;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 
