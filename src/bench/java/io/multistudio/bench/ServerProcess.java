@@ -38,7 +38,7 @@ final class ServerProcess implements AutoCloseable {
     private final Path log;
 
     private ServerProcess(String name, int port, List<String> command, Map<String, String> env, Path log,
-            String readyPath) {
+            URI ready) {
         this.name = name;
         this.port = port;
         this.command = command;
@@ -53,7 +53,7 @@ final class ServerProcess implements AutoCloseable {
             throw new UncheckedIOException("Cannot start " + name, e);
         }
         Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly));
-        awaitReady(readyPath);
+        awaitReady(ready);
     }
 
     /** The packaged application on {@code cpu}, configured through environment variables only, as in production. */
@@ -70,7 +70,11 @@ final class ServerProcess implements AutoCloseable {
         Map<String, String> all = new HashMap<>(env);
         all.put("QUARKUS_HTTP_HOST", "127.0.0.1");
         all.put("QUARKUS_HTTP_PORT", String.valueOf(port));
-        return new ServerProcess(name, port, command, all, logs.resolve(name + ".log"), "/q/health/ready");
+        int managementPort = freePort();
+        all.put("QUARKUS_MANAGEMENT_HOST", "127.0.0.1");
+        all.put("QUARKUS_MANAGEMENT_PORT", String.valueOf(managementPort));
+        return new ServerProcess(name, port, command, all, logs.resolve(name + ".log"),
+                local(managementPort, "/q/health/ready"));
     }
 
     /** The raw Vert.x baseline on {@code cpu}, from this JVM's own class path. */
@@ -83,7 +87,7 @@ final class ServerProcess implements AutoCloseable {
         command.add("-Dorg.jboss.logging.provider=jdk");
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), RawVertxRoomServer.class.getName(),
                 String.valueOf(port)));
-        return new ServerProcess(name, port, command, Map.of(), logs.resolve(name + ".log"), "/health");
+        return new ServerProcess(name, port, command, Map.of(), logs.resolve(name + ".log"), local(port, "/health"));
     }
 
     long pid() {
@@ -202,9 +206,13 @@ final class ServerProcess implements AutoCloseable {
         }
     }
 
-    private void awaitReady(String path) {
+    private static URI local(int port, String path) {
+        return URI.create("http://127.0.0.1:" + port + path);
+    }
+
+    private void awaitReady(URI ready) {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+        HttpRequest request = HttpRequest.newBuilder(ready)
                 .timeout(Duration.ofSeconds(2)).build();
         long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {

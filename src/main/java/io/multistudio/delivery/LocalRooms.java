@@ -62,7 +62,7 @@ public class LocalRooms implements RoomEvents {
 
     /**
      * Makes {@code connection} a member here that has seen every event up to {@code lastSeq}; it gets nothing live
-     * until {@link #release}.
+     * until {@link LocalRoom.Member#release}.
      */
     public LocalRoom.Member attach(Room room, Connection connection, String userId, long lastSeq) {
         LocalRoom.Member[] attached = new LocalRoom.Member[1];

@@ -27,13 +27,13 @@ class ClusterCensus {
 
     private final AtomicLong rooms = new AtomicLong();
     private final AtomicLong sessionsInGrace = new AtomicLong();
-    private final Rooms roomService;
+    private final Rooms storedRooms;
     private final SessionService sessionService;
     private final Vertx vertx;
     private final long timer;
 
-    ClusterCensus(Rooms roomService, SessionService sessionService, ServerMetrics metrics, Vertx vertx) {
-        this.roomService = roomService;
+    ClusterCensus(Rooms storedRooms, SessionService sessionService, ServerMetrics metrics, Vertx vertx) {
+        this.storedRooms = storedRooms;
         this.sessionService = sessionService;
         this.vertx = vertx;
         metrics.gauge("multistudio.rooms", "Rooms on every node, as of the last census", rooms::get);
@@ -47,7 +47,7 @@ class ClusterCensus {
     }
 
     private void count() {
-        roomService.count().subscribe().with(rooms::set,
+        storedRooms.count().subscribe().with(rooms::set,
                 failure -> LOG.debugf("Room census failed: %s", failure.getMessage()));
         sessionService.countInGrace().subscribe().with(sessionsInGrace::set,
                 failure -> LOG.debugf("Session census failed: %s", failure.getMessage()));
