@@ -75,6 +75,13 @@ public class RoomService {
 
     /** Who asks: the user, its connection, and the request's {@code rid}. */
     public record Actor(String userId, String connection, String rid) {
+
+        /** The server itself: an operator or the application's backend, through the HTTP API. */
+        public static final Actor SERVER = new Actor(null, null, null);
+
+        boolean server() {
+            return userId == null;
+        }
     }
 
     /** A room the user is now in, with its members as of the seq it was entered at. */
@@ -193,7 +200,7 @@ public class RoomService {
             if (room == null || !room.hasMember(userId)) {
                 return Uni.createFrom().item(false);
             }
-            return removeMember(roomId, userId, new Actor(null, null, null), "kicked")
+            return removeMember(roomId, userId, Actor.SERVER, "kicked")
                     .flatMap(ignored -> sessions.leaveRoom(userId, roomId))
                     .replaceWith(true);
         });
@@ -230,20 +237,43 @@ public class RoomService {
     }
 
     public Uni<Void> setRoomData(Actor actor, String roomId, ObjectNode patch) {
+        return patchRoomData(actor, roomId, patch).replaceWithVoid();
+    }
+
+    public Uni<Void> send(Actor actor, String roomId, RoomRequests.Send request) {
+        return message(actor, roomId, request).replaceWithVoid();
+    }
+
+    /**
+     * The application's backend posts into a room: a {@code MESSAGE} without {@code from}, a room event like any
+     * other. An unknown room is {@code ROOM_NOT_FOUND}.
+     *
+     * @return the event's seq
+     */
+    public Uni<Long> publish(String roomId, RoomRequests.Send request) {
+        return message(Actor.SERVER, roomId, request).map(Room::seq);
+    }
+
+    /** The application's backend patches a room's data; the members get {@code ROOM_UPDATED}. Returns its seq. */
+    public Uni<Long> patchData(String roomId, ObjectNode patch) {
+        return patchRoomData(Actor.SERVER, roomId, patch).map(Room::seq);
+    }
+
+    private Uni<Room> patchRoomData(Actor actor, String roomId, ObjectNode patch) {
         return retried(change(roomId, actor, room -> {
             ObjectNode data = mergePatch.apply(room.data(), patch);
             checkRoomDataSize(data);
             return room.withData(data);
-        }).flatMap(room -> commit(List.of(roomUpdated(room, room.seq(), actor)))));
+        }).call(room -> commit(List.of(roomUpdated(room, room.seq(), actor)))));
     }
 
-    public Uni<Void> send(Actor actor, String roomId, RoomRequests.Send request) {
+    private Uni<Room> message(Actor actor, String roomId, RoomRequests.Send request) {
         return retried(change(roomId, actor, room -> {
             if (request.to() != null && !room.hasMember(request.to())) {
                 throw new ProtocolException(Why.USER_NOT_IN_ROOM);
             }
             return room.next(1);
-        }).flatMap(room -> commit(List.of(event(room, room.seq(), "MESSAGE", actor, null, request.to(),
+        }).call(room -> commit(List.of(event(room, room.seq(), "MESSAGE", actor, null, request.to(),
                 new ServerMessage.Message(room.id(), room.seq(), actor.userId(), request.data(), request.to()))))));
     }
 
@@ -375,16 +405,22 @@ public class RoomService {
                     committed.add(event(before, seq, RoomEvent.USER_LEFT, actor, userId, null,
                             new ServerMessage.UserLeft(roomId, seq, userId, reason), reason));
                     if (after != null && !Objects.equals(after.owner(), before.owner())) {
-                        committed.add(roomUpdated(after, seq + 1, new Actor(null, null, null)));
+                        committed.add(roomUpdated(after, seq + 1, Actor.SERVER));
                     }
                     return answered(commit(committed));
                 });
     }
 
-    /** An update of a room the actor must be a member of; the change itself may refuse with a protocol error. */
+    /**
+     * An update of a room the actor must be a member of (the server acts on any room that exists); the change itself
+     * may refuse with a protocol error.
+     */
     private Uni<Room> change(String roomId, Actor actor, UnaryOperator<Room> change) {
         return rooms.update(roomId, room -> {
-            if (room == null || !room.hasMember(actor.userId())) {
+            if (room == null && actor.server()) {
+                throw new ProtocolException(Why.ROOM_NOT_FOUND);
+            }
+            if (room == null || !actor.server() && !room.hasMember(actor.userId())) {
                 throw new ProtocolException(Why.NOT_IN_ROOM);
             }
             return change.apply(room);
