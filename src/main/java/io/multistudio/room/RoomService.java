@@ -98,7 +98,7 @@ public class RoomService {
     }
 
     public Uni<Entered> create(Actor actor, RoomRequests.Create request) {
-        String id = request.room() != null ? request.room() : "r_" + UUID.randomUUID().toString().replace("-", "");
+        String id = request.room();
         String instance = UUID.randomUUID().toString();
         long now = System.currentTimeMillis();
         ObjectNode data = request.data() == null ? JsonNodeFactory.instance.objectNode() : request.data();

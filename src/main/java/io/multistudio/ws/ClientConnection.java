@@ -14,6 +14,7 @@ final class ClientConnection {
     private final String reference;
     private final RateLimit rateLimit;
     private volatile String sessionId;
+    private volatile String subject;
     private volatile long attachment;
     private volatile long helloTimer = -1;
     private volatile String room;
@@ -53,9 +54,15 @@ final class ClientConnection {
         return attachment;
     }
 
-    void attached(String sessionId, long attachment) {
+    void attached(String sessionId, long attachment, String subject) {
         this.attachment = attachment;
         this.sessionId = sessionId;
+        this.subject = subject;
+    }
+
+    /** The JWT subject the session's user authenticated with on this connection; {@code null} without one. */
+    String subject() {
+        return subject;
     }
 
     /** The room this connection's user is in, as delivered to it; {@code null} if none. */

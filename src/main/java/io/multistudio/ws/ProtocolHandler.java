@@ -11,6 +11,7 @@ import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
 import io.multistudio.auth.Authenticator;
+import io.multistudio.backend.AuthorizeHook;
 import io.multistudio.cluster.Node;
 import io.multistudio.cluster.NodeRegistry;
 import io.multistudio.engine.StoreUnavailableException;
@@ -64,11 +65,13 @@ class ProtocolHandler {
     private final LocalRooms localRooms;
     private final ServerMetrics metrics;
     private final Authenticator authenticator;
+    private final AuthorizeHook authorizeHook;
     private volatile boolean draining;
 
     ProtocolHandler(LocalConnections connections, SessionService sessions, RoomService rooms, LocalRooms localRooms,
             Codec codec, MultiStudioConfig config, Vertx vertx, Node node, ServerMetrics metrics,
-            Authenticator authenticator, NodeRegistry nodes, NodeStats nodeStats) {
+            Authenticator authenticator, NodeRegistry nodes, NodeStats nodeStats, AuthorizeHook authorizeHook) {
+        this.authorizeHook = authorizeHook;
         nodeStats.connections(connections::count);
         nodeStats.rooms(localRooms::count);
         nodes.reportLoad(() -> new NodeRegistry.Load(connections.count(), metrics.messagesIn(), metrics.messagesOut()));
@@ -255,10 +258,8 @@ class ProtocolHandler {
             case HELLO -> fail(Why.HELLO_ALREADY_DONE);
             case PING -> reply(connection, new ServerMessage.Pong(request.rid(), System.currentTimeMillis()));
             case BYE -> bye(connection, request);
-            case CREATE_ROOM -> rooms.create(actor, RoomRequests.create(request, config.maxRoomCapacity()))
-                    .flatMap(entered -> enter(connection, entered, request.rid()));
-            case JOIN_ROOM -> rooms.join(actor, RoomRequests.join(request))
-                    .flatMap(entered -> enter(connection, entered, request.rid()));
+            case CREATE_ROOM -> createRoom(connection, actor, RoomRequests.create(request, config.maxRoomCapacity()));
+            case JOIN_ROOM -> joinRoom(connection, actor, RoomRequests.join(request));
             case LIST_ROOMS -> rooms.list(RoomRequests.listLimit(request))
                     .flatMap(list -> reply(connection, new ServerMessage.RoomList(request.rid(), list)));
             case SET_USER_DATA -> rooms.setUserData(actor, RoomRequests.patch(request))
@@ -271,6 +272,19 @@ class ProtocolHandler {
             case SET_ROOM_DATA -> inRoom(connection,
                     room -> rooms.setRoomData(actor, room, RoomRequests.patch(request)));
         };
+    }
+
+    /** The backend's authorization hook is asked first: a refusal leaves everything as it was. */
+    private Uni<Void> createRoom(ClientConnection connection, RoomService.Actor actor, RoomRequests.Create request) {
+        return authorizeHook.authorize(AuthorizeHook.CREATE_ROOM, actor.userId(), connection.subject(), request.room())
+                .flatMap(allowed -> rooms.create(actor, request))
+                .flatMap(entered -> enter(connection, entered, actor.rid()));
+    }
+
+    private Uni<Void> joinRoom(ClientConnection connection, RoomService.Actor actor, RoomRequests.Join request) {
+        return authorizeHook.authorize(AuthorizeHook.JOIN_ROOM, actor.userId(), connection.subject(), request.room())
+                .flatMap(allowed -> rooms.join(actor, request))
+                .flatMap(entered -> enter(connection, entered, actor.rid()));
     }
 
     /** Requests that only make sense inside a room: outside one they get {@code NOT_IN_ROOM}. */
@@ -309,10 +323,10 @@ class ProtocolHandler {
         HelloRequest hello = HelloRequest.from(request, codec);
         Uni<Authenticator.Identity> identity = authenticator.enabled() ? authenticator.verifyHello(hello.auth())
                 : Uni.createFrom().nullItem();
-        return identity.flatMap(user -> sessions.open(connection.reference(), hello, user)).flatMap(opened -> {
+        return identity.flatMap(user -> sessions.open(connection.reference(), hello, user).flatMap(opened -> {
             vertx.cancelTimer(connection.helloTimer());
             Session session = opened.session();
-            connection.attached(session.id(), session.attachments());
+            connection.attached(session.id(), session.attachments(), user == null ? null : user.subject());
             connections.bind(session.id(), connection);
             // A store that retried our own write shows it as the previous one: that connection is this one.
             String previous = connection.reference().equals(opened.previousConnection()) ? null
@@ -332,7 +346,7 @@ class ProtocolHandler {
             return rooms.back(session, connection.reference()).flatMap(entered -> entered == null
                     ? Uni.createFrom().voidItem()
                     : reenter(connection, entered, lastSeq, request.rid()));
-        });
+        }));
     }
 
     private Uni<Void> bye(ClientConnection connection, Request request) {
