@@ -21,6 +21,7 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.multistudio.backend.Webhooks;
 import io.multistudio.cluster.NodeRegistry;
 import io.multistudio.config.MultiStudioConfig;
 import io.multistudio.engine.Engine;
@@ -56,9 +57,11 @@ public class RoomService {
     private final MergePatch mergePatch;
     private final Codec codec;
     private final MultiStudioConfig config;
+    private final Webhooks webhooks;
 
     RoomService(Engine engine, SessionService sessions, RoomEvents events, MergePatch mergePatch, Codec codec,
-            MultiStudioConfig config, NodeRegistry nodes) {
+            MultiStudioConfig config, NodeRegistry nodes, Webhooks webhooks) {
+        this.webhooks = webhooks;
         this.rooms = engine.map("rooms", Room.class, room -> Engine.IMMORTAL);
         this.history = engine.map("history", RoomEvent.class, event -> config.reconnectGrace());
         this.sessions = sessions;
@@ -103,18 +106,18 @@ public class RoomService {
         long now = System.currentTimeMillis();
         ObjectNode data = request.data() == null ? JsonNodeFactory.instance.objectNode() : request.data();
         checkRoomDataSize(data);
-        Room room = new Room(id, instance, request.name() == null ? id : request.name(), actor.userId(),
-                request.capacity() == null ? Math.min(RoomRequests.DEFAULT_CAPACITY, config.maxRoomCapacity())
-                        : request.capacity(),
-                request.listed(), passwordHash(instance, request.password()), data, now, 0,
-                List.of(new Room.RoomMember(actor.userId(), now)));
-        return sessions.enterRoom(actor.userId(), id)
-                .flatMap(session -> rooms.putIfAbsent(id, room)
-                        .flatMap(created -> created ? Uni.createFrom().item(session)
-                                : sessions.leaveRoom(actor.userId(), id).map(ignored -> {
-                                    throw new ProtocolException(Why.ROOM_ID_TAKEN);
-                                })))
-                .map(session -> new Entered(room, List.of(session.member()), room.seq()));
+        return sessions.enterRoom(actor.userId(), id).flatMap(session -> {
+            Room room = new Room(id, instance, request.name() == null ? id : request.name(), actor.userId(),
+                    request.capacity() == null ? Math.min(RoomRequests.DEFAULT_CAPACITY, config.maxRoomCapacity())
+                            : request.capacity(),
+                    request.listed(), passwordHash(instance, request.password()), data, now, 0,
+                    List.of(new Room.RoomMember(actor.userId(), session.name(), now)));
+            return rooms.putIfAbsent(id, room).flatMap(created -> created
+                    ? webhooks.roomCreated(room).replaceWith(new Entered(room, List.of(session.member()), room.seq()))
+                    : sessions.leaveRoom(actor.userId(), id).<Entered>map(ignored -> {
+                        throw new ProtocolException(Why.ROOM_ID_TAKEN);
+                    }));
+        });
     }
 
     public Uni<Entered> join(Actor actor, RoomRequests.Join request) {
@@ -125,7 +128,11 @@ public class RoomService {
                             Room room = change.after();
                             RoomEvent joined = event(room, room.seq(), RoomEvent.USER_JOINED, actor, actor.userId(),
                                     null, new ServerMessage.UserJoined(room.id(), room.seq(), session.member()));
-                            return answered(commit(List.of(joined))).flatMap(ignored -> entered(room, room.seq()));
+                            // The member admitted by this update is the room's last.
+                            Room.RoomMember member = room.members().get(room.members().size() - 1);
+                            return answered(commit(List.of(joined)))
+                                    .call(() -> webhooks.userJoined(room, member, room.seq()))
+                                    .flatMap(ignored -> entered(room, room.seq()));
                         }));
     }
 
@@ -189,7 +196,9 @@ public class RoomService {
             List<Uni<Void>> leaving = closed.members().stream()
                     .map(member -> sessions.leaveRoom(member.userId(), roomId))
                     .toList();
-            return answered(commit(List.of(event))).flatMap(ignored -> Uni.join().all(leaving).andCollectFailures())
+            return answered(commit(List.of(event)))
+                    .call(() -> webhooks.usersLeft(closed, closed.members(), seq, "closed", true))
+                    .flatMap(ignored -> Uni.join().all(leaving).andCollectFailures())
                     .replaceWith(true);
         });
     }
@@ -407,7 +416,11 @@ public class RoomService {
                     if (after != null && !Objects.equals(after.owner(), before.owner())) {
                         committed.add(roomUpdated(after, seq + 1, Actor.SERVER));
                     }
-                    return answered(commit(committed));
+                    List<Room.RoomMember> leaving = before.members().stream()
+                            .filter(member -> member.userId().equals(userId))
+                            .toList();
+                    return answered(commit(committed))
+                            .call(() -> webhooks.usersLeft(before, leaving, seq, reason, after == null));
                 });
     }
 
@@ -438,7 +451,7 @@ public class RoomService {
         if (room.members().size() >= room.capacity()) {
             throw new ProtocolException(Why.ROOM_FULL);
         }
-        return room.withMember(new Room.RoomMember(session.id(), System.currentTimeMillis()));
+        return room.withMember(new Room.RoomMember(session.id(), session.name(), System.currentTimeMillis()));
     }
 
     private Uni<Entered> entered(Room room, long seq) {

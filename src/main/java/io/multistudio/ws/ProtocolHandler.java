@@ -12,6 +12,7 @@ import org.jboss.logging.Logger;
 
 import io.multistudio.auth.Authenticator;
 import io.multistudio.backend.AuthorizeHook;
+import io.multistudio.backend.Webhooks;
 import io.multistudio.cluster.Node;
 import io.multistudio.cluster.NodeRegistry;
 import io.multistudio.engine.StoreUnavailableException;
@@ -66,11 +67,14 @@ class ProtocolHandler {
     private final ServerMetrics metrics;
     private final Authenticator authenticator;
     private final AuthorizeHook authorizeHook;
+    private final Webhooks webhooks;
     private volatile boolean draining;
 
     ProtocolHandler(LocalConnections connections, SessionService sessions, RoomService rooms, LocalRooms localRooms,
             Codec codec, MultiStudioConfig config, Vertx vertx, Node node, ServerMetrics metrics,
-            Authenticator authenticator, NodeRegistry nodes, NodeStats nodeStats, AuthorizeHook authorizeHook) {
+            Authenticator authenticator, NodeRegistry nodes, NodeStats nodeStats, AuthorizeHook authorizeHook,
+            Webhooks webhooks) {
+        this.webhooks = webhooks;
         this.authorizeHook = authorizeHook;
         nodeStats.connections(connections::count);
         nodeStats.rooms(localRooms::count);
@@ -194,20 +198,24 @@ class ProtocolHandler {
                 : detachSession(connection, sessionId);
     }
 
-    /** A fresh session of an authenticated user replaced an older one: that one's room membership ends. */
-    private Uni<Void> leaveReplacedRoom(Session replaced, ClientConnection connection) {
-        return replaced == null || replaced.room() == null ? Uni.createFrom().voidItem()
-                : rooms.leave(new RoomService.Actor(replaced.id(), connection.reference(), null), replaced.room(),
+    /**
+     * A session ended, or a fresh session of an authenticated user replaced it: its room membership ends with reason
+     * {@code left}.
+     */
+    private Uni<Void> leaveRoomOf(Session session, ClientConnection connection) {
+        return session == null || session.room() == null ? Uni.createFrom().voidItem()
+                : rooms.leave(new RoomService.Actor(session.id(), connection.reference(), null), session.room(),
                         "left");
     }
 
     /** The session ends for good: its user leaves its room with reason {@code left}. */
     private Uni<Void> endSession(ClientConnection connection, String sessionId) {
         localRooms.detach(connection);
-        return sessions.end(sessionId, connection.reference()).flatMap(ended -> ended == null || ended.room() == null
+        return sessions.end(sessionId, connection.reference()).flatMap(ended -> ended == null
                 ? Uni.createFrom().voidItem()
-                : rooms.leave(new RoomService.Actor(ended.id(), connection.reference(), null), ended.room(), "left"));
+                : leaveRoomOf(ended, connection).call(() -> webhooks.sessionEnded(ended)));
     }
+
 
     /** The session waits out its grace; its room sees the user away. */
     private Uni<Void> detachSession(ClientConnection connection, String sessionId) {
@@ -335,7 +343,8 @@ class ProtocolHandler {
             connection.send(codec.write(new ServerMessage.Hello(request.rid(), session.user(), opened.reconnected(),
                     opened.token())));
             if (!opened.reconnected()) {
-                return leaveReplacedRoom(opened.replaced(), connection);
+                return webhooks.sessionStarted(session).flatMap(ignored -> leaveRoomOf(opened.replaced(),
+                        connection));
             }
             if (session.room() == null) {
                 metrics.resumed("outside_room");

@@ -70,6 +70,9 @@ public final class Receiver implements AutoCloseable {
 
     /** Listens again on the same port. */
     public synchronized void up() {
+        if (server != null) {
+            return;
+        }
         try {
             HttpServer started = HttpServer.create(new InetSocketAddress(InetAddress.getByName(Loopback.HOST), port), 0);
             started.setExecutor(Executors.newCachedThreadPool());
