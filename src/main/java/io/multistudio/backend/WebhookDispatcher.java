@@ -46,6 +46,8 @@ public class WebhookDispatcher {
     private final Vertx vertx;
     private final Backoff backoff;
     private final Set<String> sending = ConcurrentHashMap.newKeySet();
+    /** When each lane's last attempt ended: a pass that read the outbox before that must leave the lane alone. */
+    private final Map<String, Long> settled = new ConcurrentHashMap<>();
     private final AtomicInteger pending = new AtomicInteger();
     private final Counter delivered;
     private final Counter failed;
@@ -98,8 +100,10 @@ public class WebhookDispatcher {
             }
             running = true;
         }
+        long started = System.nanoTime();
         Uni.combine().all().unis(outbox.all(), nodes.nodes()).asTuple()
                 .subscribe().with(found -> {
+                    settled.values().removeIf(at -> at < started);
                     dispatch(found.getItem1(), found.getItem2().stream().map(NodeRegistry.NodeLease::id).toList());
                     passed();
                 }, failure -> {
@@ -132,13 +136,26 @@ public class WebhookDispatcher {
         Map<String, List<OutboxEntry>> lanes = waiting.stream()
                 .filter(entry -> node.id().equals(Lanes.owner(entry.lane(), live)))
                 .collect(Collectors.groupingBy(OutboxEntry::lane));
-        lanes.forEach((lane, entries) -> {
+        long nextRetry = Long.MAX_VALUE;
+        for (List<OutboxEntry> entries : lanes.values()) {
+            if (settled.containsKey(entries.get(0).lane())) {
+                continue;
+            }
             List<OutboxEntry> ordered = entries.stream().sorted(order).toList();
             ordered.stream().filter(entry -> overBound.contains(entry.id()) || expired(entry, now))
                     .forEach(this::giveUp);
-            ordered.stream().filter(entry -> !overBound.contains(entry.id()) && !expired(entry, now)).findFirst()
-                    .ifPresent(head -> attempt(head, now));
-        });
+            OutboxEntry head = ordered.stream().filter(entry -> !overBound.contains(entry.id()) && !expired(entry, now))
+                    .findFirst().orElse(null);
+            if (head != null && head.nextAttemptAt() > now) {
+                nextRetry = Math.min(nextRetry, head.nextAttemptAt());
+            } else if (head != null) {
+                attempt(head);
+            }
+        }
+        // One timer for the earliest retry; the periodic pass covers the later ones.
+        if (nextRetry - now < TICK_MILLIS) {
+            vertx.setTimer(Math.max(nextRetry - now, 1), timer -> pass());
+        }
     }
 
     private boolean expired(OutboxEntry entry, long now) {
@@ -151,12 +168,8 @@ public class WebhookDispatcher {
                 failure -> LOG.debugf("Could not drop webhook %s: %s", entry.id(), failure.getMessage()));
     }
 
-    /** Sends a lane's head, unless the lane already has an attempt under way or its head must wait for its retry. */
-    private void attempt(OutboxEntry head, long now) {
-        if (head.nextAttemptAt() > now) {
-            vertx.setTimer(Math.max(head.nextAttemptAt() - now, 1), timer -> pass());
-            return;
-        }
+    /** Sends a lane's head, unless the lane already has an attempt under way. */
+    private void attempt(OutboxEntry head) {
         if (!sending.add(head.lane())) {
             return;
         }
@@ -172,6 +185,7 @@ public class WebhookDispatcher {
                         : outbox.failed(head, System.currentTimeMillis() + backoff.delayMillis(head.attempts() + 1))
                                 .invoke(() -> attemptsFailed.increment()))
                 .onTermination().invoke(() -> {
+                    settled.put(head.lane(), System.nanoTime());
                     sending.remove(head.lane());
                     soon();
                 })
