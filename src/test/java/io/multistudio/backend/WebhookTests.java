@@ -24,34 +24,27 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.multistudio.testsupport.Receiver;
 import io.multistudio.wsclient.WsClient;
 import io.quarkus.test.common.http.TestHTTPResource;
-import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
-import io.quarkus.test.junit.TestProfile;
 
 /**
- * Webhooks against a real HTTP receiver: what each event says and how it is signed, the order of a room's events,
- * retries with backoff, and a receiver that is down for a while ({@code webhook.test.down}, 5 s unless set; the
- * retry schedule is shortened to match).
+ * Webhooks against a real HTTP receiver, on each engine: what each event says and how it is signed, the order of a
+ * room's events, retries with backoff, and a receiver that is down for a while ({@code webhook.test.down}, 5 s unless
+ * set; the retry schedule is shortened to match).
  */
-@QuarkusTest
-@TestProfile(WebhookTest.Hooked.class)
-class WebhookTest {
+abstract class WebhookTests {
 
     static final String SECRET = "webhook-test-secret";
     static final Receiver RECEIVER = Receiver.start();
     private static final Duration DOWN = Duration.parse("PT" + System.getProperty("webhook.test.down", "5") + "S");
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    public static class Hooked implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("multistudio.webhook.url", RECEIVER.url(),
-                    "multistudio.webhook.secret", SECRET,
-                    "multistudio.webhook.retry-delay", "100ms",
-                    "multistudio.webhook.retry-max-delay", "1s",
-                    "multistudio.webhook.retry-for", "10m",
-                    "multistudio.reconnect-grace", "2s");
-        }
+    /** Every test class's settings: the receiver, and retries and a grace short enough for a test. */
+    static Map<String, String> config() {
+        return Map.of("multistudio.webhook.url", RECEIVER.url(),
+                "multistudio.webhook.secret", SECRET,
+                "multistudio.webhook.retry-delay", "100ms",
+                "multistudio.webhook.retry-max-delay", "1s",
+                "multistudio.webhook.retry-for", "10m",
+                "multistudio.reconnect-grace", "2s");
     }
 
     @TestHTTPResource("/ws")
