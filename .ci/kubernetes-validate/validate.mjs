@@ -29,6 +29,7 @@ for (const document of parseAllDocuments(text)) {
     continue;
   }
   checked.push(object.kind);
+  unwrapBase64(object);
   problems.push(...check(model, object).map((problem) => `${name}: ${problem}`));
 }
 
@@ -58,6 +59,21 @@ async function modelOf(object) {
       return undefined;
     }
     throw error;
+  }
+}
+
+/**
+ * Joins the lines of a Secret's base64 values: kustomize's secretGenerator wraps them every 76 characters, which the
+ * API server's decoder ignores, but the model's "byte" format does not allow.
+ */
+function unwrapBase64(object) {
+  if (object.kind !== "Secret" || object.data === null || typeof object.data !== "object") {
+    return;
+  }
+  for (const [key, value] of Object.entries(object.data)) {
+    if (typeof value === "string") {
+      object.data[key] = value.replace(/[\r\n]/g, "");
+    }
   }
 }
 

@@ -24,7 +24,8 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import io.multistudio.cluster.Node;
 import io.multistudio.cluster.NodeRegistry;
-import io.multistudio.room.RoomService;
+import io.multistudio.room.Membership;
+import io.multistudio.room.Rooms;
 import io.multistudio.session.SessionService;
 import io.smallrye.mutiny.Uni;
 
@@ -53,13 +54,15 @@ public class OperatorResource {
     static final int MAX_PAGE_SIZE = 200;
     static final int DEFAULT_PAGE_SIZE = 50;
 
-    private final RoomService rooms;
+    private final Rooms rooms;
+    private final Membership membership;
     private final SessionService sessions;
     private final NodeRegistry registry;
     private final Node node;
 
-    OperatorResource(RoomService rooms, SessionService sessions, NodeRegistry registry, Node node) {
+    OperatorResource(Rooms rooms, Membership membership, SessionService sessions, NodeRegistry registry, Node node) {
         this.rooms = rooms;
+        this.membership = membership;
         this.sessions = sessions;
         this.registry = registry;
         this.node = node;
@@ -118,7 +121,7 @@ public class OperatorResource {
     @APIResponse(responseCode = "404", description = "No such room",
             content = @Content(schema = @Schema(implementation = ApiError.class)))
     public Uni<Void> close(@PathParam("id") String id) {
-        return rooms.close(id).map(closed -> {
+        return membership.close(id).map(closed -> {
             if (!closed) {
                 throw ApiException.notFound("no room " + id);
             }
@@ -133,7 +136,7 @@ public class OperatorResource {
     @APIResponse(responseCode = "404", description = "No such room, or the user is not a member of it",
             content = @Content(schema = @Schema(implementation = ApiError.class)))
     public Uni<Void> remove(@PathParam("id") String id, @PathParam("userId") String userId) {
-        return rooms.remove(id, userId).map(removed -> {
+        return membership.remove(id, userId).map(removed -> {
             if (!removed) {
                 throw ApiException.notFound("no member " + userId + " in room " + id);
             }

@@ -18,7 +18,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import io.multistudio.config.MultiStudioConfig;
 import io.multistudio.protocol.Codec;
-import io.multistudio.room.RoomService;
+import io.multistudio.room.Rooms;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -41,11 +41,11 @@ import io.smallrye.mutiny.Uni;
         content = @Content(schema = @Schema(implementation = ApiError.class)))
 public class PublishResource {
 
-    private final RoomService rooms;
+    private final Rooms rooms;
     private final Codec codec;
     private final MultiStudioConfig config;
 
-    PublishResource(RoomService rooms, Codec codec, MultiStudioConfig config) {
+    PublishResource(Rooms rooms, Codec codec, MultiStudioConfig config) {
         this.rooms = rooms;
         this.codec = codec;
         this.config = config;

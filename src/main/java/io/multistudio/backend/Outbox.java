@@ -31,7 +31,7 @@ public class Outbox {
     private final boolean enabled;
     private final Codec codec;
 
-    Outbox(Engine engine, MultiStudioConfig config, Codec codec) {
+    public Outbox(Engine engine, MultiStudioConfig config, Codec codec) {
         MultiStudioConfig.Webhook webhook = config.webhook();
         // The store forgets an entry some time after the dispatcher would have given up on it anyway.
         Duration pendingLifespan = webhook.retryFor().plus(webhook.retryMaxDelay()).plus(DELIVERED_KEPT);

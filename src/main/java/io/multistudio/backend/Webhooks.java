@@ -30,7 +30,7 @@ public class Webhooks {
 
     private final Outbox outbox;
 
-    Webhooks(Outbox outbox, SessionService sessions) {
+    public Webhooks(Outbox outbox, SessionService sessions) {
         this.outbox = outbox;
         sessions.onExpired(this::expired);
     }

@@ -6,7 +6,6 @@ import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
 import org.infinispan.client.hotrod.RemoteCacheManager;
-import org.jboss.logging.Logger;
 
 import io.multistudio.config.MultiStudioConfig;
 import io.multistudio.engine.infinispan.InfinispanEngine;
@@ -18,8 +17,6 @@ import io.multistudio.protocol.Codec;
 @Singleton
 class EngineProducer {
 
-    private static final Logger LOG = Logger.getLogger(EngineProducer.class);
-
     @Produces
     @Singleton
     Engine engine(MultiStudioConfig config, Instance<RemoteCacheManager> cacheManager, Codec codec,
@@ -30,7 +27,6 @@ class EngineProducer {
             case AUTO -> config.infinispanHosts().isPresent();
         };
         Engine engine = infinispan ? new InfinispanEngine(cacheManager.get(), codec.mapper(), config.storeTimeout()) : new MemoryEngine();
-        LOG.infof("Engine: %s", engine.name());
         return new MeteredEngine(engine, metrics);
     }
 

@@ -8,7 +8,7 @@ import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
 
-import io.multistudio.room.RoomService;
+import io.multistudio.room.Rooms;
 import io.multistudio.session.SessionService;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.Startup;
@@ -27,13 +27,13 @@ class ClusterCensus {
 
     private final AtomicLong rooms = new AtomicLong();
     private final AtomicLong sessionsInGrace = new AtomicLong();
-    private final RoomService roomService;
+    private final Rooms storedRooms;
     private final SessionService sessionService;
     private final Vertx vertx;
     private final long timer;
 
-    ClusterCensus(RoomService roomService, SessionService sessionService, ServerMetrics metrics, Vertx vertx) {
-        this.roomService = roomService;
+    ClusterCensus(Rooms storedRooms, SessionService sessionService, ServerMetrics metrics, Vertx vertx) {
+        this.storedRooms = storedRooms;
         this.sessionService = sessionService;
         this.vertx = vertx;
         metrics.gauge("multistudio.rooms", "Rooms on every node, as of the last census", rooms::get);
@@ -47,7 +47,7 @@ class ClusterCensus {
     }
 
     private void count() {
-        roomService.count().subscribe().with(rooms::set,
+        storedRooms.count().subscribe().with(rooms::set,
                 failure -> LOG.debugf("Room census failed: %s", failure.getMessage()));
         sessionService.countInGrace().subscribe().with(sessionsInGrace::set,
                 failure -> LOG.debugf("Session census failed: %s", failure.getMessage()));

@@ -12,8 +12,8 @@ import io.micrometer.core.instrument.Timer;
 import io.multistudio.protocol.Why;
 
 /**
- * The server's own meters, published at {@code /q/metrics} for Prometheus. Counters and timers are created once and
- * kept, so that counting a message on the hot path is one add.
+ * The server's own meters, published for Prometheus at {@code /q/metrics} of the management interface. Counters and
+ * timers are created once and kept, so that counting a message on the hot path is one add.
  */
 @Singleton
 public class ServerMetrics {

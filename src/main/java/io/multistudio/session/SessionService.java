@@ -30,7 +30,7 @@ public class SessionService {
 
     private final SharedMap<Session> sessions;
 
-    SessionService(Engine engine, MultiStudioConfig config) {
+    public SessionService(Engine engine, MultiStudioConfig config) {
         this.sessions = engine.map("sessions", Session.class,
                 session -> session.connected() ? Engine.IMMORTAL : config.reconnectGrace());
     }

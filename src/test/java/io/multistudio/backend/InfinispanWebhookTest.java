@@ -2,7 +2,7 @@ package io.multistudio.backend;
 
 import java.util.Map;
 
-import io.multistudio.ws.InfinispanProfile;
+import io.multistudio.testsupport.InfinispanProfile;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 

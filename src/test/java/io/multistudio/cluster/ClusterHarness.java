@@ -140,8 +140,7 @@ final class ClusterHarness implements AutoCloseable {
 
     /** The HTTP status of the node's readiness check, -1 if it does not answer. */
     int readiness(AppProcess app) {
-        HttpRequest request = HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + app.port() + "/q/health/ready"))
+        HttpRequest request = HttpRequest.newBuilder(app.managementUri("/q/health/ready"))
                 .timeout(Duration.ofSeconds(5))
                 .build();
         try {

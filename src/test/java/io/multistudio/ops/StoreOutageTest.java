@@ -61,13 +61,16 @@ class StoreOutageTest {
     @TestHTTPResource("/ws")
     URI uri;
 
+    @TestHTTPResource(value = "health/ready", management = true)
+    URI ready;
+
     @Test
     void readinessFollowsTheStoreAndRequestsFailFastWhileItIsGone() {
-        given().when().get("/q/health/ready").then().statusCode(200);
+        given().when().get(ready).then().statusCode(200);
         try (WsClient ada = WsClient.hello(uri, "Ada")) {
             store.stop();
 
-            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().when().get("/q/health/ready").then()
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().when().get(ready).then()
                     .statusCode(503).body(containsString("engine")));
             long asked = System.nanoTime();
             JsonNode refused = ada.request("{\"kind\":\"CREATE_ROOM\",\"rid\":\"c\"}");
@@ -78,7 +81,7 @@ class StoreOutageTest {
 
             store.start();
             await().atMost(Duration.ofSeconds(60)).untilAsserted(
-                    () -> given().when().get("/q/health/ready").then().statusCode(200));
+                    () -> given().when().get(ready).then().statusCode(200));
         }
         try (WsClient bob = WsClient.hello(uri, "Bob")) {
             assertThat(bob.request("{\"kind\":\"CREATE_ROOM\"}").path("kind").asText()).isEqualTo("JOINED_ROOM");

@@ -22,8 +22,9 @@ import org.awaitility.core.TerminalFailureException;
  * integration tests ({@code *IT}, run by failsafe after {@code package}) that need several instances,
  * restarts or crashes.
  * <p>
- * The application is configured through environment variables only, as in production. The HTTP port is
- * chosen here and kept across {@link #restart()}, so clients can reconnect to the same URI.
+ * The application is configured through environment variables only, as in production. The HTTP port and the
+ * management interface's port (health, metrics) are chosen here and kept across {@link #restart()}, so clients can
+ * reconnect to the same URI.
  */
 public final class AppProcess {
 
@@ -34,13 +35,15 @@ public final class AppProcess {
     private final String name;
     private final Map<String, String> environment;
     private final int port;
+    private final int managementPort;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private volatile Process process;
 
-    private AppProcess(String name, Map<String, String> environment, int port) {
+    private AppProcess(String name, Map<String, String> environment, int port, int managementPort) {
         this.name = name;
         this.environment = Map.copyOf(environment);
         this.port = port;
+        this.managementPort = managementPort;
         // Instances must not outlive the test JVM, even when a test forgets to stop them.
         Runtime.getRuntime().addShutdownHook(new Thread(this::killIfRunning, "kill-app-" + name));
     }
@@ -61,7 +64,7 @@ public final class AppProcess {
     }
 
     public static AppProcess start(String name, Map<String, String> environment) {
-        AppProcess app = new AppProcess(name, environment, Loopback.freePort());
+        AppProcess app = new AppProcess(name, environment, Loopback.freePort(), Loopback.freePort());
         try {
             // A new instance starts a new log; its restarts append to it.
             Files.deleteIfExists(app.logFile());
@@ -74,6 +77,11 @@ public final class AppProcess {
 
     public int port() {
         return port;
+    }
+
+    /** An endpoint of the management interface, such as {@code /q/health/ready} or {@code /q/metrics}. */
+    public URI managementUri(String path) {
+        return URI.create("http://" + Loopback.HOST + ":" + managementPort + path);
     }
 
     public URI wsUri() {
@@ -131,6 +139,8 @@ public final class AppProcess {
         env.putAll(environment);
         env.put("QUARKUS_HTTP_HOST", Loopback.HOST);
         env.put("QUARKUS_HTTP_PORT", String.valueOf(port));
+        env.put("QUARKUS_MANAGEMENT_HOST", Loopback.HOST);
+        env.put("QUARKUS_MANAGEMENT_PORT", String.valueOf(managementPort));
         try {
             Files.createDirectories(log.getParent());
             process = builder.start();
@@ -155,8 +165,7 @@ public final class AppProcess {
     }
 
     private boolean isReady() {
-        HttpRequest request = HttpRequest.newBuilder(
-                        URI.create("http://" + Loopback.HOST + ":" + port + "/q/health/ready"))
+        HttpRequest request = HttpRequest.newBuilder(managementUri("/q/health/ready"))
                 .timeout(Duration.ofSeconds(2))
                 .build();
         try {

@@ -1,0 +1,81 @@
+package io.multistudio.client;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * How a {@link MultiStudioClient} connects. Start from {@link #of(URI)} and change what you need:
+ * <pre>{@code ClientOptions.of(URI.create("wss://example.com/ws")).withName("Ada").withBackoff(ofMillis(100), ofSeconds(5))}</pre>
+ *
+ * @param endpoints the WebSocket endpoints, {@code ws:}/{@code wss:} (several nodes of one cluster: the client connects
+ *        to the first and moves to the next one after each loss, so that it resumes on another node)
+ * @param name the {@code name} for {@code HELLO}, or null for the server's default
+ * @param data the user's {@code data} for {@code HELLO} (a JSON object), or null
+ * @param auth a JWT for {@code HELLO} when the server requires authentication, or null
+ * @param headers extra HTTP headers for the upgrade request (e.g. {@code Origin})
+ * @param initialDelay the first reconnect delay; each further attempt doubles it, with jitter
+ * @param maxDelay the longest reconnect delay
+ * @param requestTimeout how long a request (and the WebSocket handshake) may wait for its answer
+ */
+public record ClientOptions(List<URI> endpoints, String name, JsonNode data, String auth, Map<String, String> headers,
+        Duration initialDelay, Duration maxDelay, Duration requestTimeout) {
+
+    public ClientOptions {
+        if (endpoints.isEmpty()) {
+            throw new IllegalArgumentException("at least one endpoint is needed");
+        }
+        endpoints = endpoints.stream().map(ClientOptions::webSocketUri).toList();
+        headers = Map.copyOf(headers);
+        new Backoff(initialDelay, maxDelay, () -> 0); // validates the bounds
+        if (requestTimeout.isNegative() || requestTimeout.isZero()) {
+            throw new IllegalArgumentException("requestTimeout must be positive, got " + requestTimeout);
+        }
+    }
+
+    /**
+     * Defaults: no name, data or auth; backoff from 250 ms to 10 s; 15 s per request. {@code http:}/{@code https:}
+     * endpoints are taken as {@code ws:}/{@code wss:}.
+     */
+    public static ClientOptions of(URI endpoint, URI... otherNodes) {
+        return new ClientOptions(Stream.concat(Stream.of(endpoint), Stream.of(otherNodes)).toList(), null, null, null, Map.of(), Duration.ofMillis(250),
+                Duration.ofSeconds(10), Duration.ofSeconds(15));
+    }
+
+    public ClientOptions withName(String name) {
+        return new ClientOptions(endpoints, name, data, auth, headers, initialDelay, maxDelay, requestTimeout);
+    }
+
+    public ClientOptions withData(JsonNode data) {
+        return new ClientOptions(endpoints, name, data, auth, headers, initialDelay, maxDelay, requestTimeout);
+    }
+
+    public ClientOptions withAuth(String auth) {
+        return new ClientOptions(endpoints, name, data, auth, headers, initialDelay, maxDelay, requestTimeout);
+    }
+
+    public ClientOptions withHeaders(Map<String, String> headers) {
+        return new ClientOptions(endpoints, name, data, auth, headers, initialDelay, maxDelay, requestTimeout);
+    }
+
+    public ClientOptions withBackoff(Duration initialDelay, Duration maxDelay) {
+        return new ClientOptions(endpoints, name, data, auth, headers, initialDelay, maxDelay, requestTimeout);
+    }
+
+    public ClientOptions withRequestTimeout(Duration requestTimeout) {
+        return new ClientOptions(endpoints, name, data, auth, headers, initialDelay, maxDelay, requestTimeout);
+    }
+
+    /** The JDK's WebSocket client wants {@code ws}/{@code wss}; test resources and configs often hold {@code http}. */
+    private static URI webSocketUri(URI uri) {
+        String scheme = uri.getScheme();
+        if ("http".equals(scheme) || "https".equals(scheme)) {
+            return URI.create("ws" + uri.toString().substring(4));
+        }
+        return uri;
+    }
+}

@@ -1,0 +1,132 @@
+package io.multistudio.client;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+
+/**
+ * One WebSocket connection on the JDK's client. Every callback is handed to the client's own thread, in order; after
+ * {@link Handler#ended} nothing more is reported. Methods are called on the client's thread only.
+ */
+final class Connection {
+
+    /** The close code reported when the connection ended without a close frame (a drop, a failed handshake). */
+    static final int NO_CLOSE_FRAME = 1006;
+
+    /** What a connection reports, on the client's thread. */
+    interface Handler {
+        void opened(Connection connection);
+
+        void text(Connection connection, String text);
+
+        void ended(Connection connection, int code);
+    }
+
+    private final Executor loop;
+    private final Handler handler;
+    private WebSocket socket;
+    private CompletableFuture<?> sending = CompletableFuture.completedFuture(null);
+    private boolean ended;
+
+    private Connection(Executor loop, Handler handler) {
+        this.loop = loop;
+        this.handler = handler;
+    }
+
+    static Connection open(HttpClient http, URI endpoint, ClientOptions options, Executor loop, Handler handler) {
+        Connection connection = new Connection(loop, handler);
+        WebSocket.Builder builder = http.newWebSocketBuilder().connectTimeout(options.requestTimeout());
+        options.headers().forEach(builder::header);
+        builder.buildAsync(endpoint, connection.new Listener()).whenComplete((socket, failure) -> {
+            if (failure != null) {
+                loop.execute(() -> connection.end(NO_CLOSE_FRAME));
+            }
+        });
+        return connection;
+    }
+
+    /** Sends one text frame after those sent before: the JDK's WebSocket takes one send at a time. */
+    void send(String text) {
+        WebSocket target = socket;
+        sending = sending.thenCompose(done -> target.sendText(text, true)).whenComplete((done, failure) -> {
+            if (failure != null) {
+                loop.execute(() -> abort());
+            }
+        });
+    }
+
+    /** Closes with {@code code}; nothing more is reported. */
+    void close(int code) {
+        ended = true;
+        if (socket != null) {
+            WebSocket target = socket;
+            sending.handle((done, failure) -> target.sendClose(code, ""));
+        }
+    }
+
+    /** Drops the connection without a close frame, as a network failure would, and reports it ended. */
+    void abort() {
+        if (socket != null) {
+            socket.abort();
+        }
+        end(NO_CLOSE_FRAME);
+    }
+
+    private void end(int code) {
+        if (!ended) {
+            ended = true;
+            handler.ended(this, code);
+        }
+    }
+
+    private final class Listener implements WebSocket.Listener {
+
+        private final StringBuilder partial = new StringBuilder();
+
+        @Override
+        public void onOpen(WebSocket webSocket) {
+            webSocket.request(1);
+            loop.execute(() -> {
+                socket = webSocket;
+                if (ended) {
+                    webSocket.abort();
+                } else {
+                    handler.opened(Connection.this);
+                }
+            });
+        }
+
+        @Override
+        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+            partial.append(data);
+            if (last) {
+                String text = partial.toString();
+                partial.setLength(0);
+                loop.execute(() -> {
+                    if (!ended) {
+                        handler.text(Connection.this, text);
+                    }
+                });
+            }
+            webSocket.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+            loop.execute(() -> {
+                end(statusCode);
+                webSocket.abort();
+            });
+            return null;
+        }
+
+        @Override
+        public void onError(WebSocket webSocket, Throwable error) {
+            loop.execute(() -> end(NO_CLOSE_FRAME));
+        }
+    }
+}

@@ -1,0 +1,190 @@
+package io.multistudio.delivery;
+
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.multistudio.observability.ServerMetrics;
+import io.multistudio.protocol.Codec;
+import io.multistudio.protocol.ServerMessage;
+import io.multistudio.room.RoomEvent;
+import io.multistudio.transport.Connection;
+
+/**
+ * One room as seen by this node: the members connected here, and the sequencer that hands them the room's events in
+ * seq order, whatever order they were committed in. Events arrive from any thread; everything here runs under the
+ * room's lock. Sending hands the frame to the connection's outbound stream, which passes it on to the socket at once
+ * without waiting for the write to complete: the lock is held while frames are handed to the network layer, never
+ * while waiting on a client.
+ */
+public final class LocalRoom {
+
+    private final String id;
+    private final String instance;
+    private final Codec codec;
+    private final ServerMetrics metrics;
+    private final GapWatcher gapDetected;
+    private final Runnable emptied;
+    private final TreeMap<Long, RoomEvent> pending = new TreeMap<>();
+    private final Map<String, Member> members = new ConcurrentHashMap<>();
+    private long nextSeq;
+    private long watchedGap = -1;
+
+    LocalRoom(String id, String instance, long nextSeq, Codec codec, ServerMetrics metrics, GapWatcher gapDetected,
+            Runnable emptied) {
+        this.metrics = metrics;
+        this.id = id;
+        this.instance = instance;
+        this.nextSeq = nextSeq;
+        this.codec = codec;
+        this.gapDetected = gapDetected;
+        this.emptied = emptied;
+    }
+
+    String instance() {
+        return instance;
+    }
+
+    /** Lock-free, so that the registry may ask while holding its own lock. */
+    boolean isEmpty() {
+        return members.isEmpty();
+    }
+
+    synchronized void offer(RoomEvent event) {
+        if (!event.instance().equals(instance) || event.seq() < nextSeq) {
+            return;
+        }
+        pending.put(event.seq(), event);
+        drain();
+    }
+
+    /**
+     * An event that never came (its writer died between taking the seq and committing it) must not stall the room for
+     * good: after the gap timeout, delivery goes on from the next event that did come.
+     */
+    synchronized void skipGap(long stalledAt) {
+        if (nextSeq == stalledAt && !pending.isEmpty()) {
+            nextSeq = pending.firstKey();
+            drain();
+        }
+    }
+
+    public String id() {
+        return id;
+    }
+
+    /** Told when delivery waits for the events from {@code fromSeq} to {@code toSeq}, which have not arrived. */
+    interface GapWatcher {
+        void watch(LocalRoom room, long fromSeq, long toSeq);
+    }
+
+    /**
+     * Adds a member that receives nothing live until {@link #release}: events that arrive meanwhile are held for it,
+     * so its catch-up from the history and the live stream join without a gap or a duplicate.
+     */
+    synchronized Member attach(Connection connection, String userId, long lastSeq) {
+        Member member = new Member(connection, userId, lastSeq);
+        members.put(connection.id(), member);
+        return member;
+    }
+
+    private synchronized void release(Member member, String welcome, List<RoomEvent> missed, long caughtUpTo) {
+        if (members.get(member.connection.id()) != member) {
+            return;
+        }
+        if (welcome != null) {
+            member.connection.send(welcome);
+        }
+        missed.forEach(member::deliver);
+        member.lastSeq = Math.max(member.lastSeq, caughtUpTo);
+        TreeMap<Long, RoomEvent> held = member.held;
+        member.held = null;
+        held.values().forEach(member::deliver);
+        // With nobody else live here, the events before this member's catch-up concern nobody: delivery moves on
+        // instead of waiting for them to be fetched.
+        boolean othersLive = members.values().stream().anyMatch(other -> other != member && other.held == null);
+        if (!othersLive && nextSeq <= member.lastSeq) {
+            nextSeq = member.lastSeq + 1;
+            pending.headMap(nextSeq).clear();
+            drain();
+        }
+    }
+
+    /** Removes the member of {@code connection}; returns the last seq it was handed, or -1 if it was not here. */
+    synchronized long detach(Connection connection) {
+        Member member = members.remove(connection.id());
+        return member == null ? -1 : member.lastSeq;
+    }
+
+    /** Delivers every event that is next in line; one that is missing is watched for once. */
+    private void drain() {
+        RoomEvent event;
+        while ((event = pending.remove(nextSeq)) != null) {
+            nextSeq++;
+            for (Member member : members.values()) {
+                member.offer(event);
+            }
+            metrics.fanout(System.currentTimeMillis() - event.at());
+        }
+        if (!pending.isEmpty() && watchedGap != nextSeq) {
+            watchedGap = nextSeq;
+            gapDetected.watch(this, nextSeq, pending.firstKey() - 1);
+        }
+    }
+
+    /** A member connected to this node. */
+    public final class Member {
+
+        private final Connection connection;
+        private final String userId;
+        private long lastSeq;
+        private TreeMap<Long, RoomEvent> held = new TreeMap<>();
+
+        private Member(Connection connection, String userId, long lastSeq) {
+            this.connection = connection;
+            this.userId = userId;
+            this.lastSeq = lastSeq;
+        }
+
+        /**
+         * Sends {@code welcome}, then the missed events, then what was held, and goes live.
+         *
+         * @param caughtUpTo the room's seq the missed events were read up to: events up to it that are not in
+         *        {@code missed} were not for this member
+         */
+        public void release(String welcome, List<RoomEvent> missed, long caughtUpTo) {
+            LocalRoom.this.release(this, welcome, missed, caughtUpTo);
+        }
+
+        private void offer(RoomEvent event) {
+            if (held != null) {
+                held.put(event.seq(), event);
+            } else {
+                deliver(event);
+            }
+        }
+
+        private void deliver(RoomEvent event) {
+            if (event.seq() <= lastSeq) {
+                return;
+            }
+            lastSeq = event.seq();
+            if (!event.visibleTo(userId)) {
+                return;
+            }
+            boolean requester = connection.reference().equals(event.origin());
+            if (event.removes(userId)) {
+                members.remove(connection.id());
+                connection.leftRoom(id);
+                if (members.isEmpty()) {
+                    emptied.run();
+                }
+                connection.send(codec.write(
+                        new ServerMessage.LeftRoom(requester ? event.rid() : null, id, event.reason())));
+            } else {
+                connection.send(requester ? codec.withRid(event.text(), event.rid()) : event.text());
+            }
+        }
+    }
+}

@@ -1,0 +1,110 @@
+package io.multistudio.delivery;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Singleton;
+
+import org.jboss.logging.Logger;
+
+import io.multistudio.observability.ServerMetrics;
+import io.multistudio.protocol.Codec;
+import io.multistudio.room.Room;
+import io.multistudio.room.RoomEvent;
+import io.multistudio.room.RoomEvents;
+import io.multistudio.room.RoomLog;
+import io.multistudio.transport.Connection;
+import io.vertx.core.Vertx;
+
+/**
+ * The rooms that have members connected to this node, and the delivery of committed room events to them. A room with
+ * no member here is not tracked: an event for it has nobody to go to, and a member who comes later catches up from
+ * the room's history.
+ */
+@Singleton
+public class LocalRooms implements RoomEvents {
+
+    private static final Logger LOG = Logger.getLogger(LocalRooms.class);
+
+    /** Events of one room can overtake each other on their way here; past this, a missing one is fetched. */
+    static final Duration GAP_FILL_DELAY = Duration.ofMillis(300);
+    /** How long a missing seq may hold back the events after it before delivery skips it. */
+    static final Duration GAP_TIMEOUT = Duration.ofSeconds(3);
+
+    private final Map<String, LocalRoom> rooms = new ConcurrentHashMap<>();
+    private final Codec codec;
+    private final ServerMetrics metrics;
+    private final Vertx vertx;
+    /** Looked up lazily: the room log publishes to this registry, which in turn reads the log. */
+    private final Instance<RoomLog> roomLog;
+
+    LocalRooms(Codec codec, Vertx vertx, Instance<RoomLog> roomLog, ServerMetrics metrics) {
+        this.metrics = metrics;
+        this.codec = codec;
+        this.vertx = vertx;
+        this.roomLog = roomLog;
+    }
+
+    /** Rooms with members connected to this node. */
+    public int count() {
+        return rooms.size();
+    }
+
+    @Override
+    public void publish(RoomEvent event) {
+        LocalRoom room = rooms.get(event.room());
+        if (room != null) {
+            room.offer(event);
+        }
+    }
+
+    /**
+     * Makes {@code connection} a member here that has seen every event up to {@code lastSeq}; it gets nothing live
+     * until {@link LocalRoom.Member#release}.
+     */
+    public LocalRoom.Member attach(Room room, Connection connection, String userId, long lastSeq) {
+        LocalRoom.Member[] attached = new LocalRoom.Member[1];
+        // Attaching inside compute keeps a concurrent removal of the emptied room from orphaning the new member.
+        LocalRoom local = rooms.compute(room.id(), (id, current) -> {
+            LocalRoom chosen = current == null || !current.instance().equals(room.instance())
+                    ? new LocalRoom(id, room.instance(), lastSeq + 1, codec, metrics, this::watchGap,
+                            () -> vertx.runOnContext(ignored -> removeIfEmpty(id)))
+                    : current;
+            attached[0] = chosen.attach(connection, userId, lastSeq);
+            return chosen;
+        });
+        connection.enteredRoom(local);
+        return attached[0];
+    }
+
+    /** Takes {@code connection} out of its room here; returns the last seq it was handed, -1 if it was in none. */
+    public long detach(Connection connection) {
+        LocalRoom room = connection.localRoom();
+        String roomId = connection.room();
+        if (room == null) {
+            return -1;
+        }
+        connection.leftRoom(roomId);
+        long lastSeq = room.detach(connection);
+        removeIfEmpty(roomId);
+        return lastSeq;
+    }
+
+    private void removeIfEmpty(String roomId) {
+        rooms.computeIfPresent(roomId, (id, current) -> current.isEmpty() ? null : current);
+    }
+
+    /**
+     * An event that did not arrive (a listener failing over to another Infinispan node can miss some) is read from the
+     * history; one that is not there either was never committed (its writer died after taking the seq) and is skipped
+     * after the gap timeout.
+     */
+    private void watchGap(LocalRoom room, long fromSeq, long toSeq) {
+        vertx.setTimer(GAP_FILL_DELAY.toMillis(), fill -> roomLog.get().events(room.instance(), fromSeq, toSeq)
+                .subscribe().with(found -> found.forEach(room::offer),
+                        failure -> LOG.debugf("Could not read the history of %s: %s", room.id(), failure)));
+        vertx.setTimer(GAP_TIMEOUT.toMillis(), skip -> room.skipGap(fromSeq));
+    }
+}

@@ -1,0 +1,30 @@
+package io.multistudio.dispatch;
+
+import jakarta.inject.Singleton;
+
+import io.multistudio.protocol.Request;
+import io.multistudio.room.Membership;
+import io.multistudio.transport.Connection;
+import io.smallrye.mutiny.Uni;
+
+/** {@code LEAVE_ROOM}: the requester leaves its room with reason {@code left}. */
+@Singleton
+class LeaveRoomHandler implements RequestHandler {
+
+    private final Membership membership;
+
+    LeaveRoomHandler(Membership membership) {
+        this.membership = membership;
+    }
+
+    @Override
+    public Request.RequestKind kind() {
+        return Request.RequestKind.LEAVE_ROOM;
+    }
+
+    @Override
+    public Uni<Void> handle(Connection connection, Request request) {
+        return RequestHandler.inRoom(connection,
+                room -> membership.leave(RequestHandler.actor(connection, request), room, "left"));
+    }
+}

@@ -1,0 +1,36 @@
+package io.multistudio.dispatch;
+
+import java.util.function.Function;
+
+import io.multistudio.protocol.ProtocolException;
+import io.multistudio.protocol.Request;
+import io.multistudio.protocol.Why;
+import io.multistudio.room.Actor;
+import io.multistudio.transport.Connection;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Handles one kind of request. The {@link Dispatcher} calls it only in a state that allows the request, and turns its
+ * failure, thrown or as a failed {@link Uni}, into the request's error.
+ */
+interface RequestHandler {
+
+    Request.RequestKind kind();
+
+    Uni<Void> handle(Connection connection, Request request);
+
+    /** The requester as the room sees it. */
+    static Actor actor(Connection connection, Request request) {
+        return new Actor(connection.sessionId(), connection.reference(), request.rid());
+    }
+
+    /** Requests that only make sense inside a room: outside one they get {@code NOT_IN_ROOM}. */
+    static Uni<Void> inRoom(Connection connection, Function<String, Uni<Void>> action) {
+        String room = connection.room();
+        return room == null ? fail(Why.NOT_IN_ROOM) : action.apply(room);
+    }
+
+    static Uni<Void> fail(Why why) {
+        return Uni.createFrom().failure(new ProtocolException(why));
+    }
+}

@@ -1,0 +1,59 @@
+package io.multistudio.dispatch;
+
+import jakarta.inject.Singleton;
+
+import io.multistudio.delivery.LocalRoom;
+import io.multistudio.delivery.LocalRooms;
+import io.multistudio.observability.ServerMetrics;
+import io.multistudio.protocol.Codec;
+import io.multistudio.protocol.ServerMessage;
+import io.multistudio.room.Entered;
+import io.multistudio.room.Rooms;
+import io.multistudio.transport.Connection;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * A user enters (or re-enters) a room on this connection: it becomes a member here that is held back, then gets
+ * {@code JOINED_ROOM}, whatever the room did meanwhile from its history, and then live events.
+ */
+@Singleton
+class RoomEntry {
+
+    private final LocalRooms localRooms;
+    private final Rooms rooms;
+    private final Codec codec;
+    private final ServerMetrics metrics;
+
+    RoomEntry(LocalRooms localRooms, Rooms rooms, Codec codec, ServerMetrics metrics) {
+        this.localRooms = localRooms;
+        this.rooms = rooms;
+        this.codec = codec;
+        this.metrics = metrics;
+    }
+
+    /** The user entered a room: {@code JOINED_ROOM}, then whatever the room did meanwhile, then live events. */
+    Uni<Void> enter(Connection connection, Entered entered, String rid) {
+        String welcome = codec.write(new ServerMessage.JoinedRoom(rid, entered.room().view(), entered.members(),
+                entered.seq(), false, false));
+        LocalRoom.Member member = localRooms.attach(entered.room(), connection, connection.sessionId(), entered.seq());
+        return rooms.replay(entered.room().id(), entered.seq(), connection.sessionId())
+                .invoke(replay -> member.release(welcome, replay.events(), replay.readTo()))
+                .replaceWithVoid();
+    }
+
+    /**
+     * A resumed user who was in a room gets {@code JOINED_ROOM} with {@code resumed: true}, then every event it
+     * missed after {@code lastSeq} from the history, then live events.
+     */
+    Uni<Void> reenter(Connection connection, Entered entered, long lastSeq, String rid) {
+        LocalRoom.Member member = localRooms.attach(entered.room(), connection, connection.sessionId(), lastSeq);
+        return rooms.replay(entered.room().id(), lastSeq, connection.sessionId())
+                .invoke(replay -> {
+                    metrics.resumed(replay.complete() ? "recovered" : "unrecovered");
+                    member.release(codec.write(new ServerMessage.JoinedRoom(rid, entered.room().view(),
+                            entered.members(), entered.seq(), true, replay.complete())), replay.events(),
+                            replay.readTo());
+                })
+                .replaceWithVoid();
+    }
+}

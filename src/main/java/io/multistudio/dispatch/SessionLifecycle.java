@@ -1,0 +1,209 @@
+package io.multistudio.dispatch;
+
+import java.util.List;
+
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
+
+import org.jboss.logging.Logger;
+
+import io.multistudio.backend.Webhooks;
+import io.multistudio.cluster.Node;
+import io.multistudio.cluster.NodeRegistry;
+import io.multistudio.config.MultiStudioConfig;
+import io.multistudio.delivery.LocalRooms;
+import io.multistudio.monitor.NodeStats;
+import io.multistudio.observability.ServerMetrics;
+import io.multistudio.protocol.Why;
+import io.multistudio.room.Actor;
+import io.multistudio.room.Membership;
+import io.multistudio.session.Session;
+import io.multistudio.session.SessionService;
+import io.multistudio.transport.Connection;
+import io.multistudio.transport.Errors;
+import io.multistudio.transport.LocalConnections;
+import io.multistudio.transport.RateLimit;
+import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
+import io.quarkus.runtime.Startup;
+import io.quarkus.websockets.next.CloseReason;
+import io.quarkus.websockets.next.WebSocketConnection;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Vertx;
+
+/**
+ * What opening and losing a connection mean for its session: admission of a new connection, the hello timeout, the
+ * end of a session (bye, client close 1000), its grace after an abnormal loss, take-over by a newer connection, and
+ * the drain on shutdown.
+ */
+@Startup
+@Singleton
+public class SessionLifecycle {
+
+    private static final Logger LOG = Logger.getLogger(SessionLifecycle.class);
+    private static final CloseReason HELLO_TIMED_OUT = new CloseReason(1008, "hello timeout");
+    private static final CloseReason SERVER_FULL = new CloseReason(1013, "server full");
+    private static final CloseReason TAKEN_OVER = new CloseReason(4000, "session taken over");
+    private static final CloseReason RESTARTING = new CloseReason(1012, "service restart");
+    private static final int CLIENT_NORMAL_CLOSE = 1000;
+
+    private final LocalConnections connections;
+    private final SessionService sessions;
+    private final Membership membership;
+    private final LocalRooms localRooms;
+    private final Errors errors;
+    private final MultiStudioConfig config;
+    private final Vertx vertx;
+    private final Node node;
+    private final ServerMetrics metrics;
+    private final Webhooks webhooks;
+    private volatile boolean draining;
+
+    SessionLifecycle(LocalConnections connections, SessionService sessions, Membership membership,
+            LocalRooms localRooms, Errors errors, MultiStudioConfig config, Vertx vertx, Node node,
+            ServerMetrics metrics, NodeRegistry nodes, NodeStats nodeStats, Webhooks webhooks) {
+        this.webhooks = webhooks;
+        nodeStats.connections(connections::count);
+        nodeStats.rooms(localRooms::count);
+        nodes.reportLoad(() -> new NodeRegistry.Load(connections.count(), metrics.messagesIn(), metrics.messagesOut()));
+        this.connections = connections;
+        this.sessions = sessions;
+        this.membership = membership;
+        this.localRooms = localRooms;
+        this.errors = errors;
+        this.config = config;
+        this.vertx = vertx;
+        this.node = node;
+        this.metrics = metrics;
+        sessions.onWritten(this::sessionWritten);
+        metrics.gauge("multistudio.connections", "Open WebSocket connections on this node", connections::count);
+    }
+
+    /** Whether this node is shutting down: it takes no new connection and no request. */
+    boolean draining() {
+        return draining;
+    }
+
+    public Uni<Void> opened(WebSocketConnection socket) {
+        Connection connection = new Connection(socket, node.id(), config.outboundBuffer(),
+                new RateLimit(config.rateLimit(), config.rateBurst(), config.abuseLimit(), config.abuseWindow()),
+                metrics::messageOut);
+        if (draining) {
+            connection.sendAndClose(errors.frame(Why.SHUTTING_DOWN, null), RESTARTING);
+            return Uni.createFrom().voidItem();
+        }
+        if (connections.count() >= config.maxConnections()) {
+            connection.sendAndClose(errors.frame(Why.SERVER_FULL, null), SERVER_FULL);
+            return Uni.createFrom().voidItem();
+        }
+        connections.add(connection);
+        // Later, not inside the send that overflowed: that may run in the middle of delivering a room event.
+        connection.onCutOff(() -> vertx.runOnContext(later -> lost(connection, Connection.SLOW_CONSUMER).subscribe()
+                .with(ignored -> {
+                }, failure -> LOG.warnf("Could not put a slow consumer's session into grace: %s",
+                        failure.getMessage()))));
+        connection.helloTimer(vertx.setTimer(config.helloTimeout().toMillis(), timer -> helloTimedOut(connection)));
+        return Uni.createFrom().voidItem();
+    }
+
+    /**
+     * The connection is gone (closed, or cut off): what that means for its session, once. A client close with 1000
+     * ends the session like {@code BYE}; any other loss keeps it for the reconnect grace.
+     */
+    public Uni<Void> lost(Connection connection, CloseReason reason) {
+        if (!connections.remove(connection)) {
+            return Uni.createFrom().voidItem();
+        }
+        connection.closed();
+        vertx.cancelTimer(connection.helloTimer());
+        String sessionId = connection.sessionId();
+        if (sessionId == null) {
+            return Uni.createFrom().voidItem();
+        }
+        return reason != null && reason.getCode() == CLIENT_NORMAL_CLOSE
+                ? end(connection, sessionId)
+                : detach(connection, sessionId);
+    }
+
+    /** The session ends for good: its user leaves its room with reason {@code left}, and the backend hears of it. */
+    Uni<Void> end(Connection connection, String sessionId) {
+        localRooms.detach(connection);
+        return sessions.end(sessionId, connection.reference()).flatMap(ended -> ended == null
+                ? Uni.createFrom().voidItem()
+                : leaveRoom(ended, connection).call(() -> webhooks.sessionEnded(ended)));
+    }
+
+    /**
+     * The user of a session that ended, or that a fresh session of the same authenticated user replaced, leaves its
+     * room, if any, with reason {@code left}.
+     */
+    Uni<Void> leaveRoom(Session gone, Connection connection) {
+        return gone == null || gone.room() == null ? Uni.createFrom().voidItem()
+                : membership.leave(new Actor(gone.id(), connection.reference(), null), gone.room(), "left");
+    }
+
+    /**
+     * The connection a resumed session was still attached to is told and closed.
+     *
+     * @return the last room seq that connection was handed, -1 if unknown here
+     */
+    long takeOver(String previousConnection) {
+        String prefix = node.id() + "/";
+        if (previousConnection == null || !previousConnection.startsWith(prefix)) {
+            return -1;
+        }
+        Connection previous = connections.get(previousConnection.substring(prefix.length()));
+        if (previous == null) {
+            return -1;
+        }
+        previous.release();
+        long lastSeq = localRooms.detach(previous);
+        previous.sendAndClose(errors.frame(Why.SESSION_TAKEN_OVER, null), TAKEN_OVER);
+        return lastSeq;
+    }
+
+    /**
+     * Graceful shutdown: every session here is put into its grace first, so that no event is lost and any node can
+     * resume it, then every connection is closed with 1012 so that clients reconnect elsewhere at once. It runs when
+     * the shutdown delay starts (readiness already down), before the HTTP server closes the sockets itself.
+     */
+    void drain(@Observes ShutdownDelayInitiatedEvent shutdown) {
+        draining = true;
+        List<Connection> open = connections.all();
+        LOG.infof("Draining %d connections", open.size());
+        Uni.join().all(open.stream().map(this::drainOne).toList()).andCollectFailures()
+                .onFailure().invoke(failure -> LOG.warnf("Some sessions could not be put into grace: %s", failure))
+                .onFailure().recoverWithNull()
+                .await().atMost(config.storeTimeout().multipliedBy(2));
+    }
+
+    private Uni<Void> drainOne(Connection connection) {
+        String sessionId = connection.release();
+        Uni<Void> detached = sessionId == null ? Uni.createFrom().voidItem() : detach(connection, sessionId);
+        return detached.onTermination().invoke(() -> connection.close(RESTARTING));
+    }
+
+    /** The session waits out its grace; its room sees the user away. */
+    private Uni<Void> detach(Connection connection, String sessionId) {
+        long lastSeq = localRooms.detach(connection);
+        return sessions.detach(sessionId, connection.reference(), Math.max(lastSeq, 0))
+                .flatMap(detached -> detached == null ? Uni.createFrom().voidItem() : membership.away(detached));
+    }
+
+    /**
+     * A session this node serves was resumed on another node (or by another connection here): its connection here is
+     * stale, half-open perhaps, and is closed as taken over. A write from before this connection's own attachment,
+     * heard late, changes nothing.
+     */
+    private void sessionWritten(Session session) {
+        Connection local = connections.forSession(session.id());
+        if (local != null && session.attachments() > local.attachment()) {
+            takeOver(local.reference());
+        }
+    }
+
+    private void helloTimedOut(Connection connection) {
+        if (connection.state() != Connection.State.ESTABLISHED) {
+            connection.sendAndClose(errors.frame(Why.HELLO_TIMEOUT, null), HELLO_TIMED_OUT);
+        }
+    }
+}

@@ -1,0 +1,180 @@
+package io.multistudio.room;
+
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.jboss.logging.Logger;
+
+import io.multistudio.backend.Webhooks;
+import io.multistudio.cluster.NodeRegistry;
+import io.multistudio.config.MultiStudioConfig;
+import io.multistudio.protocol.ProtocolException;
+import io.multistudio.protocol.Why;
+import io.multistudio.session.Session;
+import io.multistudio.session.SessionService;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Who is in which room, across the cluster. The only writer of both stored records of it, the room's members and the
+ * session's room, so that entering, leaving, kicks, closes, expiry and a node's loss keep the two in step. Entering
+ * marks the session first (which refuses a user already in a room) and the room second, and a refused room undoes
+ * the mark; leaving takes the user out of the room first, then clears the session's room.
+ */
+@ApplicationScoped
+public class Membership {
+
+    private static final Logger LOG = Logger.getLogger(Membership.class);
+
+    private final Rooms rooms;
+    private final RoomCommands commands;
+    private final SessionService sessions;
+    private final MultiStudioConfig config;
+    private final Webhooks webhooks;
+
+    Membership(Rooms rooms, RoomCommands commands, SessionService sessions, MultiStudioConfig config,
+            Webhooks webhooks) {
+        this.webhooks = webhooks;
+        this.rooms = rooms;
+        this.commands = commands;
+        this.sessions = sessions;
+        this.config = config;
+    }
+
+    /** From startup on, sessions whose grace ran out and the members of lost nodes leave or go away. */
+    void listen(@Observes StartupEvent startup, NodeRegistry nodes) {
+        sessions.onExpired(this::expired);
+        nodes.onNodeLost(this::nodeLost);
+    }
+
+    /** The room is made once the session is marked, so that its first member has the session's name. */
+    public Uni<Entered> create(Actor actor, RoomRequests.Create request) {
+        return sessions.enterRoom(actor.userId(), request.room()).flatMap(session -> Uni.createFrom()
+                .item(() -> commands.create(actor, session.name(), request, config.maxRoomCapacity()))
+                .flatMap(room -> rooms.putIfAbsent(room).flatMap(created -> {
+                    if (!created) {
+                        throw new ProtocolException(Why.ROOM_ID_TAKEN);
+                    }
+                    return webhooks.roomCreated(room)
+                            .replaceWith(new Entered(room, List.of(session.member()), room.seq()));
+                }))
+                .onFailure(ProtocolException.class).call(() -> sessions.leaveRoom(actor.userId(), request.room())));
+    }
+
+    public Uni<Entered> join(Actor actor, RoomRequests.Join request) {
+        return sessions.enterRoom(actor.userId(), request.room()).flatMap(session -> {
+            RoomCommand join = commands.join(actor, session, request);
+            return rooms.apply(request.room(), join)
+                    .onFailure().call(() -> sessions.leaveRoom(actor.userId(), request.room()))
+                    .flatMap(change -> RoomLog.answered(rooms.commit(join, change)))
+                    // The member admitted by this change is the room's last.
+                    .call(change -> webhooks.userJoined(change.after(),
+                            change.after().members().get(change.after().members().size() - 1), change.after().seq()))
+                    .flatMap(change -> rooms.entered(change.after()));
+        });
+    }
+
+    public Uni<Void> leave(Actor actor, String roomId, String reason) {
+        return removeMember(roomId, actor.userId(), actor, reason);
+    }
+
+    public Uni<Void> kick(Actor actor, String roomId, String target) {
+        if (target.equals(actor.userId())) {
+            return Uni.createFrom().failure(ProtocolException.invalidField("user", "an owner cannot kick itself"));
+        }
+        return rooms.get(roomId).flatMap(room -> {
+            commands.checkKick(room, actor, target);
+            return removeMember(roomId, target, actor, "kicked");
+        });
+    }
+
+    /**
+     * Closes a room for an operator: it is deleted, and every member, on whichever node, gets {@code LEFT_ROOM} with
+     * reason {@code closed}. Members in grace find no room when they resume.
+     *
+     * @return whether there was such a room
+     */
+    public Uni<Boolean> close(String roomId) {
+        RoomCommand close = commands.close();
+        return rooms.apply(roomId, close).flatMap(change -> {
+            Room closed = change.before();
+            if (closed == null) {
+                return Uni.createFrom().item(false);
+            }
+            List<Uni<Void>> leaving = closed.members().stream()
+                    .map(member -> sessions.leaveRoom(member.userId(), roomId))
+                    .toList();
+            return RoomLog.answered(rooms.commit(close, change))
+                    .call(() -> webhooks.usersLeft(closed, closed.members(), closed.seq() + 1, "closed", true))
+                    .flatMap(ignored -> Uni.join().all(leaving).andCollectFailures())
+                    .replaceWith(true);
+        });
+    }
+
+    /** An operator removes a member: like a kick by the owner, with reason {@code kicked}. */
+    public Uni<Boolean> remove(String roomId, String userId) {
+        return rooms.get(roomId).flatMap(room -> {
+            if (room == null || !room.hasMember(userId)) {
+                return Uni.createFrom().item(false);
+            }
+            return removeMember(roomId, userId, Actor.SERVER, "kicked").replaceWith(true);
+        });
+    }
+
+    /** A member's connection was lost: the others see it away. */
+    public Uni<Void> away(Session session) {
+        return presence(session, RoomEvent.USER_AWAY, null).replaceWithVoid();
+    }
+
+    /** A member resumed: the others see it back. Returns the room and its seq then, {@code null} if it is gone. */
+    public Uni<Entered> back(Session session, String connection) {
+        return presence(session, RoomEvent.USER_BACK, connection)
+                .flatMap(room -> room == null ? Uni.createFrom().nullItem() : rooms.entered(room));
+    }
+
+    /** A member whose room no longer has it (closed, or it was removed meanwhile) is out of the room for good. */
+    private Uni<Room> presence(Session session, String type, String connection) {
+        if (session.room() == null) {
+            return Uni.createFrom().nullItem();
+        }
+        return RoomLog.retried(rooms.changed(session.room(), commands.presence(type, session, connection))
+                .flatMap(change -> change.changed() ? Uni.createFrom().item(change.after())
+                        : sessions.leaveRoom(session.id(), session.room()).replaceWith((Room) null)));
+    }
+
+    /** The members a lost node served are away now: their sessions wait out the grace like any abnormal loss. */
+    private void nodeLost(String nodeId) {
+        sessions.detachAllOf(nodeId)
+                .flatMap(detached -> detached.isEmpty() ? Uni.createFrom().voidItem()
+                        : Uni.join().all(detached.stream().map(this::away).toList()).andCollectFailures()
+                                .replaceWithVoid())
+                .subscribe().with(ignored -> {
+                }, failure -> LOG.warnf(failure, "Could not put the sessions of lost node %s into grace", nodeId));
+    }
+
+    /** A session's grace ran out: it leaves its room. Every node hears of it; only the update that wins acts. */
+    private void expired(Session session) {
+        if (session.room() == null) {
+            return;
+        }
+        leaveRoom(session.room(), session.id(), new Actor(session.id(), null, null), "expired")
+                .subscribe().with(ignored -> {
+                }, failure -> LOG.warnf(failure, "Could not remove expired user from room %s", session.room()));
+    }
+
+    /** {@code userId} leaves the room, then its session records that. */
+    private Uni<Void> removeMember(String roomId, String userId, Actor actor, String reason) {
+        return leaveRoom(roomId, userId, actor, reason).flatMap(ignored -> sessions.leaveRoom(userId, roomId));
+    }
+
+    /** {@code userId} leaves the room, if it is a member; the backend hears of it, and of the room's end. */
+    private Uni<Void> leaveRoom(String roomId, String userId, Actor actor, String reason) {
+        return RoomLog.answered(rooms.changed(roomId, commands.leave(userId, actor, reason)))
+                .flatMap(change -> !change.changed() ? Uni.createFrom().voidItem()
+                        : webhooks.usersLeft(change.before(), change.before().members().stream()
+                                .filter(member -> member.userId().equals(userId)).toList(),
+                                change.before().seq() + 1, reason, change.after() == null));
+    }
+}

@@ -1,0 +1,158 @@
+package io.multistudio.transport;
+
+import io.multistudio.delivery.LocalRoom;
+import io.quarkus.websockets.next.CloseReason;
+import io.quarkus.websockets.next.WebSocketConnection;
+
+/**
+ * Everything this node knows about one open connection, in one place: its socket and outbound stream, its rate
+ * budget, where it stands in the protocol, the session it carries once {@code HELLO} succeeded, and the room it is
+ * delivered.
+ */
+public final class Connection {
+
+    /** Why a connection cut off for not reading fast enough was closed. */
+    public static final CloseReason SLOW_CONSUMER = Outbound.SLOW_CONSUMER;
+
+    /** Where a connection stands in the protocol. */
+    public enum State {
+        /** Open; only {@code HELLO} is accepted, until the hello timeout. */
+        AWAITING_HELLO,
+        /** Carries a session: every other request is accepted. */
+        ESTABLISHED,
+        /** Gave up its session (bye, take-over, drain) and is being closed. */
+        CLOSING,
+        /** The socket is gone. */
+        CLOSED
+    }
+
+    private final WebSocketConnection socket;
+    private final Outbound outbound;
+    private final String reference;
+    private final RateLimit rateLimit;
+    private volatile State state = State.AWAITING_HELLO;
+    private volatile String sessionId;
+    private volatile String subject;
+    private volatile long attachment;
+    private volatile long helloTimer = -1;
+    private volatile LocalRoom room;
+
+    public Connection(WebSocketConnection socket, String nodeId, long outboundLimit, RateLimit rateLimit,
+            Runnable frameSent) {
+        this.socket = socket;
+        this.rateLimit = rateLimit;
+        this.outbound = new Outbound(socket, outboundLimit, frameSent);
+        this.reference = nodeId + "/" + socket.id();
+    }
+
+    /** The connection as sessions record it: unique across the cluster. */
+    public String reference() {
+        return reference;
+    }
+
+    public RateLimit rateLimit() {
+        return rateLimit;
+    }
+
+    public String id() {
+        return socket.id();
+    }
+
+    public State state() {
+        return state;
+    }
+
+    /** The session this connection carries; {@code null} before {@code HELLO} and once it gave the session up. */
+    public String sessionId() {
+        return sessionId;
+    }
+
+    /** The JWT subject its user authenticated with; {@code null} without authentication. */
+    public String subject() {
+        return subject;
+    }
+
+    /** Which attachment of its session this connection is (see {@code Session#attachments}). */
+    public long attachment() {
+        return attachment;
+    }
+
+    /**
+     * {@code HELLO} succeeded: the connection carries the session from now on.
+     *
+     * @param subject the JWT subject the user authenticated with, {@code null} without authentication
+     */
+    public void established(String sessionId, long attachment, String subject) {
+        this.attachment = attachment;
+        this.sessionId = sessionId;
+        this.subject = subject;
+        this.state = State.ESTABLISHED;
+    }
+
+    /**
+     * The connection gives its session up, to be closed (bye, take-over, drain).
+     *
+     * @return the session it carried, {@code null} if none
+     */
+    public String release() {
+        String released = sessionId;
+        sessionId = null;
+        if (state != State.CLOSED) {
+            state = State.CLOSING;
+        }
+        return released;
+    }
+
+    /** The room this connection's user is in, as delivered to it; {@code null} if none. */
+    public String room() {
+        LocalRoom local = room;
+        return local == null ? null : local.id();
+    }
+
+    public LocalRoom localRoom() {
+        return room;
+    }
+
+    /** Set by delivery only, which holds the connection as a member of {@code local}. */
+    public void enteredRoom(LocalRoom local) {
+        this.room = local;
+    }
+
+    /** Forgets the room, unless the connection has meanwhile entered another one. */
+    public void leftRoom(String roomId) {
+        if (roomId.equals(room())) {
+            room = null;
+        }
+    }
+
+    public long helloTimer() {
+        return helloTimer;
+    }
+
+    public void helloTimer(long timer) {
+        this.helloTimer = timer;
+    }
+
+    public void send(String text) {
+        outbound.send(text);
+    }
+
+    public void sendAndClose(String text, CloseReason reason) {
+        outbound.sendAndClose(text, reason);
+    }
+
+    public void onCutOff(Runnable action) {
+        outbound.onCutOff(action);
+    }
+
+    /** Closes the connection once what is queued was written. */
+    public void close(CloseReason reason) {
+        outbound.close(reason);
+    }
+
+    /** The socket is gone: the outbound stream stops. */
+    public void closed() {
+        state = State.CLOSED;
+        outbound.closed();
+    }
+}

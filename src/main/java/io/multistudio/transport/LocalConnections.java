@@ -1,0 +1,51 @@
+package io.multistudio.transport;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import jakarta.inject.Singleton;
+
+/** The connections open on this node, by connection id and by the session they carry. */
+@Singleton
+public class LocalConnections {
+
+    private final Map<String, Connection> byId = new ConcurrentHashMap<>();
+    private final Map<String, Connection> bySession = new ConcurrentHashMap<>();
+
+    public List<Connection> all() {
+        return List.copyOf(byId.values());
+    }
+
+    public int count() {
+        return byId.size();
+    }
+
+    public void add(Connection connection) {
+        byId.put(connection.id(), connection);
+    }
+
+    public Connection get(String connectionId) {
+        return byId.get(connectionId);
+    }
+
+    /** Forgets {@code connection}; {@code false} if it was already forgotten. */
+    public boolean remove(Connection connection) {
+        if (!byId.remove(connection.id(), connection)) {
+            return false;
+        }
+        String sessionId = connection.sessionId();
+        if (sessionId != null) {
+            bySession.remove(sessionId, connection);
+        }
+        return true;
+    }
+
+    public void bind(String sessionId, Connection connection) {
+        bySession.put(sessionId, connection);
+    }
+
+    public Connection forSession(String sessionId) {
+        return bySession.get(sessionId);
+    }
+}

@@ -1,0 +1,77 @@
+package io.multistudio.transport;
+
+import io.multistudio.dispatch.Dispatcher;
+import io.multistudio.dispatch.SessionLifecycle;
+import io.multistudio.observability.ServerMetrics;
+import io.quarkus.websockets.next.CloseReason;
+import io.quarkus.websockets.next.OnBinaryMessage;
+import io.quarkus.websockets.next.OnClose;
+import io.quarkus.websockets.next.OnError;
+import io.quarkus.websockets.next.OnOpen;
+import io.quarkus.websockets.next.OnTextMessage;
+import io.quarkus.websockets.next.WebSocket;
+import io.quarkus.websockets.next.WebSocketConnection;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.buffer.Buffer;
+
+/**
+ * The MultiStudio Protocol endpoint: a frame passes {@link Admission}, then the {@link Dispatcher}; opening and
+ * closing are the {@link SessionLifecycle}'s. Messages of one connection are handled one at a time, in order.
+ */
+@WebSocket(path = "/ws")
+public class MultiStudioSocket {
+
+    private final LocalConnections connections;
+    private final Admission admission;
+    private final Dispatcher dispatcher;
+    private final SessionLifecycle lifecycle;
+    private final ServerMetrics metrics;
+
+    MultiStudioSocket(LocalConnections connections, Admission admission, Dispatcher dispatcher,
+            SessionLifecycle lifecycle, ServerMetrics metrics) {
+        this.connections = connections;
+        this.admission = admission;
+        this.dispatcher = dispatcher;
+        this.lifecycle = lifecycle;
+        this.metrics = metrics;
+    }
+
+    @OnOpen
+    Uni<Void> open(WebSocketConnection socket) {
+        return lifecycle.opened(socket);
+    }
+
+    @OnTextMessage
+    Uni<Void> text(WebSocketConnection socket, String message) {
+        Connection connection = connections.get(socket.id());
+        if (connection == null) {
+            return Uni.createFrom().voidItem();
+        }
+        metrics.messageIn();
+        return admission.text(connection, message) ? dispatcher.dispatch(connection, message)
+                : Uni.createFrom().voidItem();
+    }
+
+    @OnBinaryMessage
+    Uni<Void> binary(WebSocketConnection socket, Buffer message) {
+        Connection connection = connections.get(socket.id());
+        if (connection != null) {
+            metrics.messageIn();
+            admission.binary(connection);
+        }
+        return Uni.createFrom().voidItem();
+    }
+
+    /** A client close with 1000 ends the session like {@code BYE}; any other loss keeps it for the reconnect grace. */
+    @OnClose
+    Uni<Void> close(WebSocketConnection socket, CloseReason reason) {
+        Connection connection = connections.get(socket.id());
+        return connection == null ? Uni.createFrom().voidItem() : lifecycle.lost(connection, reason);
+    }
+
+    @OnError
+    Uni<Void> error(WebSocketConnection socket, Throwable failure) {
+        admission.failed(connections.get(socket.id()), socket.id(), failure);
+        return Uni.createFrom().voidItem();
+    }
+}

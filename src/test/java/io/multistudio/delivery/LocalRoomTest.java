@@ -1,0 +1,142 @@
+package io.multistudio.delivery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.lang.reflect.Proxy;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.junit.jupiter.api.Test;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.multistudio.observability.ServerMetrics;
+import io.multistudio.protocol.Codec;
+import io.multistudio.room.RoomEvent;
+import io.multistudio.transport.Connection;
+import io.quarkus.websockets.next.WebSocketConnection;
+import io.smallrye.mutiny.Uni;
+
+/** The per-room sequencer on its own: whatever order events arrive in, members get them in seq order, once. */
+class LocalRoomTest {
+
+    private static final String ROOM = "r";
+    private static final String INSTANCE = "i1";
+
+    private final List<long[]> watchedGaps = new ArrayList<>();
+    private final LocalRoom room = new LocalRoom(ROOM, INSTANCE, 1, new Codec(),
+            new ServerMetrics(new SimpleMeterRegistry()),
+            (stalled, from, to) -> watchedGaps.add(new long[] { from, to }), () -> {
+            });
+
+    @Test
+    void eventsArrivingOutOfOrderAreDeliveredInSeqOrderOnce() {
+        Recorder ada = member("u_ada", 0);
+
+        room.offer(message(3, "u_bob", null));
+        room.offer(message(1, "u_bob", null));
+        room.offer(message(2, "u_bob", null));
+        room.offer(message(2, "u_bob", null));
+        room.offer(message(1, "u_bob", null));
+
+        assertThat(ada.seqs()).containsExactly(1L, 2L, 3L);
+    }
+
+    @Test
+    void aGapIsWatchedOnceAndSkippedWhenTheEventNeverComes() {
+        Recorder ada = member("u_ada", 0);
+
+        room.offer(message(1, "u_bob", null));
+        room.offer(message(4, "u_bob", null));
+        room.offer(message(5, "u_bob", null));
+        assertThat(watchedGaps).hasSize(1);
+        assertThat(watchedGaps.get(0)).containsExactly(2, 3);
+
+        room.offer(message(2, "u_bob", null));
+        room.skipGap(3);
+
+        assertThat(ada.seqs()).containsExactly(1L, 2L, 4L, 5L);
+    }
+
+    @Test
+    void directMessagesReachOnlySenderAndAddressee() {
+        Recorder ada = member("u_ada", 0);
+        Recorder bob = member("u_bob", 0);
+        Recorder cy = member("u_cy", 0);
+
+        room.offer(message(1, "u_ada", "u_bob"));
+
+        assertThat(ada.seqs()).containsExactly(1L);
+        assertThat(bob.seqs()).containsExactly(1L);
+        assertThat(cy.seqs()).isEmpty();
+    }
+
+    @Test
+    void aHeldMemberGetsWelcomeThenMissedThenHeldEventsWithoutDuplicates() {
+        Recorder ada = new Recorder();
+        LocalRoom.Member held = room.attach(ada.connection(), "u_ada", 0);
+
+        room.offer(message(2, "u_bob", null));
+        room.offer(message(1, "u_bob", null));
+        room.offer(message(3, "u_bob", null));
+        assertThat(ada.frames).isEmpty();
+
+        held.release("{\"kind\":\"JOINED_ROOM\"}", List.of(message(1, "u_bob", null), message(2, "u_bob", null)),
+                2);
+
+        assertThat(ada.frames.get(0)).isEqualTo("{\"kind\":\"JOINED_ROOM\"}");
+        assertThat(ada.seqs()).containsExactly(1L, 2L, 3L);
+    }
+
+    @Test
+    void anEventAboutLeavingGivesThatMemberLeftRoomAndNothingAfter() {
+        Recorder ada = member("u_ada", 0);
+        Recorder bob = member("u_bob", 0);
+
+        room.offer(new RoomEvent(ROOM, INSTANCE, 1, RoomEvent.USER_LEFT, "u_bob", null, null, null, null, "kicked",
+                "{\"kind\":\"USER_LEFT\",\"seq\":1}", 0));
+        room.offer(message(2, "u_ada", null));
+
+        assertThat(ada.seqs()).containsExactly(1L, 2L);
+        assertThat(bob.frames).containsExactly("{\"kind\":\"LEFT_ROOM\",\"room\":\"r\",\"reason\":\"kicked\"}");
+    }
+
+    private Recorder member(String userId, long lastSeq) {
+        Recorder recorder = new Recorder();
+        room.attach(recorder.connection(), userId, lastSeq).release(null, List.of(), lastSeq);
+        return recorder;
+    }
+
+    private static RoomEvent message(long seq, String from, String to) {
+        return new RoomEvent(ROOM, INSTANCE, seq, "MESSAGE", null, from, to, null, null, null,
+                "{\"kind\":\"MESSAGE\",\"seq\":" + seq + "}", 0);
+    }
+
+    /** A connection whose socket keeps what it is sent. */
+    private static final class Recorder {
+
+        private static int next;
+        final List<String> frames = new CopyOnWriteArrayList<>();
+        private final String id = "c" + next++;
+
+        Connection connection() {
+            WebSocketConnection socket = (WebSocketConnection) Proxy.newProxyInstance(getClass().getClassLoader(),
+                    new Class<?>[] { WebSocketConnection.class }, (proxy, method, args) -> switch (method.getName()) {
+                        case "id" -> id;
+                        case "sendText" -> {
+                            frames.add((String) args[0]);
+                            yield Uni.createFrom().voidItem();
+                        }
+                        case "close" -> Uni.createFrom().voidItem();
+                        default -> throw new UnsupportedOperationException(method.getName());
+                    });
+            return new Connection(socket, "node", 1 << 20, null, () -> {
+            });
+        }
+
+        List<Long> seqs() {
+            return frames.stream().filter(frame -> frame.contains("\"seq\":"))
+                    .map(frame -> Long.parseLong(frame.replaceAll(".*\"seq\":(\\d+).*", "$1"))).toList();
+        }
+    }
+}

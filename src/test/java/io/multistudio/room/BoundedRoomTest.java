@@ -1,0 +1,85 @@
+package io.multistudio.room;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.multistudio.wsclient.WsClient;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+
+/** What the bounds of a room's history and of the reconnect grace mean for members, with small bounds. */
+@QuarkusTest
+@TestProfile(BoundedRoomTest.SmallBounds.class)
+class BoundedRoomTest {
+
+    public static class SmallBounds implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("multistudio.room-history", "5", "multistudio.reconnect-grace", "2s");
+        }
+    }
+
+    @TestHTTPResource("/ws")
+    URI uri;
+
+    @Test
+    void aResumeBeyondTheHistoryIsNotRecovered() {
+        String room = RoomTests.newRoomId();
+        try (WsClient ada = WsClient.hello(uri, "Ada")) {
+            RoomTests.create(ada, room, "");
+            WsClient bob = WsClient.hello(uri, "Bob");
+            long lastSeq = RoomTests.join(bob, room).path("seq").asLong();
+            ada.next();
+            bob.drop();
+            assertThat(ada.next().path("kind").asText()).isEqualTo("USER_AWAY");
+            for (int i = 0; i < 20; i++) {
+                ada.request("{\"kind\":\"SEND\",\"data\":" + i + "}");
+            }
+            try (WsClient back = WsClient.connect(uri)) {
+                JsonNode hello = back.request("{\"kind\":\"HELLO\",\"reconnect_token\":"
+                        + bob.helloAnswer().get("reconnect_token") + ",\"last_seq\":" + lastSeq + "}");
+                assertThat(hello.path("reconnected").asBoolean()).isTrue();
+                JsonNode rejoined = back.next();
+                assertThat(rejoined.path("resumed").asBoolean()).isTrue();
+                assertThat(rejoined.path("recovered").asBoolean(true)).isFalse();
+                for (JsonNode replayed : back.next(4)) {
+                    assertThat(replayed.path("kind").asText()).isEqualTo("MESSAGE");
+                    assertThat(replayed.path("data").asInt()).isGreaterThanOrEqualTo(16);
+                }
+            }
+        }
+    }
+
+    @Test
+    void aMemberWhoseGraceRunsOutLeavesAndTheOwnershipPasses() {
+        String room = RoomTests.newRoomId();
+        try (WsClient bob = WsClient.hello(uri, "Bob")) {
+            WsClient ada = WsClient.hello(uri, "Ada");
+            RoomTests.create(ada, room, "");
+            RoomTests.join(bob, room);
+            ada.next();
+            ada.drop();
+            assertThat(bob.next().path("kind").asText()).isEqualTo("USER_AWAY");
+            JsonNode left = bob.next();
+            assertThat(left.path("kind").asText()).isEqualTo("USER_LEFT");
+            assertThat(left.path("user_id").asText()).isEqualTo(RoomTests.id(ada));
+            assertThat(left.path("reason").asText()).isEqualTo("expired");
+            JsonNode owner = bob.next();
+            assertThat(owner.path("kind").asText()).isEqualTo("ROOM_UPDATED");
+            assertThat(owner.path("room").path("owner").asText()).isEqualTo(RoomTests.id(bob));
+            try (WsClient late = WsClient.connect(uri)) {
+                JsonNode hello = late.request(
+                        "{\"kind\":\"HELLO\",\"reconnect_token\":" + ada.helloAnswer().get("reconnect_token") + "}");
+                assertThat(hello.path("reconnected").asBoolean(true)).isFalse();
+            }
+        }
+    }
+}

@@ -1,0 +1,190 @@
+package io.multistudio.room;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+
+import io.multistudio.protocol.Codec;
+import io.multistudio.protocol.ProtocolException;
+import io.multistudio.protocol.Why;
+import io.multistudio.session.Session;
+
+/** The room rules as plain functions, without a store or a server. */
+class RoomCommandsTest {
+
+    private static final Actor ADA = new Actor("u_ada", "node/ada", "r1");
+    private static final Actor BOB = new Actor("u_bob", "node/bob", "r2");
+
+    private final RoomCommands commands = new RoomCommands(new Codec(), new MergePatch());
+
+    @Test
+    void aNewRoomHasItsCreatorAsOwnerAndOnlyMember() {
+        Room room = commands.create(ADA, "Ada", new RoomRequests.Create("lobby", null, null, null, true, null), 10);
+        assertThat(room.id()).isEqualTo("lobby");
+        assertThat(room.name()).isEqualTo("lobby");
+        assertThat(room.owner()).isEqualTo("u_ada");
+        assertThat(room.capacity()).isEqualTo(10);
+        assertThat(room.seq()).isZero();
+        assertThat(room.members()).extracting(Room.RoomMember::userId).containsExactly("u_ada");
+        assertThat(commands.create(ADA, "Ada", new RoomRequests.Create(null, null, null, null, true, null), 1000).capacity())
+                .isEqualTo(RoomRequests.DEFAULT_CAPACITY);
+    }
+
+    @Test
+    void roomDataHasASizeLimit() {
+        ObjectNode data = JsonNodeFactory.instance.objectNode().put("big", "x".repeat(RoomCommands.MAX_ROOM_DATA_BYTES));
+        assertThatThrownBy(() -> commands.create(ADA, "Ada", new RoomRequests.Create("r", null, null, null, true, data), 10))
+                .satisfies(failure -> assertWhy(failure, Why.DATA_TOO_LARGE));
+    }
+
+    @Test
+    void joiningTakesTheNextSeqAndTellsTheRoom() {
+        Room room = lobby(null, 2);
+        RoomCommand join = commands.join(BOB, session("u_bob"), new RoomRequests.Join("lobby", null));
+        Room after = join.apply(room);
+        assertThat(after.members()).extracting(Room.RoomMember::userId).containsExactly("u_ada", "u_bob");
+        assertThat(after.seq()).isEqualTo(room.seq() + 1);
+        List<RoomEvent> events = join.events(room, after);
+        assertThat(events).singleElement().satisfies(event -> {
+            assertThat(event.type()).isEqualTo(RoomEvent.USER_JOINED);
+            assertThat(event.seq()).isEqualTo(after.seq());
+            assertThat(event.subject()).isEqualTo("u_bob");
+            assertThat(event.origin()).isEqualTo("node/bob");
+            assertThat(event.visibleTo("u_bob")).isFalse();
+            assertThat(event.visibleTo("u_ada")).isTrue();
+        });
+    }
+
+    @Test
+    void joiningIsRefusedForAMissingFullOrLockedRoom() {
+        RoomRequests.Join join = new RoomRequests.Join("lobby", "wrong");
+        assertThatThrownBy(() -> commands.join(BOB, session("u_bob"), join).apply(null))
+                .satisfies(failure -> assertWhy(failure, Why.ROOM_NOT_FOUND));
+        assertThatThrownBy(() -> commands.join(BOB, session("u_bob"), join).apply(lobby(null, 1)))
+                .satisfies(failure -> assertWhy(failure, Why.ROOM_FULL));
+        assertThatThrownBy(() -> commands.join(BOB, session("u_bob"), join).apply(lobby("secret", 2)))
+                .satisfies(failure -> assertWhy(failure, Why.PASSWORD_WRONG));
+        Room locked = lobby("secret", 2);
+        assertThat(commands.join(BOB, session("u_bob"), new RoomRequests.Join("lobby", "secret")).apply(locked)
+                .hasMember("u_bob")).isTrue();
+    }
+
+    @Test
+    void theOwnerLeavingHandsTheRoomOverWithASecondEvent() {
+        Room room = withBob(lobby(null, 4));
+        RoomCommand leave = commands.leave("u_ada", ADA, "left");
+        Room after = leave.apply(room);
+        assertThat(after.owner()).isEqualTo("u_bob");
+        assertThat(after.seq()).isEqualTo(room.seq() + 2);
+        assertThat(leave.events(room, after)).extracting(RoomEvent::type, RoomEvent::seq)
+                .containsExactly(tuple(RoomEvent.USER_LEFT, room.seq() + 1),
+                        tuple("ROOM_UPDATED", room.seq() + 2));
+        assertThat(leave.events(room, after).get(0).removes("u_ada")).isTrue();
+    }
+
+    @Test
+    void theLastMemberLeavingDeletesTheRoomAndANonMemberChangesNothing() {
+        Room room = lobby(null, 4);
+        assertThat(commands.leave("u_ada", ADA, "left").apply(room)).isNull();
+        assertThat(commands.leave("u_bob", ADA, "kicked").apply(room)).isSameAs(room);
+    }
+
+    @Test
+    void onlyTheOwnerUpdatesAndNeverBelowTheMembers() {
+        Room room = withBob(lobby(null, 4));
+        RoomRequests.Update shrink = new RoomRequests.Update(null, 1, null, false, null);
+        assertThatThrownBy(() -> commands.update(BOB, shrink).apply(room))
+                .satisfies(failure -> assertWhy(failure, Why.NOT_OWNER));
+        assertThatThrownBy(() -> commands.update(ADA, shrink).apply(room))
+                .satisfies(failure -> assertWhy(failure, Why.CAPACITY_INVALID));
+        assertThatThrownBy(() -> commands.update(new Actor("u_eve", null, null), shrink).apply(room))
+                .satisfies(failure -> assertWhy(failure, Why.NOT_IN_ROOM));
+        Room renamed = commands.update(ADA, new RoomRequests.Update("Hall", null, null, false, false)).apply(room);
+        assertThat(renamed.name()).isEqualTo("Hall");
+        assertThat(renamed.listed()).isFalse();
+        assertThat(renamed.capacity()).isEqualTo(4);
+    }
+
+    @Test
+    void aDirectMessageGoesToItsAddresseeAndItsSenderOnly() {
+        Room room = withBob(lobby(null, 4));
+        RoomCommand send = commands.send(ADA, new RoomRequests.Send(TextNode.valueOf("hi"), "u_bob"));
+        Room after = send.apply(room);
+        RoomEvent message = send.events(room, after).get(0);
+        assertThat(message.seq()).isEqualTo(room.seq() + 1);
+        assertThat(message.from()).isEqualTo("u_ada");
+        assertThat(message.visibleTo("u_bob")).isTrue();
+        assertThat(message.visibleTo("u_ada")).isTrue();
+        assertThat(message.visibleTo("u_eve")).isFalse();
+        assertThatThrownBy(() -> commands.send(ADA, new RoomRequests.Send(TextNode.valueOf("hi"), "u_eve")).apply(room))
+                .satisfies(failure -> assertWhy(failure, Why.USER_NOT_IN_ROOM));
+    }
+
+    @Test
+    void roomDataIsMergedWithinItsLimit() {
+        Room room = lobby(null, 4);
+        ObjectNode patch = JsonNodeFactory.instance.objectNode().put("topic", "chess");
+        assertThat(commands.setData(ADA, patch).apply(room).data().path("topic").asText()).isEqualTo("chess");
+        ObjectNode huge = JsonNodeFactory.instance.objectNode().put("big", "x".repeat(RoomCommands.MAX_ROOM_DATA_BYTES));
+        assertThatThrownBy(() -> commands.setData(ADA, huge).apply(room))
+                .satisfies(failure -> assertWhy(failure, Why.DATA_TOO_LARGE));
+    }
+
+    @Test
+    void onlyTheOwnerKicksAMemberOtherThanItself() {
+        Room room = withBob(lobby(null, 4));
+        commands.checkKick(room, ADA, "u_bob");
+        assertThatThrownBy(() -> commands.checkKick(room, BOB, "u_ada"))
+                .satisfies(failure -> assertWhy(failure, Why.NOT_OWNER));
+        assertThatThrownBy(() -> commands.checkKick(room, ADA, "u_eve"))
+                .satisfies(failure -> assertWhy(failure, Why.USER_NOT_IN_ROOM));
+        assertThatThrownBy(() -> commands.checkKick(null, ADA, "u_bob"))
+                .satisfies(failure -> assertWhy(failure, Why.NOT_IN_ROOM));
+    }
+
+    @Test
+    void closingTellsEveryMemberItLeft() {
+        Room room = withBob(lobby(null, 4));
+        RoomCommand close = commands.close();
+        assertThat(close.apply(room)).isNull();
+        RoomEvent closed = close.events(room, null).get(0);
+        assertThat(closed.seq()).isEqualTo(room.seq() + 1);
+        assertThat(closed.removes("u_ada")).isTrue();
+        assertThat(closed.removes("u_bob")).isTrue();
+    }
+
+    @Test
+    void presenceOfAFormerMemberChangesNothing() {
+        Room room = lobby(null, 4);
+        assertThat(commands.presence(RoomEvent.USER_AWAY, session("u_bob"), null).apply(room)).isSameAs(room);
+        RoomCommand away = commands.presence(RoomEvent.USER_AWAY, session("u_ada"), null);
+        Room after = away.apply(room);
+        assertThat(after.seq()).isEqualTo(room.seq() + 1);
+        assertThat(away.events(room, after).get(0).visibleTo("u_ada")).isFalse();
+    }
+
+    private Room lobby(String password, int capacity) {
+        return commands.create(ADA, "Ada", new RoomRequests.Create("lobby", null, capacity, password, true, null), 10);
+    }
+
+    private Room withBob(Room room) {
+        return commands.join(BOB, session("u_bob"), new RoomRequests.Join("lobby", null)).apply(room);
+    }
+
+    private static Session session(String id) {
+        return new Session(id, id, JsonNodeFactory.instance.objectNode(), "hash", "node/" + id, null, 0, 1);
+    }
+
+    private static void assertWhy(Throwable failure, Why why) {
+        assertThat(failure).isInstanceOf(ProtocolException.class);
+        assertThat(((ProtocolException) failure).why()).isEqualTo(why);
+    }
+}

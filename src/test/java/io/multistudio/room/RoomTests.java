@@ -1,0 +1,478 @@
+package io.multistudio.room;
+
+import static io.multistudio.transport.EnvelopeTest.assertError;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.IntStream;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.multistudio.wsclient.WsClient;
+import io.quarkus.test.common.http.TestHTTPResource;
+
+/** PROTOCOL.md §2.3–2.6: rooms, messages, shared data, presence and replay. Run once per engine. */
+abstract class RoomTests {
+
+    @TestHTTPResource("/ws")
+    URI uri;
+
+    public static String newRoomId() {
+        return "room-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    public static String id(WsClient client) {
+        return client.helloAnswer().path("user").path("id").asText();
+    }
+
+    public static JsonNode create(WsClient owner, String room, String extra) {
+        JsonNode joined = owner.request("{\"kind\":\"CREATE_ROOM\",\"rid\":\"c\",\"room\":\"" + room + "\"" + extra + "}");
+        assertThat(joined.path("kind").asText()).as("%s", joined).isEqualTo("JOINED_ROOM");
+        return joined;
+    }
+
+    public static JsonNode join(WsClient client, String room) {
+        JsonNode joined = client.request("{\"kind\":\"JOIN_ROOM\",\"rid\":\"j\",\"room\":\"" + room + "\"}");
+        assertThat(joined.path("kind").asText()).as("%s", joined).isEqualTo("JOINED_ROOM");
+        return joined;
+    }
+
+    /**
+     * {@code owner} creates {@code room} and the others join it in order; the USER_JOINED notices this causes are
+     * taken, so every client starts with nothing pending.
+     */
+    static void gather(String room, WsClient owner, WsClient... others) {
+        create(owner, room, "");
+        List<WsClient> inside = new ArrayList<>(List.of(owner));
+        for (WsClient joiner : others) {
+            join(joiner, room);
+            inside.forEach(WsClient::next);
+            inside.add(joiner);
+        }
+    }
+
+    @Test
+    void createRoomMakesTheCreatorOwnerAndSoleMember() {
+        try (WsClient ada = WsClient.hello(uri, "Ada")) {
+            String room = newRoomId();
+            JsonNode joined = ada.request("{\"kind\":\"CREATE_ROOM\",\"rid\":\"c1\",\"room\":\"" + room
+                    + "\",\"name\":\"Lobby\",\"capacity\":5,\"password\":\"pw\",\"listed\":false,\"data\":{\"topic\":\"x\"}}");
+            assertThat(joined.path("rid").asText()).isEqualTo("c1");
+            JsonNode view = joined.path("room");
+            assertThat(view.path("id").asText()).isEqualTo(room);
+            assertThat(view.path("name").asText()).isEqualTo("Lobby");
+            assertThat(view.path("owner").asText()).isEqualTo(id(ada));
+            assertThat(view.path("capacity").asInt()).isEqualTo(5);
+            assertThat(view.path("listed").asBoolean(true)).isFalse();
+            assertThat(view.path("has_password").asBoolean()).isTrue();
+            assertThat(view.path("data").path("topic").asText()).isEqualTo("x");
+            assertThat(view.path("member_count").asInt()).isEqualTo(1);
+            assertThat(view.path("created_at").asLong()).isPositive();
+            assertThat(view.has("password")).isFalse();
+            assertThat(joined.path("members")).hasSize(1);
+            assertThat(joined.path("members").get(0).path("id").asText()).isEqualTo(id(ada));
+            assertThat(joined.path("members").get(0).path("connected").asBoolean()).isTrue();
+            assertThat(joined.path("seq").asLong()).isZero();
+            assertThat(joined.path("resumed").asBoolean(true)).isFalse();
+            assertThat(joined.path("recovered").asBoolean(true)).isFalse();
+        }
+    }
+
+    @Test
+    void createRoomDefaultsAndGeneratedIds() {
+        try (WsClient ada = WsClient.hello(uri, "Ada")) {
+            JsonNode view = ada.request("{\"kind\":\"CREATE_ROOM\"}").path("room");
+            assertThat(view.path("id").asText()).matches("[A-Za-z0-9_-]{1,64}");
+            assertThat(view.path("capacity").asInt()).isEqualTo(16);
+            assertThat(view.path("listed").asBoolean()).isTrue();
+            assertThat(view.path("has_password").asBoolean(true)).isFalse();
+            assertThat(view.path("data").isObject()).isTrue();
+        }
+    }
+
+    @Test
+    void createRoomRefusals() {
+        String taken = newRoomId();
+        try (WsClient ada = WsClient.hello(uri, "Ada"); WsClient bob = WsClient.hello(uri, "Bob")) {
+            assertError(bob.request("{\"kind\":\"CREATE_ROOM\",\"rid\":\"x\",\"room\":\"bad id!\"}"), "BADR",
+                    "ROOM_ID_INVALID", "x");
+            assertError(bob.request("{\"kind\":\"CREATE_ROOM\",\"room\":\"" + "r".repeat(65) + "\"}"), "BADR",
+                    "ROOM_ID_INVALID", null);
+            assertError(bob.request("{\"kind\":\"CREATE_ROOM\",\"capacity\":0}"), "BADR", "FIELD_INVALID", null);
+            assertError(bob.request("{\"kind\":\"CREATE_ROOM\",\"capacity\":1001}"), "BADR", "FIELD_INVALID", null);
+            JsonNode longName = bob.request("{\"kind\":\"CREATE_ROOM\",\"name\":\"" + "n".repeat(65) + "\"}");
+            assertError(longName, "BADR", "FIELD_INVALID", null);
+            assertThat(longName.path("field").asText()).isEqualTo("name");
+            assertError(bob.request("{\"kind\":\"CREATE_ROOM\",\"data\":[1]}"), "BADR", "DATA_INVALID", null);
+            assertError(bob.request("{\"kind\":\"CREATE_ROOM\",\"data\":{\"v\":\"" + "x".repeat(65536) + "\"}}"),
+                    "BADR", "MESSAGE_TOO_LARGE", null);
+        }
+        try (WsClient ada = WsClient.hello(uri, "Ada"); WsClient bob = WsClient.hello(uri, "Bob")) {
+            create(ada, taken, "");
+            assertError(bob.request("{\"kind\":\"CREATE_ROOM\",\"rid\":\"t\",\"room\":\"" + taken + "\"}"), "CONF",
+                    "ROOM_ID_TAKEN", "t");
+            assertError(ada.request("{\"kind\":\"CREATE_ROOM\",\"rid\":\"a\"}"), "STAT", "ALREADY_IN_ROOM", "a");
+            JsonNode created = bob.request("{\"kind\":\"CREATE_ROOM\"}");
+            assertThat(created.path("kind").asText()).as("a refused create leaves the user free").isEqualTo("JOINED_ROOM");
+        }
+    }
+
+    @Test
+    void joinRoomTellsTheOthers() {
+        String room = newRoomId();
+        try (WsClient ada = WsClient.hello(uri, "Ada"); WsClient bob = WsClient.hello(uri, "Bob");
+                WsClient cy = WsClient.hello(uri, "Cy")) {
+            create(ada, room, "");
+            JsonNode bobJoined = join(bob, room);
+            assertThat(bobJoined.path("rid").asText()).isEqualTo("j");
+            assertThat(bobJoined.path("seq").asLong()).isEqualTo(1);
+            JsonNode userJoined = ada.next();
+            assertThat(userJoined.path("kind").asText()).isEqualTo("USER_JOINED");
+            assertThat(userJoined.path("room").asText()).isEqualTo(room);
+            assertThat(userJoined.path("seq").asLong()).isEqualTo(1);
+            assertThat(userJoined.path("user").path("id").asText()).isEqualTo(id(bob));
+            assertThat(userJoined.path("user").path("connected").asBoolean()).isTrue();
+            assertThat(userJoined.has("rid")).isFalse();
+
+            JsonNode cyJoined = join(cy, room);
+            assertThat(cyJoined.path("members").findValuesAsText("id")).containsExactly(id(ada), id(bob), id(cy));
+            assertThat(cyJoined.path("room").path("member_count").asInt()).isEqualTo(3);
+            assertThat(ada.next().path("user").path("id").asText()).isEqualTo(id(cy));
+            assertThat(bob.next().path("user").path("id").asText()).isEqualTo(id(cy));
+            assertThat(cy.pending()).as("the joiner gets no USER_JOINED of its own").isZero();
+        }
+    }
+
+    @Test
+    void joinRoomRefusals() {
+        String room = newRoomId();
+        String locked = newRoomId();
+        try (WsClient ada = WsClient.hello(uri, "Ada"); WsClient bob = WsClient.hello(uri, "Bob");
+                WsClient cy = WsClient.hello(uri, "Cy"); WsClient dee = WsClient.hello(uri, "Dee")) {
+            create(ada, room, ",\"capacity\":2");
+            create(dee, locked, ",\"password\":\"secret\"");
+            assertError(bob.request("{\"kind\":\"JOIN_ROOM\",\"rid\":\"n\",\"room\":\"nope-" + room + "\"}"), "NFND",
+                    "ROOM_NOT_FOUND", "n");
+            assertError(bob.request("{\"kind\":\"JOIN_ROOM\"}"), "BADR", "FIELD_INVALID", null);
+            assertError(bob.request("{\"kind\":\"JOIN_ROOM\",\"room\":\"no way\"}"), "BADR", "ROOM_ID_INVALID", null);
+            assertError(bob.request("{\"kind\":\"JOIN_ROOM\",\"room\":\"" + locked + "\"}"), "DENY", "PASSWORD_WRONG",
+                    null);
+            assertError(bob.request("{\"kind\":\"JOIN_ROOM\",\"room\":\"" + locked + "\",\"password\":\"guess\"}"),
+                    "DENY", "PASSWORD_WRONG", null);
+            join(bob, room + "\",\"password\":\"ignored");
+            assertError(cy.request("{\"kind\":\"JOIN_ROOM\",\"rid\":\"f\",\"room\":\"" + room + "\"}"), "FULL",
+                    "ROOM_FULL", "f");
+            assertError(bob.request("{\"kind\":\"JOIN_ROOM\",\"room\":\"" + locked + "\"}"), "STAT",
+                    "ALREADY_IN_ROOM", null);
+            JsonNode unlocked = cy.request("{\"kind\":\"JOIN_ROOM\",\"room\":\"" + locked + "\",\"password\":\"secret\"}");
+            assertThat(unlocked.path("kind").asText()).isEqualTo("JOINED_ROOM");
+        }
+    }
+
+    @Test
+    void leavingPassesOwnershipAndTheLastOneOutDeletesTheRoom() {
+        String room = newRoomId();
+        try (WsClient ada = WsClient.hello(uri, "Ada"); WsClient bob = WsClient.hello(uri, "Bob")) {
+            gather(room, ada, bob);
+            JsonNode left = ada.request("{\"kind\":\"LEAVE_ROOM\",\"rid\":\"l\"}");
+            assertThat(left.path("kind").asText()).isEqualTo("LEFT_ROOM");
+            assertThat(left.path("rid").asText()).isEqualTo("l");
+            assertThat(left.path("room").asText()).isEqualTo(room);
+            assertThat(left.path("reason").asText()).isEqualTo("left");
+            JsonNode userLeft = bob.next();
+            assertThat(userLeft.path("kind").asText()).isEqualTo("USER_LEFT");
+            assertThat(userLeft.path("user_id").asText()).isEqualTo(id(ada));
+            assertThat(userLeft.path("reason").asText()).isEqualTo("left");
+            assertThat(userLeft.has("rid")).isFalse();
+            JsonNode ownerChange = bob.next();
+            assertThat(ownerChange.path("kind").asText()).isEqualTo("ROOM_UPDATED");
+            assertThat(ownerChange.path("room").path("owner").asText()).isEqualTo(id(bob));
+            assertThat(ownerChange.path("seq").asLong()).isEqualTo(userLeft.path("seq").asLong() + 1);
+            assertError(ada.request("{\"kind\":\"LEAVE_ROOM\",\"rid\":\"again\"}"), "STAT", "NOT_IN_ROOM", "again");
+
+            bob.request("{\"kind\":\"LEAVE_ROOM\"}");
+            assertError(ada.request("{\"kind\":\"JOIN_ROOM\",\"room\":\"" + room + "\"}"), "NFND", "ROOM_NOT_FOUND",
+                    null);
+            assertThat(create(ada, room, "").path("seq").asLong()).as("a deleted room's id is free again").isZero();
+        }
+    }
+
+    @Test
+    void listRoomsShowsListedRoomsOldestFirstWithoutData() {
+        try (WsClient a = WsClient.hello(uri, "A"); WsClient b = WsClient.hello(uri, "B");
+                WsClient c = WsClient.hello(uri, "C"); WsClient d = WsClient.hello(uri, "D")) {
+            String first = newRoomId();
+            String hidden = newRoomId();
+            String locked = newRoomId();
+            create(a, first, ",\"data\":{\"big\":true}");
+            create(b, hidden, ",\"listed\":false");
+            create(c, locked, ",\"password\":\"pw\"");
+            JsonNode list = d.request("{\"kind\":\"LIST_ROOMS\",\"rid\":\"ls\",\"limit\":200}");
+            assertThat(list.path("kind").asText()).isEqualTo("ROOM_LIST");
+            assertThat(list.path("rid").asText()).isEqualTo("ls");
+            List<String> ids = list.path("rooms").findValuesAsText("id");
+            assertThat(ids).contains(first, locked).doesNotContain(hidden);
+            assertThat(ids.indexOf(first)).isLessThan(ids.indexOf(locked));
+            List<Long> created = new ArrayList<>();
+            list.path("rooms").forEach(room -> {
+                assertThat(room.has("data")).isFalse();
+                created.add(room.path("created_at").asLong());
+            });
+            assertThat(created).isSorted();
+            list.path("rooms").forEach(room -> {
+                if (room.path("id").asText().equals(locked)) {
+                    assertThat(room.path("has_password").asBoolean()).isTrue();
+                }
+            });
+            assertThat(d.request("{\"kind\":\"LIST_ROOMS\",\"limit\":1}").path("rooms")).hasSize(1);
+            assertError(d.request("{\"kind\":\"LIST_ROOMS\",\"limit\":0}"), "BADR", "FIELD_INVALID", null);
+            assertError(d.request("{\"kind\":\"LIST_ROOMS\",\"limit\":201}"), "BADR", "FIELD_INVALID", null);
+        }
+    }
+
+    @Test
+    void updateRoomIsForTheOwner() {
+        String room = newRoomId();
+        try (WsClient ada = WsClient.hello(uri, "Ada"); WsClient bob = WsClient.hello(uri, "Bob")) {
+            create(ada, room, ",\"password\":\"pw\"");
+            bob.request("{\"kind\":\"JOIN_ROOM\",\"room\":\"" + room + "\",\"password\":\"pw\"}");
+            ada.next();
+            assertError(bob.request("{\"kind\":\"UPDATE_ROOM\",\"rid\":\"u\",\"name\":\"Mine\"}"), "DENY", "NOT_OWNER",
+                    "u");
+            assertError(ada.request("{\"kind\":\"UPDATE_ROOM\",\"capacity\":1}"), "BADR", "CAPACITY_INVALID", null);
+            JsonNode updated = ada.request(
+                    "{\"kind\":\"UPDATE_ROOM\",\"rid\":\"u2\",\"name\":\"Renamed\",\"capacity\":2,\"password\":null,\"listed\":false}");
+            assertThat(updated.path("kind").asText()).isEqualTo("ROOM_UPDATED");
+            assertThat(updated.path("rid").asText()).isEqualTo("u2");
+            assertThat(updated.path("room").path("name").asText()).isEqualTo("Renamed");
+            assertThat(updated.path("room").path("capacity").asInt()).isEqualTo(2);
+            assertThat(updated.path("room").path("has_password").asBoolean(true)).isFalse();
+            assertThat(updated.path("room").path("listed").asBoolean(true)).isFalse();
+            JsonNode seen = bob.next();
+            assertThat(seen.has("rid")).isFalse();
+            assertThat(seen.path("room")).isEqualTo(updated.path("room"));
+            assertThat(seen.path("seq")).isEqualTo(updated.path("seq"));
+        }
+        try (WsClient lonely = WsClient.hello(uri, "Lonely")) {
+            assertError(lonely.request("{\"kind\":\"UPDATE_ROOM\",\"name\":\"x\"}"), "STAT", "NOT_IN_ROOM", null);
+        }
+    }
+
+    @Test
+    void kickRemovesTheTarget() {
+        String room = newRoomId();
+        try (WsClient ada = WsClient.hello(uri, "Ada"); WsClient bob = WsClient.hello(uri, "Bob");
+                WsClient cy = WsClient.hello(uri, "Cy")) {
+            gather(room, ada, bob, cy);
+            assertError(bob.request("{\"kind\":\"KICK\",\"rid\":\"k\",\"user\":\"" + id(cy) + "\"}"), "DENY",
+                    "NOT_OWNER", "k");
+            assertError(ada.request("{\"kind\":\"KICK\",\"user\":\"" + id(ada) + "\"}"), "BADR", "FIELD_INVALID",
+                    null);
+            assertError(ada.request("{\"kind\":\"KICK\",\"user\":\"u_nobody\"}"), "NFND", "USER_NOT_IN_ROOM", null);
+            assertError(ada.request("{\"kind\":\"KICK\"}"), "BADR", "FIELD_INVALID", null);
+
+            JsonNode answer = ada.request("{\"kind\":\"KICK\",\"rid\":\"k2\",\"user\":\"" + id(cy) + "\"}");
+            assertThat(answer.path("kind").asText()).isEqualTo("USER_LEFT");
+            assertThat(answer.path("rid").asText()).isEqualTo("k2");
+            assertThat(answer.path("reason").asText()).isEqualTo("kicked");
+            JsonNode target = cy.next();
+            assertThat(target.path("kind").asText()).isEqualTo("LEFT_ROOM");
+            assertThat(target.path("reason").asText()).isEqualTo("kicked");
+            assertThat(target.has("rid")).isFalse();
+            JsonNode other = bob.next();
+            assertThat(other.path("kind").asText()).isEqualTo("USER_LEFT");
+            assertThat(other.path("user_id").asText()).isEqualTo(id(cy));
+            assertThat(other.has("rid")).isFalse();
+            assertError(cy.request("{\"kind\":\"SEND\",\"data\":1}"), "STAT", "NOT_IN_ROOM", null);
+        }
+    }
+
+    @Test
+    void sendBroadcastsAndDirectMessagesReachOnlyTheirAddressee() {
+        String room = newRoomId();
+        try (WsClient ada = WsClient.hello(uri, "Ada"); WsClient bob = WsClient.hello(uri, "Bob");
+                WsClient cy = WsClient.hello(uri, "Cy")) {
+            gather(room, ada, bob, cy);
+
+            JsonNode own = ada.request("{\"kind\":\"SEND\",\"rid\":\"s\",\"data\":{\"text\":\"hi\"}}");
+            assertThat(own.path("kind").asText()).isEqualTo("MESSAGE");
+            assertThat(own.path("rid").asText()).isEqualTo("s");
+            assertThat(own.path("from").asText()).isEqualTo(id(ada));
+            assertThat(own.path("data").path("text").asText()).isEqualTo("hi");
+            assertThat(own.has("to")).isFalse();
+            for (WsClient other : List.of(bob, cy)) {
+                JsonNode copy = other.next();
+                assertThat(copy.has("rid")).isFalse();
+                assertThat(copy.path("seq")).isEqualTo(own.path("seq"));
+                assertThat(copy.path("data")).isEqualTo(own.path("data"));
+            }
+
+            JsonNode direct = bob.request("{\"kind\":\"SEND\",\"rid\":\"d\",\"data\":[1,\"two\"],\"to\":\"" + id(cy) + "\"}");
+            assertThat(direct.path("to").asText()).isEqualTo(id(cy));
+            assertThat(direct.path("rid").asText()).isEqualTo("d");
+            JsonNode received = cy.next();
+            assertThat(received.path("to").asText()).isEqualTo(id(cy));
+            assertThat(received.has("rid")).isFalse();
+
+            JsonNode after = ada.request("{\"kind\":\"SEND\",\"data\":null}");
+            assertThat(after.path("seq").asLong()).as("ada never saw the direct message").isEqualTo(
+                    direct.path("seq").asLong() + 1);
+            assertError(ada.request("{\"kind\":\"SEND\",\"to\":\"u_nobody\",\"data\":1}"), "NFND",
+                    "USER_NOT_IN_ROOM", null);
+            assertError(ada.request("{\"kind\":\"SEND\",\"rid\":\"m\"}"), "BADR", "FIELD_INVALID", "m");
+        }
+        try (WsClient lonely = WsClient.hello(uri, "Lonely")) {
+            assertError(lonely.request("{\"kind\":\"SEND\",\"rid\":\"n\",\"data\":1}"), "STAT", "NOT_IN_ROOM", "n");
+            assertError(lonely.request("{\"kind\":\"SET_ROOM_DATA\",\"data\":{}}"), "STAT", "NOT_IN_ROOM", null);
+            assertError(lonely.request("{\"kind\":\"KICK\",\"user\":\"u_x\"}"), "STAT", "NOT_IN_ROOM", null);
+        }
+    }
+
+    @Test
+    void userDataIsMergePatched() {
+        String room = newRoomId();
+        try (WsClient ada = WsClient.connect(uri); WsClient bob = WsClient.hello(uri, "Bob")) {
+            ada.request("{\"kind\":\"HELLO\",\"name\":\"Ada\",\"data\":{\"a\":1,\"nested\":{\"x\":1,\"y\":2}}}");
+            JsonNode alone = ada.request(
+                    "{\"kind\":\"SET_USER_DATA\",\"rid\":\"p\",\"data\":{\"a\":null,\"b\":2,\"nested\":{\"y\":null}}}");
+            assertThat(alone.path("kind").asText()).isEqualTo("USER_UPDATED");
+            assertThat(alone.path("rid").asText()).isEqualTo("p");
+            assertThat(alone.has("seq")).isFalse();
+            assertThat(alone.path("user").path("data").toString()).isEqualTo("{\"nested\":{\"x\":1},\"b\":2}");
+            assertError(ada.request("{\"kind\":\"SET_USER_DATA\",\"data\":{\"v\":\"" + "x".repeat(4100) + "\"}}"),
+                    "BADR", "DATA_TOO_LARGE", null);
+            assertError(ada.request("{\"kind\":\"SET_USER_DATA\",\"data\":[]}"), "BADR", "DATA_INVALID", null);
+
+            JsonNode created = ada.request("{\"kind\":\"CREATE_ROOM\",\"room\":\"" + room + "\"}");
+            assertThat(created.path("members").get(0).path("data").path("b").asInt()).isEqualTo(2);
+            join(bob, room);
+            ada.next();
+            JsonNode inRoom = ada.request("{\"kind\":\"SET_USER_DATA\",\"rid\":\"q\",\"data\":{\"c\":3}}");
+            assertThat(inRoom.path("rid").asText()).isEqualTo("q");
+            assertThat(inRoom.path("room").asText()).isEqualTo(room);
+            JsonNode seen = bob.next();
+            assertThat(seen.path("kind").asText()).isEqualTo("USER_UPDATED");
+            assertThat(seen.has("rid")).isFalse();
+            assertThat(seen.path("seq")).isEqualTo(inRoom.path("seq"));
+            assertThat(seen.path("user").path("data").path("c").asInt()).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void concurrentRoomDataPatchesAreAllApplied() {
+        String room = newRoomId();
+        try (WsClient ada = WsClient.hello(uri, "Ada"); WsClient bob = WsClient.hello(uri, "Bob");
+                WsClient cy = WsClient.hello(uri, "Cy")) {
+            gather(room, ada, bob, cy);
+            List<WsClient> members = List.of(ada, bob, cy);
+            int patchesEach = 10;
+            CompletableFuture.allOf(IntStream.range(0, members.size()).mapToObj(m -> CompletableFuture.runAsync(() -> {
+                for (int i = 0; i < patchesEach; i++) {
+                    members.get(m).send("{\"kind\":\"SET_ROOM_DATA\",\"data\":{\"k" + m + "_" + i + "\":" + i + "}}");
+                }
+            })).toArray(CompletableFuture[]::new)).join();
+            for (WsClient member : members) {
+                List<JsonNode> updates = member.next(members.size() * patchesEach);
+                assertThat(updates).allMatch(update -> update.path("kind").asText().equals("ROOM_UPDATED"));
+                JsonNode last = updates.get(updates.size() - 1);
+                assertThat(last.path("room").path("data").size()).isEqualTo(members.size() * patchesEach);
+            }
+            JsonNode big = ada.request("{\"kind\":\"SET_ROOM_DATA\",\"data\":{\"v\":\"" + "x".repeat(40000) + "\"}}");
+            assertThat(big.path("kind").asText()).isEqualTo("ROOM_UPDATED");
+            assertThat(bob.next().path("seq")).isEqualTo(big.path("seq"));
+            assertThat(cy.next().path("seq")).isEqualTo(big.path("seq"));
+            JsonNode refused = ada.request("{\"kind\":\"SET_ROOM_DATA\",\"data\":{\"w\":\"" + "y".repeat(30000) + "\"}}");
+            assertThat(refused.path("why").asText()).as("room data over 64 KiB after the patch").isEqualTo("DATA_TOO_LARGE");
+            assertThat(refused.path("kind").asText()).isEqualTo("BADR");
+        }
+    }
+
+    @Test
+    void everyMemberSeesTheSameOrder() {
+        String room = newRoomId();
+        try (WsClient ada = WsClient.hello(uri, "Ada"); WsClient bob = WsClient.hello(uri, "Bob");
+                WsClient cy = WsClient.hello(uri, "Cy")) {
+            gather(room, ada, bob, cy);
+            List<WsClient> members = List.of(ada, bob, cy);
+            int each = 50;
+            CompletableFuture.allOf(members.stream().map(member -> CompletableFuture.runAsync(() -> {
+                for (int i = 0; i < each; i++) {
+                    member.send("{\"kind\":\"SEND\",\"data\":" + i + "}");
+                }
+            })).toArray(CompletableFuture[]::new)).join();
+            List<List<String>> seen = new ArrayList<>();
+            for (WsClient member : members) {
+                List<JsonNode> messages = member.next(members.size() * each);
+                List<Long> seqs = messages.stream().map(m -> m.path("seq").asLong()).toList();
+                assertThat(seqs).isSorted().doesNotHaveDuplicates();
+                seen.add(messages.stream().map(m -> m.path("seq") + ":" + m.path("from").asText() + ":" + m.path("data"))
+                        .toList());
+            }
+            assertThat(seen.get(1)).isEqualTo(seen.get(0));
+            assertThat(seen.get(2)).isEqualTo(seen.get(0));
+        }
+    }
+
+    @Test
+    void aDroppedMemberResumesWithEveryMissedEventExactlyOnce() {
+        String room = newRoomId();
+        try (WsClient ada = WsClient.hello(uri, "Ada")) {
+            create(ada, room, "");
+            WsClient bob = WsClient.hello(uri, "Bob");
+            long lastSeq = join(bob, room).path("seq").asLong();
+            ada.next();
+            bob.drop();
+            JsonNode away = ada.next();
+            assertThat(away.path("kind").asText()).isEqualTo("USER_AWAY");
+            assertThat(away.path("user_id").asText()).isEqualTo(id(bob));
+
+            List<JsonNode> sent = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                sent.add(ada.request("{\"kind\":\"SEND\",\"data\":{\"n\":" + i + "}}"));
+            }
+            try (WsClient back = WsClient.connect(uri)) {
+                JsonNode hello = back.request("{\"kind\":\"HELLO\",\"rid\":\"r\",\"reconnect_token\":"
+                        + bob.helloAnswer().get("reconnect_token") + ",\"last_seq\":" + lastSeq + "}");
+                assertThat(hello.path("reconnected").asBoolean()).isTrue();
+                JsonNode rejoined = back.next();
+                assertThat(rejoined.path("kind").asText()).isEqualTo("JOINED_ROOM");
+                assertThat(rejoined.path("rid").asText()).isEqualTo("r");
+                assertThat(rejoined.path("resumed").asBoolean()).isTrue();
+                assertThat(rejoined.path("recovered").asBoolean()).isTrue();
+                List<JsonNode> replayed = back.next(20);
+                for (int i = 0; i < 20; i++) {
+                    assertThat(replayed.get(i).path("kind").asText()).isEqualTo("MESSAGE");
+                    assertThat(replayed.get(i).path("seq")).isEqualTo(sent.get(i).path("seq"));
+                    assertThat(replayed.get(i).path("data").path("n").asInt()).isEqualTo(i);
+                    assertThat(replayed.get(i).has("rid")).isFalse();
+                }
+                JsonNode userBack = ada.next();
+                assertThat(userBack.path("kind").asText()).isEqualTo("USER_BACK");
+                assertThat(userBack.path("user_id").asText()).isEqualTo(id(bob));
+                JsonNode live = ada.request("{\"kind\":\"SEND\",\"data\":\"live\"}");
+                JsonNode liveCopy = back.next();
+                assertThat(liveCopy.path("seq")).isEqualTo(live.path("seq"));
+                assertThat(back.pending()).isZero();
+            }
+        }
+    }
+
+    @Test
+    void byeInARoomLeavesIt() {
+        String room = newRoomId();
+        try (WsClient ada = WsClient.hello(uri, "Ada"); WsClient bob = WsClient.hello(uri, "Bob")) {
+            gather(room, ada, bob);
+            bob.request("{\"kind\":\"BYE\"}");
+            JsonNode left = ada.next();
+            assertThat(left.path("kind").asText()).isEqualTo("USER_LEFT");
+            assertThat(left.path("user_id").asText()).isEqualTo(id(bob));
+            assertThat(left.path("reason").asText()).isEqualTo("left");
+        }
+    }
+}

@@ -1,8 +1,0 @@
-package io.multistudio.ws;
-
-import io.quarkus.test.junit.QuarkusTest;
-
-/** Room rules on the embedded memory engine. */
-@QuarkusTest
-class MemoryRoomTest extends RoomTests {
-}

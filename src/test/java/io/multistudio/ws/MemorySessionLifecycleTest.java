@@ -1,8 +1,0 @@
-package io.multistudio.ws;
-
-import io.quarkus.test.junit.QuarkusTest;
-
-/** Session rules on the embedded memory engine, the default without Infinispan. */
-@QuarkusTest
-class MemorySessionLifecycleTest extends SessionLifecycleTests {
-}
