@@ -80,9 +80,14 @@ public interface MultiStudioConfig {
 
     /**
      * Origins allowed to open a WebSocket ({@code https://app.example.com}, comma separated); an upgrade from any
-     * other {@code Origin} gets HTTP 403. Unset allows every origin (and clients that send none).
+     * other {@code Origin} gets HTTP 403. Unset allows every origin. A client that sends no {@code Origin} at all (an
+     * app, a bot, a backend: not a browser) is let in either way, unless {@link #requireOrigin()} is set.
      */
     Optional<List<String>> allowedOrigins();
+
+    /** Refuse (HTTP 403) an upgrade that carries no {@code Origin} header, i.e. every client that is not a browser. */
+    @WithDefault("false")
+    boolean requireOrigin();
 
     /** Largest capacity a room may be created or updated with. */
     @WithDefault("1000")

@@ -6,6 +6,7 @@ import io.multistudio.protocol.Codec;
 import io.multistudio.protocol.Request;
 import io.multistudio.protocol.ServerMessage;
 import io.multistudio.transport.Connection;
+import io.multistudio.transport.LocalConnections;
 import io.quarkus.websockets.next.CloseReason;
 import io.smallrye.mutiny.Uni;
 
@@ -14,10 +15,12 @@ import io.smallrye.mutiny.Uni;
 class ByeHandler implements RequestHandler {
 
     private final SessionLifecycle lifecycle;
+    private final LocalConnections connections;
     private final Codec codec;
 
-    ByeHandler(SessionLifecycle lifecycle, Codec codec) {
+    ByeHandler(SessionLifecycle lifecycle, LocalConnections connections, Codec codec) {
         this.lifecycle = lifecycle;
+        this.connections = connections;
         this.codec = codec;
     }
 
@@ -28,7 +31,7 @@ class ByeHandler implements RequestHandler {
 
     @Override
     public Uni<Void> handle(Connection connection, Request request) {
-        String sessionId = connection.release();
+        String sessionId = connections.release(connection);
         return lifecycle.end(connection, sessionId).invoke(() -> connection
                 .sendAndClose(codec.write(new ServerMessage.Bye(request.rid())), CloseReason.NORMAL));
     }

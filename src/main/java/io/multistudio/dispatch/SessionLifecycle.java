@@ -155,7 +155,7 @@ public class SessionLifecycle {
         if (previous == null) {
             return -1;
         }
-        previous.release();
+        connections.release(previous);
         long lastSeq = localRooms.detach(previous);
         previous.sendAndClose(errors.frame(Why.SESSION_TAKEN_OVER, null), TAKEN_OVER);
         return lastSeq;
@@ -177,7 +177,7 @@ public class SessionLifecycle {
     }
 
     private Uni<Void> drainOne(Connection connection) {
-        String sessionId = connection.release();
+        String sessionId = connections.release(connection);
         Uni<Void> detached = sessionId == null ? Uni.createFrom().voidItem() : detach(connection, sessionId);
         return detached.onTermination().invoke(() -> connection.close(RESTARTING));
     }

@@ -41,6 +41,20 @@ public class LocalConnections {
         return true;
     }
 
+    /**
+     * {@code connection} gives its session up (bye, take-over, drain) while it stays open until its close: it no longer
+     * answers for that session here, and nothing here keeps it once it is closed.
+     *
+     * @return the session it carried, {@code null} if none
+     */
+    public String release(Connection connection) {
+        String sessionId = connection.release();
+        if (sessionId != null) {
+            bySession.remove(sessionId, connection);
+        }
+        return sessionId;
+    }
+
     public void bind(String sessionId, Connection connection) {
         bySession.put(sessionId, connection);
     }

@@ -92,6 +92,11 @@ public final class AppProcess {
         return Processes.buildDirectory().resolve("app-processes").resolve(name + ".log");
     }
 
+    /** The process id of the running instance, for JVM diagnostics ({@code jcmd}). */
+    public long pid() {
+        return process.pid();
+    }
+
     public boolean isRunning() {
         Process running = process;
         return running != null && running.isAlive();
