@@ -85,6 +85,22 @@ public class Rooms {
     }
 
     /**
+     * The application's backend posts into a room: a {@code MESSAGE} without {@code from}, a room event like any
+     * other. An unknown room is {@code ROOM_NOT_FOUND}.
+     *
+     * @return the event's seq
+     */
+    public Uni<Long> publish(String roomId, RoomRequests.Send request) {
+        return RoomLog.retried(changed(roomId, commands.send(Actor.SERVER, request))).map(change -> change.after().seq());
+    }
+
+    /** The application's backend patches a room's data; the members get {@code ROOM_UPDATED}. Returns its seq. */
+    public Uni<Long> patchData(String roomId, ObjectNode patch) {
+        return RoomLog.retried(changed(roomId, commands.setData(Actor.SERVER, patch)))
+                .map(change -> change.after().seq());
+    }
+
+    /**
      * Applies a merge patch to the user's data. In a room the result is a room event for every member; outside one
      * it is only the requester's answer, which this returns.
      */
