@@ -21,12 +21,9 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-import org.jboss.resteasy.reactive.RestResponse;
-import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import io.multistudio.cluster.Node;
 import io.multistudio.cluster.NodeRegistry;
-import io.multistudio.engine.StoreUnavailableException;
 import io.multistudio.room.Membership;
 import io.multistudio.room.Rooms;
 import io.multistudio.session.SessionService;
@@ -172,20 +169,6 @@ public class OperatorResource {
         double out = leases.stream().mapToDouble(NodeRegistry.NodeLease::messagesOutPerSecond).sum();
         return new ClusterStats(self, nodes,
                 new ClusterStats.Totals(leases.size(), connections, inGrace, roomCount, round(in), round(out)));
-    }
-
-    @ServerExceptionMapper
-    RestResponse<ApiError> failed(ApiException failure) {
-        return RestResponse.status(RestResponse.Status.fromStatusCode(failure.status()), failure.error());
-    }
-
-    @ServerExceptionMapper
-    RestResponse<ApiError> storeUnavailable(StoreUnavailableException failure) {
-        return RestResponse.ResponseBuilder
-                .create(RestResponse.Status.SERVICE_UNAVAILABLE, new ApiError("store_unavailable",
-                        "the store did not answer in time"))
-                .header("Retry-After", "5")
-                .build();
     }
 
     private static int integer(String name, String value, int absent, int min, int max) {

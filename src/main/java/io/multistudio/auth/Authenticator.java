@@ -36,8 +36,11 @@ public class Authenticator {
         this.config = config.auth();
     }
 
-    /** Who a valid token says the user is: a stable user id and the name to use when {@code HELLO} gives none. */
-    public record Identity(String userId, String name, Set<String> groups) {
+    /**
+     * Who a valid token says the user is: a stable user id, the name to use when {@code HELLO} gives none, and the
+     * token's own subject, which the authorization hook passes on to the application.
+     */
+    public record Identity(String userId, String name, Set<String> groups, String subject) {
     }
 
     public boolean enabled() {
@@ -77,7 +80,7 @@ public class Authenticator {
         }
         String name = Optional.ofNullable(jwt.<Object>getClaim(config.nameClaim())).map(Object::toString)
                 .map(String::strip).filter(claimed -> !claimed.isEmpty() && claimed.length() <= 64).orElse(null);
-        return new Identity(userId(jwt.getIssuer(), subject), name, jwt.getGroups());
+        return new Identity(userId(jwt.getIssuer(), subject), name, jwt.getGroups(), subject);
     }
 
     /**

@@ -80,9 +80,14 @@ public interface MultiStudioConfig {
 
     /**
      * Origins allowed to open a WebSocket ({@code https://app.example.com}, comma separated); an upgrade from any
-     * other {@code Origin} gets HTTP 403. Unset allows every origin (and clients that send none).
+     * other {@code Origin} gets HTTP 403. Unset allows every origin. A client that sends no {@code Origin} at all (an
+     * app, a bot, a backend: not a browser) is let in either way, unless {@link #requireOrigin()} is set.
      */
     Optional<List<String>> allowedOrigins();
+
+    /** Refuse (HTTP 403) an upgrade that carries no {@code Origin} header, i.e. every client that is not a browser. */
+    @WithDefault("false")
+    boolean requireOrigin();
 
     /** Largest capacity a room may be created or updated with. */
     @WithDefault("1000")
@@ -101,6 +106,63 @@ public interface MultiStudioConfig {
 
     /** Who may connect, and who may operate the server. */
     Auth auth();
+
+    /** The events the application's backend receives as webhooks (docs/backend.md). */
+    Webhook webhook();
+
+    /** The application's backend authorizes creating and joining rooms (docs/backend.md). */
+    Authorize authorize();
+
+    /**
+     * Webhooks: each event is written to an outbox in the engine, then POSTed by one node, retried until a 2xx answer
+     * or until {@link #retryFor()} has passed; a node that dies leaves its events to the others.
+     */
+    interface Webhook {
+
+        /** Where events are POSTed. Unset: no webhooks, and nothing is written to the outbox. */
+        Optional<String> url();
+
+        /** The HMAC-SHA256 key of the {@code X-MultiStudio-Signature} header; required with {@link #url()}. */
+        Optional<String> secret();
+
+        /** The event types sent, comma separated; the others are not even recorded. */
+        @WithDefault("room.created,room.deleted,user.joined,user.left,session.started,session.ended")
+        List<String> events();
+
+        /** How long an event that is not answered with 2xx is retried before it is dropped and counted failed. */
+        @WithDefault("1h")
+        Duration retryFor();
+
+        /** The wait before the first retry; each further one waits twice as long, up to {@link #retryMaxDelay()}. */
+        @WithDefault("1s")
+        Duration retryDelay();
+
+        /** The longest wait between two attempts. */
+        @WithDefault("1m")
+        Duration retryMaxDelay();
+
+        /** How long one POST may take before it counts as failed. */
+        @WithDefault("10s")
+        Duration timeout();
+
+        /**
+         * Events the outbox holds at most; past it, the oldest are dropped and counted failed, so that a receiver
+         * that stays down costs bounded memory.
+         */
+        @WithDefault("10000")
+        int maxPending();
+    }
+
+    /** The authorization hook, asked before {@code CREATE_ROOM} and {@code JOIN_ROOM}. */
+    interface Authorize {
+
+        /** Where the server POSTs each request to authorize. Unset: no hook, every request goes through. */
+        Optional<String> url();
+
+        /** How long the hook may take to answer; after that the request gets {@code UNAV}/{@code HOOK_UNAVAILABLE}. */
+        @WithDefault("2s")
+        Duration timeout();
+    }
 
     /**
      * Authentication. The JWT verification itself (key, issuer, audience) is SmallRye JWT's: set

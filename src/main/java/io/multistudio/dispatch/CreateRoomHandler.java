@@ -2,6 +2,7 @@ package io.multistudio.dispatch;
 
 import jakarta.inject.Singleton;
 
+import io.multistudio.backend.AuthorizeHook;
 import io.multistudio.config.MultiStudioConfig;
 import io.multistudio.protocol.Request;
 import io.multistudio.room.Membership;
@@ -9,15 +10,20 @@ import io.multistudio.room.RoomRequests;
 import io.multistudio.transport.Connection;
 import io.smallrye.mutiny.Uni;
 
-/** {@code CREATE_ROOM}: a new room with the requester as owner and only member, entered at once. */
+/**
+ * {@code CREATE_ROOM}: a new room with the requester as owner and only member, entered at once, if the backend's
+ * authorization hook allows it.
+ */
 @Singleton
 class CreateRoomHandler implements RequestHandler {
 
     private final Membership membership;
     private final RoomEntry entry;
     private final MultiStudioConfig config;
+    private final AuthorizeHook hook;
 
-    CreateRoomHandler(Membership membership, RoomEntry entry, MultiStudioConfig config) {
+    CreateRoomHandler(Membership membership, RoomEntry entry, MultiStudioConfig config, AuthorizeHook hook) {
+        this.hook = hook;
         this.membership = membership;
         this.entry = entry;
         this.config = config;
@@ -30,8 +36,9 @@ class CreateRoomHandler implements RequestHandler {
 
     @Override
     public Uni<String> handle(Connection connection, Request request) {
-        return membership.create(RequestHandler.actor(connection, request),
-                RoomRequests.create(request, config.maxRoomCapacity()))
+        RoomRequests.Create create = RoomRequests.create(request, config.maxRoomCapacity());
+        return hook.authorize(AuthorizeHook.CREATE_ROOM, connection.sessionId(), connection.subject(), create.room())
+                .flatMap(allowed -> membership.create(RequestHandler.actor(connection, request), create))
                 .flatMap(entered -> entry.enter(connection, entered, request.rid(), 0));
     }
 }

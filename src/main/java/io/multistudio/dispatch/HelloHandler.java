@@ -3,6 +3,7 @@ package io.multistudio.dispatch;
 import jakarta.inject.Singleton;
 
 import io.multistudio.auth.Authenticator;
+import io.multistudio.backend.Webhooks;
 import io.multistudio.observability.ServerMetrics;
 import io.multistudio.protocol.Codec;
 import io.multistudio.protocol.Request;
@@ -32,10 +33,12 @@ class HelloHandler implements RequestHandler {
     private final Codec codec;
     private final ServerMetrics metrics;
     private final Vertx vertx;
+    private final Webhooks webhooks;
 
     HelloHandler(Authenticator authenticator, SessionService sessions, LocalConnections connections,
             SessionLifecycle lifecycle, Membership membership, RoomEntry entry, Codec codec, ServerMetrics metrics,
-            Vertx vertx) {
+            Vertx vertx, Webhooks webhooks) {
+        this.webhooks = webhooks;
         this.authenticator = authenticator;
         this.sessions = sessions;
         this.connections = connections;
@@ -57,10 +60,10 @@ class HelloHandler implements RequestHandler {
         HelloRequest hello = HelloRequest.from(request, codec);
         Uni<Authenticator.Identity> identity = authenticator.enabled() ? authenticator.verifyHello(hello.auth())
                 : Uni.createFrom().nullItem();
-        return identity.flatMap(user -> sessions.open(connection.reference(), hello, user)).flatMap(opened -> {
+        return identity.flatMap(user -> sessions.open(connection.reference(), hello, user).flatMap(opened -> {
             vertx.cancelTimer(connection.helloTimer());
             Session session = opened.session();
-            connection.established(session.id(), session.attachments());
+            connection.established(session.id(), session.attachments(), user == null ? null : user.subject());
             connections.bind(session.id(), connection);
             // A store that retried our own write shows it as the previous one: that connection is this one.
             String previous = connection.reference().equals(opened.previousConnection()) ? null
@@ -69,7 +72,8 @@ class HelloHandler implements RequestHandler {
             connection.send(codec.write(new ServerMessage.Hello(request.rid(), session.user(), opened.reconnected(),
                     opened.token())));
             if (!opened.reconnected()) {
-                return lifecycle.leaveRoom(opened.replaced(), connection);
+                return webhooks.sessionStarted(session)
+                        .flatMap(ignored -> lifecycle.leaveRoom(opened.replaced(), connection));
             }
             if (session.room() == null) {
                 metrics.resumed("outside_room");
@@ -80,6 +84,6 @@ class HelloHandler implements RequestHandler {
             return membership.back(session, connection.reference()).flatMap(entered -> entered == null
                     ? Uni.createFrom().voidItem()
                     : entry.reenter(connection, entered, lastSeq, request.rid()));
-        }).replaceWith((String) null);
+        })).replaceWith((String) null);
     }
 }

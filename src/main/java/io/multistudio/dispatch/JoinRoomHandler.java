@@ -2,20 +2,23 @@ package io.multistudio.dispatch;
 
 import jakarta.inject.Singleton;
 
+import io.multistudio.backend.AuthorizeHook;
 import io.multistudio.protocol.Request;
 import io.multistudio.room.Membership;
 import io.multistudio.room.RoomRequests;
 import io.multistudio.transport.Connection;
 import io.smallrye.mutiny.Uni;
 
-/** {@code JOIN_ROOM}: the requester joins an existing room and enters it. */
+/** {@code JOIN_ROOM}: the requester joins an existing room and enters it, if the backend's authorization hook allows it. */
 @Singleton
 class JoinRoomHandler implements RequestHandler {
 
     private final Membership membership;
     private final RoomEntry entry;
+    private final AuthorizeHook hook;
 
-    JoinRoomHandler(Membership membership, RoomEntry entry) {
+    JoinRoomHandler(Membership membership, RoomEntry entry, AuthorizeHook hook) {
+        this.hook = hook;
         this.membership = membership;
         this.entry = entry;
     }
@@ -28,7 +31,8 @@ class JoinRoomHandler implements RequestHandler {
     @Override
     public Uni<String> handle(Connection connection, Request request) {
         RoomRequests.Join join = RoomRequests.join(request);
-        return membership.join(RequestHandler.actor(connection, request), join)
+        return hook.authorize(AuthorizeHook.JOIN_ROOM, connection.sessionId(), connection.subject(), join.room())
+                .flatMap(allowed -> membership.join(RequestHandler.actor(connection, request), join))
                 .flatMap(entered -> entry.enter(connection, entered, request.rid(), join.history()));
     }
 }

@@ -7,6 +7,7 @@ import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
 
+import io.multistudio.backend.Webhooks;
 import io.multistudio.cluster.Node;
 import io.multistudio.cluster.NodeRegistry;
 import io.multistudio.config.MultiStudioConfig;
@@ -54,11 +55,13 @@ public class SessionLifecycle {
     private final Vertx vertx;
     private final Node node;
     private final ServerMetrics metrics;
+    private final Webhooks webhooks;
     private volatile boolean draining;
 
     SessionLifecycle(LocalConnections connections, SessionService sessions, Membership membership,
             LocalRooms localRooms, Errors errors, MultiStudioConfig config, Vertx vertx, Node node,
-            ServerMetrics metrics, NodeRegistry nodes, NodeStats nodeStats) {
+            ServerMetrics metrics, NodeRegistry nodes, NodeStats nodeStats, Webhooks webhooks) {
+        this.webhooks = webhooks;
         nodeStats.connections(connections::count);
         nodeStats.rooms(localRooms::count);
         nodes.reportLoad(() -> new NodeRegistry.Load(connections.count(), metrics.messagesIn(), metrics.messagesOut()));
@@ -121,10 +124,12 @@ public class SessionLifecycle {
                 : detach(connection, sessionId);
     }
 
-    /** The session ends for good: its user leaves its room with reason {@code left}. */
+    /** The session ends for good: its user leaves its room with reason {@code left}, and the backend hears of it. */
     Uni<Void> end(Connection connection, String sessionId) {
         localRooms.detach(connection);
-        return sessions.end(sessionId, connection.reference()).flatMap(ended -> leaveRoom(ended, connection));
+        return sessions.end(sessionId, connection.reference()).flatMap(ended -> ended == null
+                ? Uni.createFrom().voidItem()
+                : leaveRoom(ended, connection).call(() -> webhooks.sessionEnded(ended)));
     }
 
     /**

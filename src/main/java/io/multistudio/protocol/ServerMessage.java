@@ -77,10 +77,11 @@ public sealed interface ServerMessage {
         }
     }
 
-    record Message(String kind, String room, long seq, String from, JsonNode data, String to)
+    /** A member's message, or without {@code from} and with {@code server: true} one the backend published. */
+    record Message(String kind, String room, long seq, String from, Boolean server, JsonNode data, String to)
             implements ServerMessage {
         public Message(String room, long seq, String from, JsonNode data, String to) {
-            this("MESSAGE", room, seq, from, data, to);
+            this("MESSAGE", room, seq, from, from == null ? Boolean.TRUE : null, data, to);
         }
     }
 

@@ -30,12 +30,14 @@ public enum Why {
     SESSION_TAKEN_OVER("DENY"),
     AUTH_REQUIRED("DENY"),
     AUTH_INVALID("DENY"),
+    NOT_ALLOWED("DENY"),
     ROOM_FULL("FULL"),
     SERVER_FULL("FULL"),
     RATE_LIMITED("SLOW"),
     HELLO_TIMEOUT("TIME"),
     STORE_UNAVAILABLE("UNAV"),
     SHUTTING_DOWN("UNAV"),
+    HOOK_UNAVAILABLE("UNAV"),
     INTERNAL("FAIL");
 
     private final String code;

@@ -8,4 +8,8 @@ public record Actor(String userId, String connection, String rid) {
 
     /** The server acting on its own (an operator, an expiry, an owner hand-over): nobody's request is answered. */
     static final Actor SERVER = new Actor(null, null, null);
+
+    boolean server() {
+        return userId == null;
+    }
 }

@@ -7,6 +7,7 @@ import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
+import io.multistudio.backend.Webhooks;
 import io.multistudio.cluster.NodeRegistry;
 import io.multistudio.config.MultiStudioConfig;
 import io.multistudio.protocol.ProtocolException;
@@ -31,8 +32,11 @@ public class Membership {
     private final RoomCommands commands;
     private final SessionService sessions;
     private final MultiStudioConfig config;
+    private final Webhooks webhooks;
 
-    Membership(Rooms rooms, RoomCommands commands, SessionService sessions, MultiStudioConfig config) {
+    Membership(Rooms rooms, RoomCommands commands, SessionService sessions, MultiStudioConfig config,
+            Webhooks webhooks) {
+        this.webhooks = webhooks;
         this.rooms = rooms;
         this.commands = commands;
         this.sessions = sessions;
@@ -45,15 +49,18 @@ public class Membership {
         nodes.onNodeLost(this::nodeLost);
     }
 
+    /** The room is made once the session is marked, so that its first member has the session's name. */
     public Uni<Entered> create(Actor actor, RoomRequests.Create request) {
-        Room room = commands.create(actor, request, config.maxRoomCapacity());
-        return sessions.enterRoom(actor.userId(), room.id())
-                .flatMap(session -> rooms.putIfAbsent(room)
-                        .flatMap(created -> created ? Uni.createFrom().item(session)
-                                : sessions.leaveRoom(actor.userId(), room.id()).map(ignored -> {
-                                    throw new ProtocolException(Why.ROOM_ID_TAKEN);
-                                })))
-                .map(session -> new Entered(room, List.of(session.member()), room.seq()));
+        return sessions.enterRoom(actor.userId(), request.room()).flatMap(session -> Uni.createFrom()
+                .item(() -> commands.create(actor, session.name(), request, config.maxRoomCapacity()))
+                .flatMap(room -> rooms.putIfAbsent(room).flatMap(created -> {
+                    if (!created) {
+                        throw new ProtocolException(Why.ROOM_ID_TAKEN);
+                    }
+                    return webhooks.roomCreated(room)
+                            .replaceWith(new Entered(room, List.of(session.member()), room.seq()));
+                }))
+                .onFailure(ProtocolException.class).call(() -> sessions.leaveRoom(actor.userId(), request.room())));
     }
 
     public Uni<Entered> join(Actor actor, RoomRequests.Join request) {
@@ -62,6 +69,9 @@ public class Membership {
             return rooms.apply(request.room(), join)
                     .onFailure().call(() -> sessions.leaveRoom(actor.userId(), request.room()))
                     .flatMap(change -> RoomLog.answered(rooms.commit(join, change)))
+                    // The member admitted by this change is the room's last.
+                    .call(change -> webhooks.userJoined(change.after(),
+                            change.after().members().get(change.after().members().size() - 1), change.after().seq()))
                     .flatMap(change -> rooms.entered(change.after()));
         });
     }
@@ -98,6 +108,7 @@ public class Membership {
                     .map(member -> sessions.leaveRoom(member.userId(), roomId))
                     .toList();
             return RoomLog.answered(rooms.commit(close, change))
+                    .call(() -> webhooks.usersLeft(closed, closed.members(), closed.seq() + 1, "closed", true))
                     .flatMap(ignored -> Uni.join().all(leaving).andCollectFailures())
                     .replaceWith(true);
         });
@@ -149,15 +160,27 @@ public class Membership {
         if (session.room() == null) {
             return;
         }
-        RoomLog.answered(rooms.changed(session.room(),
-                commands.leave(session.id(), new Actor(session.id(), null, null), "expired")))
+        leaveRoom(session.room(), session.id(), new Actor(session.id(), null, null), "expired")
                 .subscribe().with(ignored -> {
                 }, failure -> LOG.warnf(failure, "Could not remove expired user from room %s", session.room()));
     }
 
-    /** {@code userId} leaves the room, then its session records that; returns the {@code USER_LEFT} event. */
+    /**
+     * {@code userId} leaves the room, then its session records that.
+     *
+     * @return the {@code USER_LEFT} event, {@code null} if {@code userId} was no member
+     */
     private Uni<RoomEvent> removeMember(String roomId, String userId, Actor actor, String reason) {
-        return RoomLog.answered(rooms.committed(roomId, commands.leave(userId, actor, reason)))
-                .call(() -> sessions.leaveRoom(userId, roomId));
+        return leaveRoom(roomId, userId, actor, reason).call(() -> sessions.leaveRoom(userId, roomId));
+    }
+
+    /** {@code userId} leaves the room, if it is a member; the backend hears of it, and of the room's end. */
+    private Uni<RoomEvent> leaveRoom(String roomId, String userId, Actor actor, String reason) {
+        RoomCommand leave = commands.leave(userId, actor, reason);
+        return rooms.apply(roomId, leave).flatMap(change -> !change.changed() ? Uni.createFrom().<RoomEvent>nullItem()
+                : RoomLog.answered(rooms.commitEvents(leave, change))
+                        .call(() -> webhooks.usersLeft(change.before(), change.before().members().stream()
+                                .filter(member -> member.userId().equals(userId)).toList(),
+                                change.before().seq() + 1, reason, change.after() == null)));
     }
 }

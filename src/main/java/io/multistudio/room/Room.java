@@ -19,7 +19,8 @@ import io.multistudio.protocol.ServerMessage;
 public record Room(String id, String instance, String name, String owner, int capacity, boolean listed,
         String passwordHash, ObjectNode data, long createdAt, long seq, List<RoomMember> members) {
 
-    public record RoomMember(String userId, long joinedAt) {
+    /** @param name the user's name when it joined, for the webhooks about it; absent in rooms older than that */
+    public record RoomMember(String userId, String name, long joinedAt) {
     }
 
     public boolean hasMember(String userId) {

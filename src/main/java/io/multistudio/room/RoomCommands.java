@@ -40,9 +40,9 @@ public class RoomCommands {
         this.mergePatch = mergePatch;
     }
 
-    /** A new room with the actor as owner and only member, not stored yet. */
-    public Room create(Actor actor, RoomRequests.Create request, int maxCapacity) {
-        String id = request.room() != null ? request.room() : "r_" + UUID.randomUUID().toString().replace("-", "");
+    /** A new room with the actor, called {@code name}, as owner and only member, not stored yet. */
+    public Room create(Actor actor, String name, RoomRequests.Create request, int maxCapacity) {
+        String id = request.room();
         String instance = UUID.randomUUID().toString();
         long now = System.currentTimeMillis();
         ObjectNode data = request.data() == null ? JsonNodeFactory.instance.objectNode() : request.data();
@@ -50,7 +50,7 @@ public class RoomCommands {
         return new Room(id, instance, request.name() == null ? id : request.name(), actor.userId(),
                 request.capacity() == null ? Math.min(RoomRequests.DEFAULT_CAPACITY, maxCapacity) : request.capacity(),
                 request.listed(), passwordHash(instance, request.password()), data, now, 0,
-                List.of(new Room.RoomMember(actor.userId(), now)));
+                List.of(new Room.RoomMember(actor.userId(), name, now)));
     }
 
     /** The user of {@code session} joins, if the room exists, the password matches and there is room. */
@@ -161,11 +161,16 @@ public class RoomCommands {
         return patched;
     }
 
-    /** A change only a member may make, with the one event it produces. */
+    /**
+     * A change only a member may make (or the server, on any room that exists), with the one event it produces.
+     */
     private static RoomCommand asMember(Actor actor, UnaryOperator<Room> change,
             Function<Room, RoomEvent> event) {
         return new RoomCommand(room -> {
-            if (room == null || !room.hasMember(actor.userId())) {
+            if (room == null && actor.server()) {
+                throw new ProtocolException(Why.ROOM_NOT_FOUND);
+            }
+            if (room == null || !actor.server() && !room.hasMember(actor.userId())) {
                 throw new ProtocolException(Why.NOT_IN_ROOM);
             }
             return change.apply(room);
@@ -183,7 +188,7 @@ public class RoomCommands {
         if (room.members().size() >= room.capacity()) {
             throw new ProtocolException(Why.ROOM_FULL);
         }
-        return room.withMember(new Room.RoomMember(session.id(), System.currentTimeMillis()));
+        return room.withMember(new Room.RoomMember(session.id(), session.name(), System.currentTimeMillis()));
     }
 
     private RoomEvent roomUpdated(Room room, long seq, Actor actor) {

@@ -1,6 +1,7 @@
 package io.multistudio.room;
 
 import java.util.Optional;
+import java.util.UUID;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -24,6 +25,7 @@ public final class RoomRequests {
     private RoomRequests() {
     }
 
+    /** {@code room} is generated when the request names none, so that the authorization hook can be told it. */
     public record Create(String room, String name, Integer capacity, String password, boolean listed,
             ObjectNode data) {
     }
@@ -50,7 +52,8 @@ public final class RoomRequests {
 
     public static Create create(Request request, int maxCapacity) {
         Fields fields = request.fields();
-        String room = fields.raw("room").map(RoomRequests::roomId).orElse(null);
+        String room = fields.raw("room").map(RoomRequests::roomId)
+                .orElseGet(() -> "r_" + UUID.randomUUID().toString().replace("-", ""));
         return new Create(room, fields.text("name").map(RoomRequests::roomName).orElse(null),
                 capacity(fields, maxCapacity).orElse(null), password(fields).orElse(null),
                 fields.bool("listed").orElse(true), fields.object("data", Why.DATA_INVALID).orElse(null));

@@ -91,6 +91,22 @@ public class Rooms {
     }
 
     /**
+     * The application's backend posts into a room: a {@code MESSAGE} without {@code from}, a room event like any
+     * other. An unknown room is {@code ROOM_NOT_FOUND}.
+     *
+     * @return the event's seq
+     */
+    public Uni<Long> publish(String roomId, RoomRequests.Send request) {
+        return RoomLog.retried(changed(roomId, commands.send(Actor.SERVER, request))).map(change -> change.after().seq());
+    }
+
+    /** The application's backend patches a room's data; the members get {@code ROOM_UPDATED}. Returns its seq. */
+    public Uni<Long> patchData(String roomId, ObjectNode patch) {
+        return RoomLog.retried(changed(roomId, commands.setData(Actor.SERVER, patch)))
+                .map(change -> change.after().seq());
+    }
+
+    /**
      * Applies a merge patch to the user's data. In a room the result is a room event for every member, which also
      * answers the requester; outside one it is only the requester's answer, which the caller sends.
      */
@@ -128,14 +144,17 @@ public class Rooms {
 
     /** Commits the events {@code command} produced, if it changed the room. */
     Uni<SharedMap.Change<Room>> commit(RoomCommand command, SharedMap.Change<Room> change) {
-        return !change.changed() ? Uni.createFrom().item(change)
-                : log.commit(command.events(change.before(), change.after())).replaceWith(change);
+        return !change.changed() ? Uni.createFrom().item(change) : commitEvents(command, change).replaceWith(change);
+    }
+
+    /** Commits the events of a change {@code command} made; yields the first, which answers the request. */
+    Uni<RoomEvent> commitEvents(RoomCommand command, SharedMap.Change<Room> change) {
+        return log.commit(command.events(change.before(), change.after()));
     }
 
     /** Applies {@code command} and commits its events; yields the first, {@code null} if nothing changed. */
     Uni<RoomEvent> committed(String roomId, RoomCommand command) {
-        return apply(roomId, command).flatMap(change -> change.changed()
-                ? log.commit(command.events(change.before(), change.after()))
+        return apply(roomId, command).flatMap(change -> change.changed() ? commitEvents(command, change)
                 : Uni.createFrom().nullItem());
     }
 

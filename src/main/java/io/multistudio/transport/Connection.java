@@ -34,6 +34,7 @@ public final class Connection {
     private final KeyRing keys = new KeyRing();
     private volatile State state = State.AWAITING_HELLO;
     private volatile String sessionId;
+    private volatile String subject;
     private volatile long attachment;
     private volatile long helloTimer = -1;
     private volatile LocalRoom room;
@@ -73,15 +74,25 @@ public final class Connection {
         return sessionId;
     }
 
+    /** The JWT subject its user authenticated with; {@code null} without authentication. */
+    public String subject() {
+        return subject;
+    }
+
     /** Which attachment of its session this connection is (see {@code Session#attachments}). */
     public long attachment() {
         return attachment;
     }
 
-    /** {@code HELLO} succeeded: the connection carries the session from now on. */
-    public void established(String sessionId, long attachment) {
+    /**
+     * {@code HELLO} succeeded: the connection carries the session from now on.
+     *
+     * @param subject the JWT subject the user authenticated with, {@code null} without authentication
+     */
+    public void established(String sessionId, long attachment, String subject) {
         this.attachment = attachment;
         this.sessionId = sessionId;
+        this.subject = subject;
         this.state = State.ESTABLISHED;
     }
 

@@ -10,27 +10,37 @@ import io.multistudio.config.MultiStudioConfig;
 import io.quarkus.websockets.next.HttpUpgradeCheck;
 import io.smallrye.mutiny.Uni;
 
-/** PROTOCOL.md §2.7: with an allow-list configured, an upgrade from any other {@code Origin} is refused with 403. */
+/**
+ * PROTOCOL.md §2.7: with an allow-list configured, an upgrade from any other {@code Origin} is refused with 403. Only
+ * browsers send an {@code Origin}; an upgrade without one is let in unless the server requires it.
+ */
 @Singleton
 class OriginCheck implements HttpUpgradeCheck {
 
     private static final int FORBIDDEN = 403;
 
     private final Set<String> allowed;
+    private final boolean required;
 
     OriginCheck(MultiStudioConfig config) {
         this.allowed = config.allowedOrigins().map(List::stream)
                 .map(origins -> origins.map(String::strip).filter(origin -> !origin.isEmpty())
                         .collect(Collectors.toUnmodifiableSet()))
                 .orElse(Set.of());
+        this.required = config.requireOrigin();
     }
 
     @Override
     public Uni<CheckResult> perform(HttpUpgradeContext context) {
-        String origin = context.httpRequest().getHeader("Origin");
-        if (allowed.isEmpty() || origin != null && allowed.contains(origin)) {
-            return CheckResult.permitUpgrade();
+        return permits(context.httpRequest().getHeader("Origin")) ? CheckResult.permitUpgrade()
+                : CheckResult.rejectUpgrade(FORBIDDEN);
+    }
+
+    /** Whether an upgrade with this {@code Origin} header ({@code null}: none) may go on. */
+    boolean permits(String origin) {
+        if (origin == null) {
+            return !required;
         }
-        return CheckResult.rejectUpgrade(FORBIDDEN);
+        return allowed.isEmpty() || allowed.contains(origin);
     }
 }

@@ -17,6 +17,8 @@ import io.multistudio.engine.memory.MemoryEngine;
 import io.multistudio.protocol.Codec;
 import io.multistudio.protocol.ProtocolException;
 import io.multistudio.protocol.Why;
+import io.multistudio.backend.Outbox;
+import io.multistudio.backend.Webhooks;
 import io.multistudio.session.HelloRequest;
 import io.multistudio.session.Session;
 import io.multistudio.session.SessionService;
@@ -33,7 +35,8 @@ class MembershipTest {
     private final RoomCommands commands = new RoomCommands(new Codec(), new MergePatch());
     private final Rooms rooms = new Rooms(engine, sessions, new RoomLog(engine, published::add, config), commands,
             new Codec());
-    private final Membership membership = new Membership(rooms, commands, sessions, config);
+    private final Membership membership = new Membership(rooms, commands, sessions, config,
+            new Webhooks(new Outbox(engine, config, new Codec()), sessions));
 
     @AfterEach
     void closeEngine() {

@@ -27,21 +27,21 @@ class RoomCommandsTest {
 
     @Test
     void aNewRoomHasItsCreatorAsOwnerAndOnlyMember() {
-        Room room = commands.create(ADA, new RoomRequests.Create("lobby", null, null, null, true, null), 10);
+        Room room = commands.create(ADA, "Ada", new RoomRequests.Create("lobby", null, null, null, true, null), 10);
         assertThat(room.id()).isEqualTo("lobby");
         assertThat(room.name()).isEqualTo("lobby");
         assertThat(room.owner()).isEqualTo("u_ada");
         assertThat(room.capacity()).isEqualTo(10);
         assertThat(room.seq()).isZero();
         assertThat(room.members()).extracting(Room.RoomMember::userId).containsExactly("u_ada");
-        assertThat(commands.create(ADA, new RoomRequests.Create(null, null, null, null, true, null), 1000).capacity())
+        assertThat(commands.create(ADA, "Ada", new RoomRequests.Create(null, null, null, null, true, null), 1000).capacity())
                 .isEqualTo(RoomRequests.DEFAULT_CAPACITY);
     }
 
     @Test
     void roomDataHasASizeLimit() {
         ObjectNode data = JsonNodeFactory.instance.objectNode().put("big", "x".repeat(RoomCommands.MAX_ROOM_DATA_BYTES));
-        assertThatThrownBy(() -> commands.create(ADA, new RoomRequests.Create("r", null, null, null, true, data), 10))
+        assertThatThrownBy(() -> commands.create(ADA, "Ada", new RoomRequests.Create("r", null, null, null, true, data), 10))
                 .satisfies(failure -> assertWhy(failure, Why.DATA_TOO_LARGE));
     }
 
@@ -172,7 +172,7 @@ class RoomCommandsTest {
     }
 
     private Room lobby(String password, int capacity) {
-        return commands.create(ADA, new RoomRequests.Create("lobby", null, capacity, password, true, null), 10);
+        return commands.create(ADA, "Ada", new RoomRequests.Create("lobby", null, capacity, password, true, null), 10);
     }
 
     private Room withBob(Room room) {
