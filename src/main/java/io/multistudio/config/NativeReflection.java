@@ -1,6 +1,7 @@
 package io.multistudio.config;
 
 import io.multistudio.cluster.NodeRegistry;
+import io.multistudio.keys.Remembered;
 import io.multistudio.protocol.ServerMessage;
 import io.multistudio.room.Room;
 import io.multistudio.room.RoomEvent;
@@ -26,6 +27,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
         ServerMessage.UserUpdated.class,
         ServerMessage.RoomUpdated.class,
         ServerMessage.Message.class,
+        ServerMessage.History.class,
         ServerMessage.Hello.class,
         ServerMessage.Pong.class,
         ServerMessage.Bye.class,
@@ -35,6 +37,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
         Room.class,
         Room.RoomMember.class,
         RoomEvent.class,
+        Remembered.class,
         NodeRegistry.NodeLease.class
 })
 public final class NativeReflection {

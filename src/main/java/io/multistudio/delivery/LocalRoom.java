@@ -89,13 +89,11 @@ public final class LocalRoom {
         return member;
     }
 
-    private synchronized void release(Member member, String welcome, List<RoomEvent> missed, long caughtUpTo) {
+    private synchronized void release(Member member, List<String> welcome, List<RoomEvent> missed, long caughtUpTo) {
         if (members.get(member.connection.id()) != member) {
             return;
         }
-        if (welcome != null) {
-            member.connection.send(welcome);
-        }
+        welcome.forEach(member.connection::send);
         missed.forEach(member::deliver);
         member.lastSeq = Math.max(member.lastSeq, caughtUpTo);
         TreeMap<Long, RoomEvent> held = member.held;
@@ -148,12 +146,13 @@ public final class LocalRoom {
         }
 
         /**
-         * Sends {@code welcome}, then the missed events, then what was held, and goes live.
+         * Sends {@code welcome} ({@code JOINED_ROOM}, and any past events asked for), then the missed events, then
+         * what was held, and goes live.
          *
          * @param caughtUpTo the room's seq the missed events were read up to: events up to it that are not in
          *        {@code missed} were not for this member
          */
-        public void release(String welcome, List<RoomEvent> missed, long caughtUpTo) {
+        public void release(List<String> welcome, List<RoomEvent> missed, long caughtUpTo) {
             LocalRoom.this.release(this, welcome, missed, caughtUpTo);
         }
 

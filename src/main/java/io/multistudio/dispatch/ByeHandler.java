@@ -30,9 +30,10 @@ class ByeHandler implements RequestHandler {
     }
 
     @Override
-    public Uni<Void> handle(Connection connection, Request request) {
+    public Uni<String> handle(Connection connection, Request request) {
         String sessionId = connections.release(connection);
         return lifecycle.end(connection, sessionId).invoke(() -> connection
-                .sendAndClose(codec.write(new ServerMessage.Bye(request.rid())), CloseReason.NORMAL));
+                .sendAndClose(codec.write(new ServerMessage.Bye(request.rid())), CloseReason.NORMAL))
+                .replaceWith((String) null);
     }
 }

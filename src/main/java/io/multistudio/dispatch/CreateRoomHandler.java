@@ -35,10 +35,10 @@ class CreateRoomHandler implements RequestHandler {
     }
 
     @Override
-    public Uni<Void> handle(Connection connection, Request request) {
+    public Uni<String> handle(Connection connection, Request request) {
         RoomRequests.Create create = RoomRequests.create(request, config.maxRoomCapacity());
         return hook.authorize(AuthorizeHook.CREATE_ROOM, connection.sessionId(), connection.subject(), create.room())
                 .flatMap(allowed -> membership.create(RequestHandler.actor(connection, request), create))
-                .flatMap(entered -> entry.enter(connection, entered, request.rid()));
+                .flatMap(entered -> entry.enter(connection, entered, request.rid(), 0));
     }
 }

@@ -9,6 +9,7 @@ import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
 import io.multistudio.engine.StoreUnavailableException;
+import io.multistudio.keys.RequestKeys;
 import io.multistudio.protocol.Codec;
 import io.multistudio.protocol.ProtocolException;
 import io.multistudio.protocol.Request;
@@ -31,9 +32,12 @@ public class Dispatcher {
     private final Codec codec;
     private final Errors errors;
     private final SessionLifecycle lifecycle;
+    private final RequestKeys keys;
     private final Map<Request.RequestKind, RequestHandler> handlers = new EnumMap<>(Request.RequestKind.class);
 
-    Dispatcher(Codec codec, Errors errors, SessionLifecycle lifecycle, Instance<RequestHandler> handlers) {
+    Dispatcher(Codec codec, Errors errors, SessionLifecycle lifecycle, Instance<RequestHandler> handlers,
+            RequestKeys keys) {
+        this.keys = keys;
         this.codec = codec;
         this.errors = errors;
         this.lifecycle = lifecycle;
@@ -71,7 +75,9 @@ public class Dispatcher {
         if ((connection.state() == Connection.State.ESTABLISHED) == hello) {
             return RequestHandler.fail(hello ? Why.HELLO_ALREADY_DONE : Why.HELLO_REQUIRED);
         }
-        return handlers.get(request.kind()).handle(connection, request);
+        RequestHandler handler = handlers.get(request.kind());
+        return keys.once(connection.sessionId(), request, connection.keys(), () -> handler.handle(connection, request),
+                connection::send);
     }
 
     private String errorFor(Throwable failure, String rid) {

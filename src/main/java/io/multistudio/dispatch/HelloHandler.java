@@ -56,7 +56,7 @@ class HelloHandler implements RequestHandler {
     }
 
     @Override
-    public Uni<Void> handle(Connection connection, Request request) {
+    public Uni<String> handle(Connection connection, Request request) {
         HelloRequest hello = HelloRequest.from(request, codec);
         Uni<Authenticator.Identity> identity = authenticator.enabled() ? authenticator.verifyHello(hello.auth())
                 : Uni.createFrom().nullItem();
@@ -84,6 +84,6 @@ class HelloHandler implements RequestHandler {
             return membership.back(session, connection.reference()).flatMap(entered -> entered == null
                     ? Uni.createFrom().voidItem()
                     : entry.reenter(connection, entered, lastSeq, request.rid()));
-        }));
+        })).replaceWith((String) null);
     }
 }

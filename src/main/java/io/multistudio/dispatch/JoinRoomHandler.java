@@ -29,10 +29,10 @@ class JoinRoomHandler implements RequestHandler {
     }
 
     @Override
-    public Uni<Void> handle(Connection connection, Request request) {
+    public Uni<String> handle(Connection connection, Request request) {
         RoomRequests.Join join = RoomRequests.join(request);
         return hook.authorize(AuthorizeHook.JOIN_ROOM, connection.sessionId(), connection.subject(), join.room())
                 .flatMap(allowed -> membership.join(RequestHandler.actor(connection, request), join))
-                .flatMap(entered -> entry.enter(connection, entered, request.rid()));
+                .flatMap(entered -> entry.enter(connection, entered, request.rid(), join.history()));
     }
 }

@@ -24,8 +24,8 @@ class KickHandler implements RequestHandler {
     }
 
     @Override
-    public Uni<Void> handle(Connection connection, Request request) {
+    public Uni<String> handle(Connection connection, Request request) {
         return RequestHandler.inRoom(connection, room -> membership.kick(RequestHandler.actor(connection, request),
-                room, RoomRequests.kickTarget(request)));
+                room, RoomRequests.kickTarget(request)).map(event -> event == null ? null : event.text()));
     }
 }

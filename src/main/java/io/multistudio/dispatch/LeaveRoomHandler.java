@@ -2,7 +2,9 @@ package io.multistudio.dispatch;
 
 import jakarta.inject.Singleton;
 
+import io.multistudio.protocol.Codec;
 import io.multistudio.protocol.Request;
+import io.multistudio.protocol.ServerMessage;
 import io.multistudio.room.Membership;
 import io.multistudio.transport.Connection;
 import io.smallrye.mutiny.Uni;
@@ -12,9 +14,11 @@ import io.smallrye.mutiny.Uni;
 class LeaveRoomHandler implements RequestHandler {
 
     private final Membership membership;
+    private final Codec codec;
 
-    LeaveRoomHandler(Membership membership) {
+    LeaveRoomHandler(Membership membership, Codec codec) {
         this.membership = membership;
+        this.codec = codec;
     }
 
     @Override
@@ -23,8 +27,9 @@ class LeaveRoomHandler implements RequestHandler {
     }
 
     @Override
-    public Uni<Void> handle(Connection connection, Request request) {
+    public Uni<String> handle(Connection connection, Request request) {
         return RequestHandler.inRoom(connection,
-                room -> membership.leave(RequestHandler.actor(connection, request), room, "left"));
+                room -> membership.leave(RequestHandler.actor(connection, request), room, "left")
+                        .replaceWith(codec.write(new ServerMessage.LeftRoom(null, room, "left"))));
     }
 }

@@ -28,9 +28,9 @@ class ListRoomsHandler implements RequestHandler {
     }
 
     @Override
-    public Uni<Void> handle(Connection connection, Request request) {
+    public Uni<String> handle(Connection connection, Request request) {
         return rooms.list(RoomRequests.listLimit(request))
                 .invoke(list -> connection.send(codec.write(new ServerMessage.RoomList(request.rid(), list))))
-                .replaceWithVoid();
+                .replaceWith((String) null);
     }
 }

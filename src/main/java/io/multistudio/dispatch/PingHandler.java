@@ -24,8 +24,8 @@ class PingHandler implements RequestHandler {
     }
 
     @Override
-    public Uni<Void> handle(Connection connection, Request request) {
+    public Uni<String> handle(Connection connection, Request request) {
         connection.send(codec.write(new ServerMessage.Pong(request.rid(), System.currentTimeMillis())));
-        return Uni.createFrom().voidItem();
+        return Uni.createFrom().nullItem();
     }
 }

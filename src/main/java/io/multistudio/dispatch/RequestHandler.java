@@ -17,7 +17,13 @@ interface RequestHandler {
 
     Request.RequestKind kind();
 
-    Uni<Void> handle(Connection connection, Request request);
+    /**
+     * Executes the request and sends its direct answer.
+     *
+     * @return that answer without {@code rid}, as a repeat of the request's key gets it (PROTOCOL.md §2.7a);
+     *         {@code null} if there is nothing to remember
+     */
+    Uni<String> handle(Connection connection, Request request);
 
     /** The requester as the room sees it. */
     static Actor actor(Connection connection, Request request) {
@@ -25,12 +31,12 @@ interface RequestHandler {
     }
 
     /** Requests that only make sense inside a room: outside one they get {@code NOT_IN_ROOM}. */
-    static Uni<Void> inRoom(Connection connection, Function<String, Uni<Void>> action) {
+    static Uni<String> inRoom(Connection connection, Function<String, Uni<String>> action) {
         String room = connection.room();
         return room == null ? fail(Why.NOT_IN_ROOM) : action.apply(room);
     }
 
-    static Uni<Void> fail(Why why) {
+    static <T> Uni<T> fail(Why why) {
         return Uni.createFrom().failure(new ProtocolException(why));
     }
 }

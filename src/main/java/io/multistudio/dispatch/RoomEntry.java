@@ -1,5 +1,8 @@
 package io.multistudio.dispatch;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import jakarta.inject.Singleton;
 
 import io.multistudio.delivery.LocalRoom;
@@ -8,6 +11,7 @@ import io.multistudio.observability.ServerMetrics;
 import io.multistudio.protocol.Codec;
 import io.multistudio.protocol.ServerMessage;
 import io.multistudio.room.Entered;
+import io.multistudio.room.RoomHistory;
 import io.multistudio.room.Rooms;
 import io.multistudio.transport.Connection;
 import io.smallrye.mutiny.Uni;
@@ -23,22 +27,36 @@ class RoomEntry {
     private final Rooms rooms;
     private final Codec codec;
     private final ServerMetrics metrics;
+    private final RoomHistory history;
 
-    RoomEntry(LocalRooms localRooms, Rooms rooms, Codec codec, ServerMetrics metrics) {
+    RoomEntry(LocalRooms localRooms, Rooms rooms, Codec codec, ServerMetrics metrics, RoomHistory history) {
+        this.history = history;
         this.localRooms = localRooms;
         this.rooms = rooms;
         this.codec = codec;
         this.metrics = metrics;
     }
 
-    /** The user entered a room: {@code JOINED_ROOM}, then whatever the room did meanwhile, then live events. */
-    Uni<Void> enter(Connection connection, Entered entered, String rid) {
-        String welcome = codec.write(new ServerMessage.JoinedRoom(rid, entered.room().view(), entered.members(),
+    /**
+     * The user entered a room: {@code JOINED_ROOM}, then the {@code past} events it asked for, then whatever the room
+     * did meanwhile, then live events.
+     *
+     * @return the {@code JOINED_ROOM} without {@code rid}
+     */
+    Uni<String> enter(Connection connection, Entered entered, String rid, int past) {
+        String welcome = codec.write(new ServerMessage.JoinedRoom(null, entered.room().view(), entered.members(),
                 entered.seq(), false, false));
+        String roomId = entered.room().id();
         LocalRoom.Member member = localRooms.attach(entered.room(), connection, connection.sessionId(), entered.seq());
-        return rooms.replay(entered.room().id(), entered.seq(), connection.sessionId())
-                .invoke(replay -> member.release(welcome, replay.events(), replay.readTo()))
-                .replaceWithVoid();
+        return history.page(roomId, entered.seq(), past, connection.sessionId())
+                .flatMap(earlier -> rooms.replay(roomId, entered.seq(), connection.sessionId())
+                        .invoke(replay -> {
+                            List<String> first = new ArrayList<>();
+                            first.add(codec.withRid(welcome, rid));
+                            earlier.events().forEach(event -> first.add(event.text()));
+                            member.release(first, replay.events(), replay.readTo());
+                        }))
+                .replaceWith(welcome);
     }
 
     /**
@@ -50,8 +68,8 @@ class RoomEntry {
         return rooms.replay(entered.room().id(), lastSeq, connection.sessionId())
                 .invoke(replay -> {
                     metrics.resumed(replay.complete() ? "recovered" : "unrecovered");
-                    member.release(codec.write(new ServerMessage.JoinedRoom(rid, entered.room().view(),
-                            entered.members(), entered.seq(), true, replay.complete())), replay.events(),
+                    member.release(List.of(codec.write(new ServerMessage.JoinedRoom(rid, entered.room().view(),
+                            entered.members(), entered.seq(), true, replay.complete()))), replay.events(),
                             replay.readTo());
                 })
                 .replaceWithVoid();

@@ -3,6 +3,7 @@ package io.multistudio.dispatch;
 import jakarta.inject.Singleton;
 
 import io.multistudio.protocol.Request;
+import io.multistudio.room.RoomEvent;
 import io.multistudio.room.RoomRequests;
 import io.multistudio.room.Rooms;
 import io.multistudio.transport.Connection;
@@ -24,8 +25,9 @@ class SendHandler implements RequestHandler {
     }
 
     @Override
-    public Uni<Void> handle(Connection connection, Request request) {
+    public Uni<String> handle(Connection connection, Request request) {
         return RequestHandler.inRoom(connection,
-                room -> rooms.send(RequestHandler.actor(connection, request), room, RoomRequests.send(request)));
+                room -> rooms.send(RequestHandler.actor(connection, request), room, RoomRequests.send(request))
+                        .map(RoomEvent::text));
     }
 }

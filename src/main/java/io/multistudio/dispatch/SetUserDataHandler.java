@@ -27,13 +27,13 @@ class SetUserDataHandler implements RequestHandler {
     }
 
     @Override
-    public Uni<Void> handle(Connection connection, Request request) {
+    public Uni<String> handle(Connection connection, Request request) {
         return rooms.setUserData(RequestHandler.actor(connection, request), RoomRequests.patch(request))
-                .invoke(answer -> {
-                    if (answer != null) {
-                        connection.send(codec.write(answer));
+                .map(answer -> {
+                    if (!answer.delivered()) {
+                        connection.send(codec.withRid(answer.text(), request.rid()));
                     }
-                })
-                .replaceWithVoid();
+                    return answer.text();
+                });
     }
 }

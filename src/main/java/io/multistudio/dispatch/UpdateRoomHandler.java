@@ -4,6 +4,7 @@ import jakarta.inject.Singleton;
 
 import io.multistudio.config.MultiStudioConfig;
 import io.multistudio.protocol.Request;
+import io.multistudio.room.RoomEvent;
 import io.multistudio.room.RoomRequests;
 import io.multistudio.room.Rooms;
 import io.multistudio.transport.Connection;
@@ -27,8 +28,8 @@ class UpdateRoomHandler implements RequestHandler {
     }
 
     @Override
-    public Uni<Void> handle(Connection connection, Request request) {
+    public Uni<String> handle(Connection connection, Request request) {
         return RequestHandler.inRoom(connection, room -> rooms.update(RequestHandler.actor(connection, request), room,
-                RoomRequests.update(request, config.maxRoomCapacity())));
+                RoomRequests.update(request, config.maxRoomCapacity())).map(RoomEvent::text));
     }
 }

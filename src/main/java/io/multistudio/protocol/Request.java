@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 public record Request(RequestKind kind, String rid, ObjectNode body) {
 
     static final int MAX_RID_LENGTH = 128;
+    static final int MAX_KEY_LENGTH = 64;
 
     /**
      * Checks the envelope. The {@code rid} is checked first so that every later error can echo it; an invalid one is
@@ -37,6 +38,20 @@ public record Request(RequestKind kind, String rid, ObjectNode body) {
         return rid.textValue();
     }
 
+    /**
+     * The client's idempotency key (PROTOCOL.md §2.7a), {@code null} if it sent none; one that is not a string of
+     * 1–64 characters is {@code BADR}/{@code FIELD_INVALID}.
+     */
+    public String key() {
+        return fields().text("key").map(key -> {
+            if (key.isEmpty() || key.length() > MAX_KEY_LENGTH) {
+                throw ProtocolException.invalidField("key", "key must be a string of 1 to " + MAX_KEY_LENGTH
+                        + " characters");
+            }
+            return key;
+        }).orElse(null);
+    }
+
     /** Reads the request's optional fields, failing with the protocol's answer for a wrong one. */
     public Fields fields() {
         return new Fields(body);
@@ -55,7 +70,8 @@ public record Request(RequestKind kind, String rid, ObjectNode body) {
         KICK,
         SEND,
         SET_USER_DATA,
-        SET_ROOM_DATA;
+        SET_ROOM_DATA,
+        HISTORY;
 
         static Optional<RequestKind> find(String kind) {
             for (RequestKind candidate : values()) {

@@ -4,6 +4,7 @@ import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.RawValue;
 
 /**
  * Messages the server sends. Each carries its {@code kind} first, so a copy for the requester can get its {@code rid}
@@ -81,6 +82,16 @@ public sealed interface ServerMessage {
             implements ServerMessage {
         public Message(String room, long seq, String from, JsonNode data, String to) {
             this("MESSAGE", room, seq, from, from == null ? Boolean.TRUE : null, data, to);
+        }
+    }
+
+    /**
+     * The answer to {@code HISTORY}: room events as their members received them, each written once already, so kept
+     * as raw JSON text.
+     */
+    record History(String kind, String rid, String room, List<RawValue> events, boolean more) implements ServerMessage {
+        public History(String rid, String room, List<RawValue> events, boolean more) {
+            this("HISTORY", rid, room, events, more);
         }
     }
 

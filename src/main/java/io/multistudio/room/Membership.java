@@ -77,10 +77,11 @@ public class Membership {
     }
 
     public Uni<Void> leave(Actor actor, String roomId, String reason) {
-        return removeMember(roomId, actor.userId(), actor, reason);
+        return removeMember(roomId, actor.userId(), actor, reason).replaceWithVoid();
     }
 
-    public Uni<Void> kick(Actor actor, String roomId, String target) {
+    /** Kicks {@code target}; returns the {@code USER_LEFT} event, {@code null} if the target left meanwhile. */
+    public Uni<RoomEvent> kick(Actor actor, String roomId, String target) {
         if (target.equals(actor.userId())) {
             return Uni.createFrom().failure(ProtocolException.invalidField("user", "an owner cannot kick itself"));
         }
@@ -164,17 +165,22 @@ public class Membership {
                 }, failure -> LOG.warnf(failure, "Could not remove expired user from room %s", session.room()));
     }
 
-    /** {@code userId} leaves the room, then its session records that. */
-    private Uni<Void> removeMember(String roomId, String userId, Actor actor, String reason) {
-        return leaveRoom(roomId, userId, actor, reason).flatMap(ignored -> sessions.leaveRoom(userId, roomId));
+    /**
+     * {@code userId} leaves the room, then its session records that.
+     *
+     * @return the {@code USER_LEFT} event, {@code null} if {@code userId} was no member
+     */
+    private Uni<RoomEvent> removeMember(String roomId, String userId, Actor actor, String reason) {
+        return leaveRoom(roomId, userId, actor, reason).call(() -> sessions.leaveRoom(userId, roomId));
     }
 
     /** {@code userId} leaves the room, if it is a member; the backend hears of it, and of the room's end. */
-    private Uni<Void> leaveRoom(String roomId, String userId, Actor actor, String reason) {
-        return RoomLog.answered(rooms.changed(roomId, commands.leave(userId, actor, reason)))
-                .flatMap(change -> !change.changed() ? Uni.createFrom().voidItem()
-                        : webhooks.usersLeft(change.before(), change.before().members().stream()
+    private Uni<RoomEvent> leaveRoom(String roomId, String userId, Actor actor, String reason) {
+        RoomCommand leave = commands.leave(userId, actor, reason);
+        return rooms.apply(roomId, leave).flatMap(change -> !change.changed() ? Uni.createFrom().<RoomEvent>nullItem()
+                : RoomLog.answered(rooms.commitEvents(leave, change))
+                        .call(() -> webhooks.usersLeft(change.before(), change.before().members().stream()
                                 .filter(member -> member.userId().equals(userId)).toList(),
-                                change.before().seq() + 1, reason, change.after() == null));
+                                change.before().seq() + 1, reason, change.after() == null)));
     }
 }

@@ -41,8 +41,12 @@ public class RoomLog {
         history.onWritten(events::publish);
     }
 
-    /** Writes the events to the history, trims it to its bound, then hands them over for delivery in order. */
-    Uni<Void> commit(List<RoomEvent> committed) {
+    /**
+     * Writes the events to the history, trims it to its bound, then hands them over for delivery in order.
+     *
+     * @return the first event: the one that answers the request that caused them
+     */
+    Uni<RoomEvent> commit(List<RoomEvent> committed) {
         List<Uni<Boolean>> writes = committed.stream()
                 .map(event -> history.putIfAbsent(historyKey(event), event)
                         .flatMap(written -> written ? Uni.createFrom().item(true) : ownWrite(event)))
@@ -57,7 +61,7 @@ public class RoomLog {
             if (written.contains(false)) {
                 throw new SeqTaken();
             }
-        }).replaceWithVoid();
+        }).replaceWith(committed.get(0));
     }
 
     /**

@@ -30,7 +30,17 @@ public final class RoomRequests {
             ObjectNode data) {
     }
 
-    public record Join(String room, String password) {
+    /** @param history how many past events to send right after {@code JOINED_ROOM} (§2.7b) */
+    public record Join(String room, String password, int history) {
+
+        /** A join that asks for no history. */
+        public Join(String room, String password) {
+            this(room, password, 0);
+        }
+    }
+
+    /** {@code HISTORY}: events with a seq below {@code before} ({@code null}: all), at most {@code limit}. */
+    public record History(Long before, int limit) {
     }
 
     /** Only the fields present change; {@code clearPassword} is an explicit {@code "password": null}. */
@@ -53,7 +63,14 @@ public final class RoomRequests {
         Fields fields = request.fields();
         String room = fields.raw("room").map(RoomRequests::roomId)
                 .orElseThrow(() -> ProtocolException.invalidField("room", "room is required"));
-        return new Join(room, fields.text("password").orElse(null));
+        return new Join(room, fields.text("password").orElse(null),
+                fields.integer("history", 0, RoomHistory.MAX_LIMIT).orElse(0L).intValue());
+    }
+
+    public static History history(Request request) {
+        Fields fields = request.fields();
+        return new History(fields.integer("before", 0, Long.MAX_VALUE).orElse(null),
+                fields.integer("limit", 1, RoomHistory.MAX_LIMIT).orElse((long) RoomHistory.DEFAULT_LIMIT).intValue());
     }
 
     public static Update update(Request request, int maxCapacity) {

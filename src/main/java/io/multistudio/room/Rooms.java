@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.multistudio.engine.Engine;
 import io.multistudio.engine.SharedMap;
+import io.multistudio.protocol.Codec;
 import io.multistudio.protocol.ServerMessage;
 import io.multistudio.session.Session;
 import io.multistudio.session.SessionService;
@@ -31,8 +32,10 @@ public class Rooms {
     private final SessionService sessions;
     private final RoomLog log;
     private final RoomCommands commands;
+    private final Codec codec;
 
-    Rooms(Engine engine, SessionService sessions, RoomLog log, RoomCommands commands) {
+    Rooms(Engine engine, SessionService sessions, RoomLog log, RoomCommands commands, Codec codec) {
+        this.codec = codec;
         this.rooms = engine.map("rooms", Room.class, room -> Engine.IMMORTAL);
         this.sessions = sessions;
         this.log = log;
@@ -72,16 +75,19 @@ public class Rooms {
         return rooms.get(roomId).flatMap(room -> log.replay(room, afterSeq, userId));
     }
 
-    public Uni<Void> update(Actor actor, String roomId, RoomRequests.Update request) {
-        return RoomLog.retried(changed(roomId, commands.update(actor, request)).replaceWithVoid());
+    /** Returns the {@code ROOM_UPDATED} event, which answers the request. */
+    public Uni<RoomEvent> update(Actor actor, String roomId, RoomRequests.Update request) {
+        return RoomLog.retried(committed(roomId, commands.update(actor, request)));
     }
 
-    public Uni<Void> setRoomData(Actor actor, String roomId, ObjectNode patch) {
-        return RoomLog.retried(changed(roomId, commands.setData(actor, patch)).replaceWithVoid());
+    /** Returns the {@code ROOM_UPDATED} event, which answers the request. */
+    public Uni<RoomEvent> setRoomData(Actor actor, String roomId, ObjectNode patch) {
+        return RoomLog.retried(committed(roomId, commands.setData(actor, patch)));
     }
 
-    public Uni<Void> send(Actor actor, String roomId, RoomRequests.Send request) {
-        return RoomLog.retried(changed(roomId, commands.send(actor, request)).replaceWithVoid());
+    /** Returns the {@code MESSAGE} event, which answers the request. */
+    public Uni<RoomEvent> send(Actor actor, String roomId, RoomRequests.Send request) {
+        return RoomLog.retried(committed(roomId, commands.send(actor, request)));
     }
 
     /**
@@ -101,17 +107,26 @@ public class Rooms {
     }
 
     /**
-     * Applies a merge patch to the user's data. In a room the result is a room event for every member; outside one
-     * it is only the requester's answer, which this returns.
+     * Applies a merge patch to the user's data. In a room the result is a room event for every member, which also
+     * answers the requester; outside one it is only the requester's answer, which the caller sends.
      */
-    public Uni<ServerMessage.UserUpdated> setUserData(Actor actor, ObjectNode patch) {
+    public Uni<UserDataAnswer> setUserData(Actor actor, ObjectNode patch) {
         return sessions.changeData(actor.userId(), data -> commands.patchUserData(data, patch)).flatMap(session -> {
             if (session.room() == null) {
-                return Uni.createFrom().item(new ServerMessage.UserUpdated(actor.rid(), null, null, session.member()));
+                return Uni.createFrom().item(new UserDataAnswer(
+                        codec.write(new ServerMessage.UserUpdated(null, null, null, session.member())), false));
             }
-            return RoomLog.retried(changed(session.room(), commands.userUpdated(actor, session)))
-                    .replaceWith((ServerMessage.UserUpdated) null);
+            return RoomLog.retried(committed(session.room(), commands.userUpdated(actor, session)))
+                    .map(event -> new UserDataAnswer(event.text(), true));
         });
+    }
+
+    /**
+     * The answer to {@code SET_USER_DATA}, without {@code rid}.
+     *
+     * @param delivered whether it is a room event, which reaches the requester like every member
+     */
+    public record UserDataAnswer(String text, boolean delivered) {
     }
 
     Uni<Room> get(String roomId) {
@@ -129,8 +144,18 @@ public class Rooms {
 
     /** Commits the events {@code command} produced, if it changed the room. */
     Uni<SharedMap.Change<Room>> commit(RoomCommand command, SharedMap.Change<Room> change) {
-        return !change.changed() ? Uni.createFrom().item(change)
-                : log.commit(command.events(change.before(), change.after())).replaceWith(change);
+        return !change.changed() ? Uni.createFrom().item(change) : commitEvents(command, change).replaceWith(change);
+    }
+
+    /** Commits the events of a change {@code command} made; yields the first, which answers the request. */
+    Uni<RoomEvent> commitEvents(RoomCommand command, SharedMap.Change<Room> change) {
+        return log.commit(command.events(change.before(), change.after()));
+    }
+
+    /** Applies {@code command} and commits its events; yields the first, {@code null} if nothing changed. */
+    Uni<RoomEvent> committed(String roomId, RoomCommand command) {
+        return apply(roomId, command).flatMap(change -> change.changed() ? commitEvents(command, change)
+                : Uni.createFrom().nullItem());
     }
 
     /** Applies {@code command} and commits its events. */

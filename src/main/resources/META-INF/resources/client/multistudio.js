@@ -8,7 +8,9 @@
  *   await client.joinRoom('lobby');
  *
  * It correlates requests with answers, keeps the room state current, and resumes the session by itself after an
- * abnormal loss, replaying what was missed exactly once. docs/client.md describes it in full.
+ * abnormal loss, replaying what was missed exactly once. Every request carries an idempotency key, so the requests
+ * that were in flight when the connection dropped are sent again after the resume and take effect exactly once.
+ * docs/client.md describes it in full.
  */
 
 /** Room events carry a per-room seq; the client processes each seq at most once. */
@@ -26,6 +28,8 @@ const ABANDONED = 4100;
 const NO_CLOSE_FRAME = 1006;
 /** HELLO errors that retrying cannot fix: the request itself or the credentials are wrong. */
 const FATAL_HELLO_CODES = new Set(['BADR', 'DENY']);
+/** The requests that cannot carry a key (PROTOCOL.md §2.7a), so are never sent again after a loss. */
+const UNKEYED = new Set(['HELLO', 'BYE']);
 
 const DEFAULTS = {
   name: undefined,
@@ -54,8 +58,9 @@ export class MultiStudioError extends Error {
 }
 
 /**
- * A request that got no answer. `reason` is 'lost' (the connection dropped after the request was sent: it may or may
- * not have taken effect), 'timeout', or 'closed' (the client is closed or was closed meanwhile).
+ * A request that got no answer. `reason` is 'lost' (the connection dropped after the request was sent and the session
+ * could not be resumed: it may or may not have taken effect), 'timeout', or 'closed' (the client is closed or was
+ * closed meanwhile).
  */
 export class ConnectionError extends Error {
   constructor(reason, message) {
@@ -78,6 +83,10 @@ export class MultiStudioClient {
   #members = new Map();
   #lastSeq = null;
   #nextRid = 0;
+  /** Makes this client's keys unique within its session, whatever other client resumed it before. */
+  #keyPrefix = randomId();
+  /** After a JOINED_ROOM that is not a resume: events up to its seq that follow are the history asked for. */
+  #pastUntil = null;
   /** Requests by rid, from the moment they are made until their direct answer. */
   #pending = new Map();
   /** Requests made while no session is established, sent after the next HELLO answer. */
@@ -217,7 +226,23 @@ export class MultiStudioClient {
   }
 
   joinRoom(room, password) {
-    return this.request('JOIN_ROOM', { room, password });
+    return this.join(room, { password });
+  }
+
+  /**
+   * Joins `room`. With `history: N` (0-100) the N latest events of the room that this user may see are emitted right
+   * after JOINED_ROOM, oldest first, to the listeners of their kind; they change no room state.
+   */
+  join(room, { password, history } = {}) {
+    return this.request('JOIN_ROOM', { room, password, history });
+  }
+
+  /**
+   * Resolves with a HISTORY answer: `events` of the current room with a seq below `before` (default: all), oldest
+   * first, at most `limit` (1-100, default 50), and `more` if older ones exist.
+   */
+  history({ before, limit } = {}) {
+    return this.request('HISTORY', { before, limit });
   }
 
   leaveRoom() {
@@ -259,7 +284,11 @@ export class MultiStudioClient {
 
   #track(kind, fields, timeout) {
     const rid = String(++this.#nextRid);
-    const entry = { rid, message: { ...fields, kind, rid }, sent: false, ...deferred() };
+    const message = { ...fields, kind, rid };
+    if (!UNKEYED.has(kind)) {
+      message.key = `${this.#keyPrefix}.${rid}`;
+    }
+    const entry = { rid, message, sent: false, resent: false, ...deferred() };
     entry.timer = setTimeout(() => {
       this.#forget(entry);
       entry.reject(new ConnectionError('timeout', `no answer to ${kind} within ${timeout} ms`));
@@ -336,9 +365,18 @@ export class MultiStudioClient {
       return;
     }
     const roomEvent = ROOM_EVENTS.has(message.kind) && typeof message.seq === 'number';
-    if (roomEvent && this.#alreadyProcessed(message)) {
+    if (roomEvent && this.#past(message)) {
+      this.#emit(message.kind, message);
+      this.#emit('*', message);
+      return;
+    }
+    // A request sent again after a resume may be answered with what the resume or its replay already delivered.
+    if ((roomEvent && this.#alreadyProcessed(message)) || (entry?.resent && this.#alreadyInRoom(message))) {
       entry?.resolve(message);
       return;
+    }
+    if (roomEvent) {
+      this.#pastUntil = null;
     }
     this.#apply(message);
     this.#emit(message.kind, message);
@@ -362,6 +400,16 @@ export class MultiStudioClient {
     }
   }
 
+  /** An event from the history a join asked for: older than the JOINED_ROOM, so not a change of the room now. */
+  #past(event) {
+    return this.#pastUntil !== null && event.seq <= this.#pastUntil;
+  }
+
+  /** The remembered JOINED_ROOM of a join that the resume already put this client back into. */
+  #alreadyInRoom(message) {
+    return message.kind === 'JOINED_ROOM' && !message.resumed && this.#room?.id === message.room.id;
+  }
+
   /** A replay may repeat what this client already processed before the connection dropped. */
   #alreadyProcessed(event) {
     const roomId = typeof event.room === 'object' ? event.room?.id : event.room;
@@ -376,6 +424,7 @@ export class MultiStudioClient {
         this.#user = message.user;
         if (!message.reconnected) {
           this.#leaveRoomState();
+          this.#dropResends();
         }
         this.#attempt = 0;
         this.#flushQueue();
@@ -393,6 +442,7 @@ export class MultiStudioClient {
         }
         this.#room = message.room;
         this.#members = new Map(message.members.map((member) => [member.id, member]));
+        this.#pastUntil = message.resumed ? null : message.seq;
         break;
       case 'LEFT_ROOM':
         this.#leaveRoomState();
@@ -448,6 +498,15 @@ export class MultiStudioClient {
     this.#room = null;
     this.#members = new Map();
     this.#lastSeq = null;
+    this.#pastUntil = null;
+  }
+
+  /** A fresh session cannot tell whether the old one executed what was in flight: those requests are lost. */
+  #dropResends() {
+    for (const entry of this.#queue.filter((queued) => queued.resent)) {
+      this.#forget(entry);
+      entry.reject(lostError(entry));
+    }
   }
 
   #flushQueue() {
@@ -483,15 +542,28 @@ export class MultiStudioClient {
     this.#lost(code);
   }
 
+  /**
+   * Requests in flight are sent again, with their keys and before anything queued, once the session is back: the
+   * server executes each of them at most once and answers a repeat with the remembered answer.
+   */
   #lost(code) {
     this.#socket = null;
     this.#stopHeartbeat();
+    const resend = [];
     for (const entry of [...this.#pending.values()]) {
-      if (entry.sent) {
+      if (!entry.sent) {
+        continue;
+      }
+      if (entry.message.key === undefined) {
         this.#forget(entry);
-        entry.reject(new ConnectionError('lost', `the connection was lost before the answer to ${entry.message.kind}`));
+        entry.reject(lostError(entry));
+      } else {
+        entry.sent = false;
+        entry.resent = true;
+        resend.push(entry);
       }
     }
+    this.#queue = [...resend, ...this.#queue];
     if (this.#state === 'closed') {
       return;
     }
@@ -574,6 +646,16 @@ function deferred() {
     reject = rej;
   });
   return { promise, resolve, reject };
+}
+
+function lostError(entry) {
+  return new ConnectionError('lost', `the connection was lost before the answer to ${entry.message.kind}`);
+}
+
+function randomId() {
+  const bytes = new Uint8Array(9);
+  globalThis.crypto.getRandomValues(bytes);
+  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_');
 }
 
 function closeQuietly(socket, code) {

@@ -1,5 +1,6 @@
 package io.multistudio.browser;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 import static org.awaitility.Awaitility.await;
 
@@ -12,6 +13,9 @@ import java.util.Comparator;
 import java.util.stream.Stream;
 
 import org.openqa.selenium.OutputType;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -28,6 +32,7 @@ import io.quarkus.websockets.next.WebSocketConnection;
 final class Chrome implements AutoCloseable {
 
     static final Duration TIMEOUT = Duration.ofSeconds(20);
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Path DRIVER = Path.of("/usr/bin/chromedriver");
     private static final Path BINARY = Path.of("/usr/bin/chromium");
 
@@ -99,6 +104,27 @@ final class Chrome implements AutoCloseable {
                                 && userAgent.equals(connection.handshakeRequest().header("User-Agent")))
                         .toList(), open -> open.size() == 1)
                 .get(0);
+    }
+
+    /**
+     * Runs {@code body} as an async function in the page, with {@code /client/multistudio.js} imported as {@code ms},
+     * and returns what it returns, as JSON.
+     */
+    JsonNode module(String body) {
+        String script = """
+                const done = arguments[arguments.length - 1];
+                import('/client/multistudio.js')
+                  .then(async (ms) => { BODY })
+                  .then((result) => done(JSON.stringify({ result: result ?? null })),
+                        (error) => done(JSON.stringify({ error: String(error?.stack ?? error) })));
+                """.replace("BODY", body);
+        try {
+            JsonNode outcome = JSON.readTree((String) driver.executeAsyncScript(script));
+            assertThat(outcome.has("error")).as("%s", outcome.path("error").asText()).isFalse();
+            return outcome.path("result");
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     void screenshot(Path file) throws IOException {

@@ -131,7 +131,7 @@ class ClientBrowserTest {
     }
 
     @Test
-    void replaysAreDeduplicatedBySeqAndTheNewestTokenIsAlwaysUsed() {
+    void replaysAreDeduplicatedInFlightRequestsSentAgainAndTheNewestTokenUsed() {
         JsonNode result = run(FAKE_SOCKET + """
                 const client = new ms.MultiStudioClient('ws://fake/ws',
                     { name: 'Ada', WebSocket: FakeSocket, initialDelay: 10, heartbeatInterval: 0 });
@@ -158,7 +158,7 @@ class ClientBrowserTest {
                 await join;
                 first.receive(message(5));
                 first.receive(message(6));
-                const inFlight = client.send({ text: 'in flight' }).catch((error) => error.reason);
+                const inFlight = client.send({ text: 'in flight' }).then((answer) => answer.seq);
                 first.drop(1006);
                 const queued = client.send({ text: 'queued' });
 
@@ -171,7 +171,9 @@ class ClientBrowserTest {
                 second.receive(message(6));
                 second.receive(message(7));
                 second.receive(message(9, { rid: second.sent[1].rid, from: 'u1' }));
+                second.receive(message(10, { rid: second.sent[2].rid, from: 'u1' }));
                 const queuedAnswer = await queued;
+                const doomed = client.send({ text: 'in flight when the session is lost' }).catch((error) => error.reason);
                 second.drop(1012);
 
                 const third = await FakeSocket.opened(2);
@@ -179,9 +181,10 @@ class ClientBrowserTest {
                                 reconnected: false, reconnect_token: 't3' });
                 const afterReset = { room: client.room, members: client.members.length, lastSeq: client.lastSeq };
                 third.drop(1000);
-                return { hellos: FakeSocket.all.map((socket) => socket.sent[0]), resent: second.sent[1].kind,
-                         seen, inFlight: await inFlight, queuedSeq: queuedAnswer.seq, afterReset, states, retries,
-                         closeReason: client.closeReason, sockets: FakeSocket.all.length };
+                return { hellos: FakeSocket.all.map((socket) => socket.sent[0]), resent: second.sent[1],
+                         original: first.sent[2], seen, inFlight: await inFlight, queuedSeq: queuedAnswer.seq,
+                         doomed: await doomed, afterReset, states, retries, closeReason: client.closeReason,
+                         sockets: FakeSocket.all.length };
                 """);
         List<JsonNode> hellos = List.of(result.path("hellos").get(0), result.path("hellos").get(1),
                 result.path("hellos").get(2));
@@ -189,12 +192,16 @@ class ClientBrowserTest {
         assertThat(hellos.get(1).path("reconnect_token").asText()).isEqualTo("t1");
         assertThat(hellos.get(1).path("last_seq").asInt()).isEqualTo(6);
         assertThat(hellos.get(2).path("reconnect_token").asText()).isEqualTo("t2");
-        assertThat(hellos.get(2).path("last_seq").asInt()).isEqualTo(9);
+        assertThat(hellos.get(2).path("last_seq").asInt()).isEqualTo(10);
         assertThat(hellos).allSatisfy(hello -> assertThat(hello.path("name").asText()).isEqualTo("Ada"));
-        assertThat(result.path("seen").toString()).isEqualTo("[5,6,7,9]");
-        assertThat(result.path("inFlight").asText()).isEqualTo("lost");
-        assertThat(result.path("resent").asText()).isEqualTo("SEND");
-        assertThat(result.path("queuedSeq").asInt()).isEqualTo(9);
+        assertThat(hellos).allSatisfy(hello -> assertThat(hello.has("key")).isFalse());
+        assertThat(result.path("seen").toString()).isEqualTo("[5,6,7,9,10]");
+        assertThat(result.path("resent").path("kind").asText()).isEqualTo("SEND");
+        assertThat(result.path("resent").path("key").asText()).isNotBlank()
+                .isEqualTo(result.path("original").path("key").asText());
+        assertThat(result.path("inFlight").asInt()).isEqualTo(9);
+        assertThat(result.path("queuedSeq").asInt()).isEqualTo(10);
+        assertThat(result.path("doomed").asText()).isEqualTo("lost");
         assertThat(result.path("afterReset").toString()).isEqualTo("{\"room\":null,\"members\":0,\"lastSeq\":null}");
         assertThat(texts(result.path("states"))).containsExactly("connecting", "connected", "resuming", "connected",
                 "resuming", "connected:new-session", "closed");
@@ -248,22 +255,8 @@ class ClientBrowserTest {
             }
             """;
 
-    /** Runs {@code body} as an async function with the client module as {@code ms}; returns its JSON result. */
     private static JsonNode run(String body) {
-        String script = """
-                const done = arguments[arguments.length - 1];
-                import('/client/multistudio.js')
-                  .then(async (ms) => { BODY })
-                  .then((result) => done(JSON.stringify({ result: result ?? null })),
-                        (error) => done(JSON.stringify({ error: String(error?.stack ?? error) })));
-                """.replace("BODY", body);
-        try {
-            JsonNode outcome = JSON.readTree((String) chrome.driver().executeAsyncScript(script));
-            assertThat(outcome.has("error")).as("%s", outcome.path("error").asText()).isFalse();
-            return outcome.path("result");
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return chrome.module(body);
     }
 
     private static List<String> texts(JsonNode array) {

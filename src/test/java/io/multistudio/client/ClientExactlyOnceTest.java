@@ -12,19 +12,14 @@ import java.util.List;
 import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.mutiny.Uni;
 
-/**
- * What the client does with protocol v1.1 (§2.7a idempotent keys, §2.7b history). It needs the server side of both
- * sections: a server without them executes a resent request again and answers HISTORY with KIND_UNKNOWN.
- */
+/** What the client does with protocol v1.1 (§2.7a idempotent keys, §2.7b history) against the server's side of both. */
 @QuarkusTest
-@Disabled("needs the server side of PROTOCOL.md §2.7a and §2.7b (issue 17, point 1): enable once it is merged")
 class ClientExactlyOnceTest {
 
     /**

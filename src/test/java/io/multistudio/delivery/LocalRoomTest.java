@@ -81,7 +81,7 @@ class LocalRoomTest {
         room.offer(message(3, "u_bob", null));
         assertThat(ada.frames).isEmpty();
 
-        held.release("{\"kind\":\"JOINED_ROOM\"}", List.of(message(1, "u_bob", null), message(2, "u_bob", null)),
+        held.release(List.of("{\"kind\":\"JOINED_ROOM\"}"), List.of(message(1, "u_bob", null), message(2, "u_bob", null)),
                 2);
 
         assertThat(ada.frames.get(0)).isEqualTo("{\"kind\":\"JOINED_ROOM\"}");
@@ -103,7 +103,7 @@ class LocalRoomTest {
 
     private Recorder member(String userId, long lastSeq) {
         Recorder recorder = new Recorder();
-        room.attach(recorder.connection(), userId, lastSeq).release(null, List.of(), lastSeq);
+        room.attach(recorder.connection(), userId, lastSeq).release(List.of(), List.of(), lastSeq);
         return recorder;
     }
 

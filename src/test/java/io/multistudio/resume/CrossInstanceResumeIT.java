@@ -2,6 +2,8 @@ package io.multistudio.resume;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.AfterAll;
@@ -65,6 +67,57 @@ class CrossInstanceResumeIT {
                 JsonNode replayed = back.next();
                 assertThat(replayed.path("seq")).isEqualTo(missed.path("seq"));
                 assertThat(replayed.path("data").asText()).isEqualTo("while you were away");
+            }
+        }
+    }
+
+    /**
+     * PROTOCOL.md §2.7a across instances: keys one instance remembered are honoured by the other after a resume there,
+     * whether the first answer arrived or the connection dropped with the request in flight.
+     */
+    @Test
+    void keysFromOneInstanceAreHonouredOnAnotherAfterAResume() {
+        WsClient ada = WsClient.hello(first.wsUri(), "Ada");
+        String room = ada.request("{\"kind\":\"CREATE_ROOM\"}").path("room").path("id").asText();
+        try (WsClient bob = WsClient.hello(second.wsUri(), "Bob")) {
+            assertThat(bob.request("{\"kind\":\"JOIN_ROOM\",\"room\":\"" + room + "\"}").path("members")).hasSize(2);
+            assertThat(ada.next().path("kind").asText()).isEqualTo("USER_JOINED");
+            JsonNode answered = ada.request("{\"kind\":\"SEND\",\"rid\":\"1\",\"key\":\"answered\",\"data\":\"a\"}");
+            ada.send("{\"kind\":\"SEND\",\"rid\":\"2\",\"key\":\"in-flight\",\"data\":\"b\"}");
+            ada.drop();
+
+            try (WsClient back = WsClient.connect(second.wsUri())) {
+                JsonNode resumed = back.request("{\"kind\":\"HELLO\",\"reconnect_token\":"
+                        + ada.helloAnswer().get("reconnect_token") + ",\"last_seq\":" + answered.path("seq") + "}");
+                assertThat(resumed.path("reconnected").asBoolean()).isTrue();
+                JsonNode again = back.request("{\"kind\":\"SEND\",\"rid\":\"1b\",\"key\":\"answered\",\"data\":\"a\"}");
+                while (!"1b".equals(again.path("rid").asText())) {
+                    again = back.next();
+                }
+                assertThat(again.path("kind").asText()).isEqualTo("MESSAGE");
+                assertThat(again.path("seq")).isEqualTo(answered.path("seq"));
+                JsonNode inFlight = back.request("{\"kind\":\"SEND\",\"rid\":\"2b\",\"key\":\"in-flight\",\"data\":\"b\"}");
+                assertThat(inFlight.path("kind").asText()).isEqualTo("MESSAGE");
+                assertThat(inFlight.path("rid").asText()).isEqualTo("2b");
+                JsonNode marker = back.request("{\"kind\":\"SEND\",\"data\":\"end\"}");
+
+                List<String> seenByBob = new ArrayList<>();
+                JsonNode event = bob.next();
+                while (!event.path("seq").equals(marker.path("seq"))) {
+                    if ("MESSAGE".equals(event.path("kind").asText())) {
+                        seenByBob.add(event.path("data").asText());
+                    }
+                    event = bob.next();
+                }
+                assertThat(seenByBob).containsExactly("a", "b");
+                JsonNode history = bob.request("{\"kind\":\"HISTORY\"}");
+                List<String> inHistory = new ArrayList<>();
+                history.path("events").forEach(past -> {
+                    if ("MESSAGE".equals(past.path("kind").asText())) {
+                        inHistory.add(past.path("data").asText());
+                    }
+                });
+                assertThat(inHistory).containsExactly("a", "b", "end");
             }
         }
     }

@@ -33,7 +33,8 @@ class MembershipTest {
     private final SessionService sessions = new SessionService(engine, config);
     private final List<RoomEvent> published = new CopyOnWriteArrayList<>();
     private final RoomCommands commands = new RoomCommands(new Codec(), new MergePatch());
-    private final Rooms rooms = new Rooms(engine, sessions, new RoomLog(engine, published::add, config), commands);
+    private final Rooms rooms = new Rooms(engine, sessions, new RoomLog(engine, published::add, config), commands,
+            new Codec());
     private final Membership membership = new Membership(rooms, commands, sessions, config,
             new Webhooks(new Outbox(engine, config, new Codec()), sessions));
 
