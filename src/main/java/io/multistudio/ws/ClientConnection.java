@@ -1,7 +1,7 @@
 package io.multistudio.ws;
 
+import io.netty.buffer.ByteBuf;
 import io.quarkus.websockets.next.CloseReason;
-import io.quarkus.websockets.next.WebSocketConnection;
 
 /**
  * What this node knows about one open connection: its socket, its outbound stream, and the session it carries once
@@ -9,7 +9,7 @@ import io.quarkus.websockets.next.WebSocketConnection;
  */
 final class ClientConnection {
 
-    private final WebSocketConnection socket;
+    private final String id;
     private final Outbound outbound;
     private final String reference;
     private final RateLimit rateLimit;
@@ -19,12 +19,11 @@ final class ClientConnection {
     private volatile String room;
     private volatile LocalRoom localRoom;
 
-    ClientConnection(WebSocketConnection socket, String nodeId, long outboundLimit, RateLimit rateLimit,
-            Runnable frameSent) {
-        this.socket = socket;
+    ClientConnection(String id, String nodeId, Outbound outbound, RateLimit rateLimit) {
+        this.id = id;
         this.rateLimit = rateLimit;
-        this.outbound = new Outbound(socket, outboundLimit, frameSent);
-        this.reference = nodeId + "/" + socket.id();
+        this.outbound = outbound;
+        this.reference = nodeId + "/" + id;
     }
 
     /** The connection as sessions record it: unique across the cluster. */
@@ -37,7 +36,7 @@ final class ClientConnection {
     }
 
     String id() {
-        return socket.id();
+        return id;
     }
 
     String sessionId() {
@@ -89,11 +88,16 @@ final class ClientConnection {
     }
 
     void send(String text) {
+        outbound.send(Outbound.utf8(text));
+    }
+
+    /** Sends bytes already encoded, taking over one reference to them. */
+    void send(ByteBuf text) {
         outbound.send(text);
     }
 
     void sendAndClose(String text, CloseReason reason) {
-        outbound.sendAndClose(text, reason);
+        outbound.sendAndClose(Outbound.utf8(text), reason);
     }
 
     void onCutOff(Runnable action) {

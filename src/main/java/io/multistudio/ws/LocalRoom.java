@@ -9,11 +9,13 @@ import io.multistudio.observability.ServerMetrics;
 import io.multistudio.protocol.Codec;
 import io.multistudio.protocol.ServerMessage;
 import io.multistudio.room.RoomEvent;
+import io.netty.buffer.ByteBuf;
 
 /**
  * One room as seen by this node: the members connected here, and the sequencer that hands them the room's events in
  * seq order, whatever order they were committed in. Events arrive from any thread; everything here runs under the
- * room's lock, and sending only queues on each connection's outbound stream, so the lock is never held for I/O.
+ * room's lock, and sending only queues on each connection's outbound stream (written on that connection's own event
+ * loop), so the lock is never held for I/O. Each event is encoded once, and every member gets the same bytes.
  */
 final class LocalRoom {
 
@@ -93,11 +95,11 @@ final class LocalRoom {
         if (welcome != null) {
             member.connection.send(welcome);
         }
-        missed.forEach(member::deliver);
+        missed.forEach(event -> member.deliver(event, null));
         member.lastSeq = Math.max(member.lastSeq, caughtUpTo);
         TreeMap<Long, RoomEvent> held = member.held;
         member.held = null;
-        held.values().forEach(member::deliver);
+        held.values().forEach(event -> member.deliver(event, null));
         // With nobody else live here, the events before this member's catch-up concern nobody: delivery moves on
         // instead of waiting for them to be fetched.
         boolean othersLive = members.values().stream().anyMatch(other -> other != member && other.held == null);
@@ -119,9 +121,11 @@ final class LocalRoom {
         RoomEvent event;
         while ((event = pending.remove(nextSeq)) != null) {
             nextSeq++;
+            ByteBuf encoded = Outbound.utf8(event.text());
             for (Member member : members.values()) {
-                member.offer(event);
+                member.offer(event, encoded);
             }
+            encoded.release();
             metrics.fanout(System.currentTimeMillis() - event.at());
         }
         if (!pending.isEmpty() && watchedGap != nextSeq) {
@@ -154,15 +158,16 @@ final class LocalRoom {
             LocalRoom.this.release(this, welcome, missed, caughtUpTo);
         }
 
-        private void offer(RoomEvent event) {
+        private void offer(RoomEvent event, ByteBuf encoded) {
             if (held != null) {
                 held.put(event.seq(), event);
             } else {
-                deliver(event);
+                deliver(event, encoded);
             }
         }
 
-        private void deliver(RoomEvent event) {
+        /** @param encoded the event's text already encoded, or {@code null} to encode it for this member alone */
+        private void deliver(RoomEvent event, ByteBuf encoded) {
             if (event.seq() <= lastSeq) {
                 return;
             }
@@ -179,8 +184,10 @@ final class LocalRoom {
                 }
                 connection.send(codec.write(
                         new ServerMessage.LeftRoom(requester ? event.rid() : null, id, event.reason())));
-            } else {
+            } else if (requester || encoded == null) {
                 connection.send(requester ? codec.withRid(event.text(), event.rid()) : event.text());
+            } else {
+                connection.send(encoded.retainedDuplicate());
             }
         }
     }

@@ -64,16 +64,18 @@ class ProtocolHandler {
     private final LocalRooms localRooms;
     private final ServerMetrics metrics;
     private final Authenticator authenticator;
+    private final Outbounds outbounds;
     private volatile boolean draining;
 
     ProtocolHandler(LocalConnections connections, SessionService sessions, RoomService rooms, LocalRooms localRooms,
             Codec codec, MultiStudioConfig config, Vertx vertx, Node node, ServerMetrics metrics,
-            Authenticator authenticator, NodeRegistry nodes, NodeStats nodeStats) {
+            Authenticator authenticator, NodeRegistry nodes, NodeStats nodeStats, Outbounds outbounds) {
         nodeStats.connections(connections::count);
         nodeStats.rooms(localRooms::count);
         nodes.reportLoad(() -> new NodeRegistry.Load(connections.count(), metrics.messagesIn(), metrics.messagesOut()));
         this.metrics = metrics;
         this.authenticator = authenticator;
+        this.outbounds = outbounds;
         this.connections = connections;
         this.sessions = sessions;
         this.rooms = rooms;
@@ -87,9 +89,8 @@ class ProtocolHandler {
     }
 
     Uni<Void> opened(WebSocketConnection socket) {
-        ClientConnection connection = new ClientConnection(socket, node.id(), config.outboundBuffer(),
-                new RateLimit(config.rateLimit(), config.rateBurst(), config.abuseLimit(), config.abuseWindow()),
-                metrics::messageOut);
+        ClientConnection connection = new ClientConnection(socket.id(), node.id(), outbounds.open(socket),
+                new RateLimit(config.rateLimit(), config.rateBurst(), config.abuseLimit(), config.abuseWindow()));
         if (draining) {
             connection.sendAndClose(error(Why.SHUTTING_DOWN, null), RESTARTING);
             return Uni.createFrom().voidItem();

@@ -2,10 +2,8 @@ package io.multistudio.ws;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.junit.jupiter.api.Test;
 
@@ -13,8 +11,6 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.multistudio.observability.ServerMetrics;
 import io.multistudio.protocol.Codec;
 import io.multistudio.room.RoomEvent;
-import io.quarkus.websockets.next.WebSocketConnection;
-import io.smallrye.mutiny.Uni;
 
 /** The per-room sequencer on its own: whatever order events arrive in, members get them in seq order, once. */
 class LocalRoomTest {
@@ -115,22 +111,13 @@ class LocalRoomTest {
     private static final class Recorder {
 
         private static int next;
-        final List<String> frames = new CopyOnWriteArrayList<>();
+        private final RecordingWire wire = new RecordingWire(true);
+        final List<String> frames = wire.frames;
         private final String id = "c" + next++;
 
         ClientConnection connection() {
-            WebSocketConnection socket = (WebSocketConnection) Proxy.newProxyInstance(getClass().getClassLoader(),
-                    new Class<?>[] { WebSocketConnection.class }, (proxy, method, args) -> switch (method.getName()) {
-                        case "id" -> id;
-                        case "sendText" -> {
-                            frames.add((String) args[0]);
-                            yield Uni.createFrom().voidItem();
-                        }
-                        case "close" -> Uni.createFrom().voidItem();
-                        default -> throw new UnsupportedOperationException(method.getName());
-                    });
-            return new ClientConnection(socket, "node", 1 << 20, null, () -> {
-            });
+            return new ClientConnection(id, "node",
+                    wire.outbound(new OutboundBudget(Long.MAX_VALUE, Runnable::run), 1 << 20), null);
         }
 
         List<Long> seqs() {
