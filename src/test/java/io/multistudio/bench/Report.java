@@ -24,6 +24,7 @@ final class Report {
     private final Map<String, String> machine = new LinkedHashMap<>();
     private final Map<String, String> loads = new LinkedHashMap<>();
     private final Map<String, List<Fanout.Step>> fanout = new LinkedHashMap<>();
+    private final Map<String, Fanout.Step> coldStart = new LinkedHashMap<>();
     private final Map<String, ConnectRate.Result> connect = new LinkedHashMap<>();
     private final Map<String, ConnectRate.Result> connectCycle = new LinkedHashMap<>();
     private final Map<String, IdleMemory.Result> idle = new LinkedHashMap<>();
@@ -73,6 +74,10 @@ final class Report {
     void fanout(String target, int rooms, int members, List<Fanout.Step> steps) {
         fanoutShape = rooms + " rooms × " + members + " members";
         fanout.put(target, steps);
+    }
+
+    void coldStart(String target, Fanout.Step step) {
+        coldStart.put(target, step);
     }
 
     void connect(String target, ConnectRate.Result burst, ConnectRate.Result cycle) {
@@ -145,6 +150,17 @@ final class Report {
                         ms(common[1].p50()) + " / " + ms(common[1].p99()), ratio(common[0].p99(), common[1].p99()),
                         "", "");
             }
+        }
+        if (!coldStart.isEmpty()) {
+            Fanout.Step a = coldStart.get(APP);
+            Fanout.Step r = coldStart.get(RAW);
+            row(md, "cold start (fresh server, 50 rooms × 20 members, no warm-up)",
+                    String.format(Locale.ROOT, "delivered of %s deliveries/s offered, %d s after the start",
+                            count(ColdStart.DELIVERIES_PER_SECOND), ColdStart.SETTLE.toSeconds()),
+                    a == null ? "–" : pct(ColdStart.delivered(a)), r == null ? "–" : pct(ColdStart.delivered(r)), "",
+                    "≥ 99%, p99 ≤ 50 ms", a == null ? "–" : met(ColdStart.passed(a)));
+            row(md, "", "p50 / p99 (ms), connections cut", a == null ? "–" : coldStartLatency(a),
+                    r == null ? "–" : coldStartLatency(r), "", "", "");
         }
         if (!connect.isEmpty()) {
             ConnectRate.Result a = connect.get(APP);
@@ -347,6 +363,14 @@ final class Report {
 
     private static void row(StringBuilder md, String... cells) {
         md.append("| ").append(String.join(" | ", cells)).append(" |\n");
+    }
+
+    private static String coldStartLatency(Fanout.Step step) {
+        return ms(step.p50()) + " / " + ms(step.p99()) + ", " + step.closed();
+    }
+
+    private static String pct(double share) {
+        return String.format(Locale.ROOT, "%.1f%%", share * 100);
     }
 
     private static String name(String target) {
