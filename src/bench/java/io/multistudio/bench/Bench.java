@@ -26,7 +26,7 @@ public final class Bench {
 
     static final String USAGE = """
             Usage: bench/run [options]
-              --workloads LIST     fanout,connect,idle,resume (default: all)
+              --workloads LIST     fanout,coldstart,connect,idle,resume (default: all)
               --targets LIST       raw,app (default: both)
               --engines LIST       resume engines: memory,infinispan (default: both)
               --server-jvm FLAGS   JVM flags of both servers (default: "-Xmx512m")
@@ -86,7 +86,7 @@ public final class Bench {
                 profile(gen);
                 return;
             }
-            List<String> workloads = list("workloads", "fanout,connect,idle,resume");
+            List<String> workloads = list("workloads", "fanout,coldstart,connect,idle,resume");
             List<String> targets = list("targets", "raw,app");
             for (String workload : workloads) {
                 String load = Report.loadAverage();
@@ -94,6 +94,7 @@ public final class Bench {
                 report.load(workload, load);
                 switch (workload) {
                     case "fanout" -> targets.forEach(target -> fanout(gen, target));
+                    case "coldstart" -> targets.forEach(target -> coldStart(gen, target));
                     case "connect" -> targets.forEach(target -> connect(gen, target));
                     case "idle" -> targets.forEach(target -> idle(gen, target));
                     case "resume" -> resume(gen, targets);
@@ -149,6 +150,13 @@ public final class Bench {
                         Duration.ofSeconds(quick ? 2 : 5));
             }
             report.fanout(target, rooms, members, steps);
+        }
+    }
+
+    /** The fan-out load on a fresh server at once, shaped as in issue 13 (50 rooms × 20 members, 95k/s). */
+    private void coldStart(Generator gen, String target) {
+        try (ServerProcess server = start(target, "memory", Map.of(), List.of())) {
+            report.coldStart(target, ColdStart.run(gen, server, 50, 20));
         }
     }
 

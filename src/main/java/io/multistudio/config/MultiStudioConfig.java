@@ -3,6 +3,7 @@ package io.multistudio.config;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -56,11 +57,18 @@ public interface MultiStudioConfig {
     int maxMessageSize();
 
     /**
-     * Characters a connection may have waiting to be written before the server treats it as a slow consumer and
+     * Bytes (UTF-8) a connection may have waiting to be sent before the server treats it as a slow consumer and
      * cuts it off with 1013, so one stalled client never grows the server's memory.
      */
     @WithDefault("1048576")
     int outboundBuffer();
+
+    /**
+     * Bytes all connections together may have waiting to be sent; past it, the connections with the most unsent
+     * bytes are cut off as slow consumers (1013) until the rest fits, so that a node that falls behind (a load that
+     * arrives before the JIT, say) sheds instead of filling its heap. Unset: a quarter of the maximum heap.
+     */
+    OptionalLong outboundBudget();
 
     /** Messages per second a connection may send on average; more are answered {@code SLOW}/{@code RATE_LIMITED}. */
     @WithDefault("50")

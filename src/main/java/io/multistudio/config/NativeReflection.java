@@ -9,9 +9,10 @@ import io.multistudio.session.Session;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
- * The records Jackson reads or writes by reflection. A native image keeps only the constructors and accessors that
- * are registered, and Quarkus cannot see these as Jackson types because they pass through {@code Codec.write(Object)}
- * and the engines' {@code map(name, type, ...)} as plain {@code Object} and {@code Class} values.
+ * The records Jackson reads or writes by reflection, and the framework classes read by reflection. A native image
+ * keeps only the constructors and accessors that are registered, and Quarkus cannot see these as Jackson types
+ * because they pass through {@code Codec.write(Object)} and the engines' {@code map(name, type, ...)} as plain
+ * {@code Object} and {@code Class} values.
  */
 @RegisterForReflection(targets = {
         // Written to clients.
@@ -39,6 +40,10 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
         RoomEvent.class,
         Remembered.class,
         NodeRegistry.NodeLease.class
+}, classNames = {
+        // The Netty channel under a connection is reached by reflection (see ws.WebSocketWire).
+        "io.quarkus.websockets.next.runtime.WebSocketConnectionImpl",
+        "io.vertx.ext.web.impl.ServerWebSocketWrapper"
 })
 public final class NativeReflection {
 

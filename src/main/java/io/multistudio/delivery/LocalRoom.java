@@ -10,13 +10,14 @@ import io.multistudio.protocol.Codec;
 import io.multistudio.protocol.ServerMessage;
 import io.multistudio.room.RoomEvent;
 import io.multistudio.transport.Connection;
+import io.multistudio.transport.Outbound;
+import io.netty.buffer.ByteBuf;
 
 /**
  * One room as seen by this node: the members connected here, and the sequencer that hands them the room's events in
  * seq order, whatever order they were committed in. Events arrive from any thread; everything here runs under the
- * room's lock. Sending hands the frame to the connection's outbound stream, which passes it on to the socket at once
- * without waiting for the write to complete: the lock is held while frames are handed to the network layer, never
- * while waiting on a client.
+ * room's lock, and sending only queues on each connection's outbound stream (written on that connection's own event
+ * loop), so the lock is never held for I/O. Each event is encoded once, and every member gets the same bytes.
  */
 public final class LocalRoom {
 
@@ -94,11 +95,11 @@ public final class LocalRoom {
             return;
         }
         welcome.forEach(member.connection::send);
-        missed.forEach(member::deliver);
+        missed.forEach(event -> member.deliver(event, null));
         member.lastSeq = Math.max(member.lastSeq, caughtUpTo);
         TreeMap<Long, RoomEvent> held = member.held;
         member.held = null;
-        held.values().forEach(member::deliver);
+        held.values().forEach(event -> member.deliver(event, null));
         // With nobody else live here, the events before this member's catch-up concern nobody: delivery moves on
         // instead of waiting for them to be fetched.
         boolean othersLive = members.values().stream().anyMatch(other -> other != member && other.held == null);
@@ -120,9 +121,11 @@ public final class LocalRoom {
         RoomEvent event;
         while ((event = pending.remove(nextSeq)) != null) {
             nextSeq++;
+            ByteBuf encoded = Outbound.utf8(event.text());
             for (Member member : members.values()) {
-                member.offer(event);
+                member.offer(event, encoded);
             }
+            encoded.release();
             metrics.fanout(System.currentTimeMillis() - event.at());
         }
         if (!pending.isEmpty() && watchedGap != nextSeq) {
@@ -156,15 +159,16 @@ public final class LocalRoom {
             LocalRoom.this.release(this, welcome, missed, caughtUpTo);
         }
 
-        private void offer(RoomEvent event) {
+        private void offer(RoomEvent event, ByteBuf encoded) {
             if (held != null) {
                 held.put(event.seq(), event);
             } else {
-                deliver(event);
+                deliver(event, encoded);
             }
         }
 
-        private void deliver(RoomEvent event) {
+        /** @param encoded the event's text already encoded, or {@code null} to encode it for this member alone */
+        private void deliver(RoomEvent event, ByteBuf encoded) {
             if (event.seq() <= lastSeq) {
                 return;
             }
@@ -181,8 +185,10 @@ public final class LocalRoom {
                 }
                 connection.send(codec.write(
                         new ServerMessage.LeftRoom(requester ? event.rid() : null, id, event.reason())));
-            } else {
+            } else if (requester || encoded == null) {
                 connection.send(requester ? codec.withRid(event.text(), event.rid()) : event.text());
+            } else {
+                connection.send(encoded.retainedDuplicate());
             }
         }
     }

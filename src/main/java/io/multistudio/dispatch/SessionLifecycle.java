@@ -22,6 +22,7 @@ import io.multistudio.session.SessionService;
 import io.multistudio.transport.Connection;
 import io.multistudio.transport.Errors;
 import io.multistudio.transport.LocalConnections;
+import io.multistudio.transport.Outbounds;
 import io.multistudio.transport.RateLimit;
 import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.runtime.Startup;
@@ -56,12 +57,14 @@ public class SessionLifecycle {
     private final Node node;
     private final ServerMetrics metrics;
     private final Webhooks webhooks;
+    private final Outbounds outbounds;
     private volatile boolean draining;
 
     SessionLifecycle(LocalConnections connections, SessionService sessions, Membership membership,
             LocalRooms localRooms, Errors errors, MultiStudioConfig config, Vertx vertx, Node node,
-            ServerMetrics metrics, NodeRegistry nodes, NodeStats nodeStats, Webhooks webhooks) {
+            ServerMetrics metrics, NodeRegistry nodes, NodeStats nodeStats, Webhooks webhooks, Outbounds outbounds) {
         this.webhooks = webhooks;
+        this.outbounds = outbounds;
         nodeStats.connections(connections::count);
         nodeStats.rooms(localRooms::count);
         nodes.reportLoad(() -> new NodeRegistry.Load(connections.count(), metrics.messagesIn(), metrics.messagesOut()));
@@ -84,9 +87,8 @@ public class SessionLifecycle {
     }
 
     public Uni<Void> opened(WebSocketConnection socket) {
-        Connection connection = new Connection(socket, node.id(), config.outboundBuffer(),
-                new RateLimit(config.rateLimit(), config.rateBurst(), config.abuseLimit(), config.abuseWindow()),
-                metrics::messageOut);
+        Connection connection = new Connection(socket.id(), node.id(), outbounds.open(socket),
+                new RateLimit(config.rateLimit(), config.rateBurst(), config.abuseLimit(), config.abuseWindow()));
         if (draining) {
             connection.sendAndClose(errors.frame(Why.SHUTTING_DOWN, null), RESTARTING);
             return Uni.createFrom().voidItem();

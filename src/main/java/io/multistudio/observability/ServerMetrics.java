@@ -46,8 +46,8 @@ public class ServerMetrics {
         messagesIn.increment();
     }
 
-    public void messageOut() {
-        messagesOut.increment();
+    public void messagesOut(int frames) {
+        messagesOut.increment(frames);
     }
 
     public double messagesIn() {

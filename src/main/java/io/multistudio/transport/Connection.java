@@ -2,8 +2,8 @@ package io.multistudio.transport;
 
 import io.multistudio.delivery.LocalRoom;
 import io.multistudio.keys.KeyRing;
+import io.netty.buffer.ByteBuf;
 import io.quarkus.websockets.next.CloseReason;
-import io.quarkus.websockets.next.WebSocketConnection;
 
 /**
  * Everything this node knows about one open connection, in one place: its socket and outbound stream, its rate
@@ -27,7 +27,7 @@ public final class Connection {
         CLOSED
     }
 
-    private final WebSocketConnection socket;
+    private final String id;
     private final Outbound outbound;
     private final String reference;
     private final RateLimit rateLimit;
@@ -39,12 +39,11 @@ public final class Connection {
     private volatile long helloTimer = -1;
     private volatile LocalRoom room;
 
-    public Connection(WebSocketConnection socket, String nodeId, long outboundLimit, RateLimit rateLimit,
-            Runnable frameSent) {
-        this.socket = socket;
+    public Connection(String id, String nodeId, Outbound outbound, RateLimit rateLimit) {
+        this.id = id;
         this.rateLimit = rateLimit;
-        this.outbound = new Outbound(socket, outboundLimit, frameSent);
-        this.reference = nodeId + "/" + socket.id();
+        this.outbound = outbound;
+        this.reference = nodeId + "/" + id;
     }
 
     /** The connection as sessions record it: unique across the cluster. */
@@ -62,7 +61,7 @@ public final class Connection {
     }
 
     public String id() {
-        return socket.id();
+        return id;
     }
 
     public State state() {
@@ -141,11 +140,16 @@ public final class Connection {
     }
 
     public void send(String text) {
+        outbound.send(Outbound.utf8(text));
+    }
+
+    /** Sends bytes already encoded, taking over one reference to them. */
+    public void send(ByteBuf text) {
         outbound.send(text);
     }
 
     public void sendAndClose(String text, CloseReason reason) {
-        outbound.sendAndClose(text, reason);
+        outbound.sendAndClose(Outbound.utf8(text), reason);
     }
 
     public void onCutOff(Runnable action) {

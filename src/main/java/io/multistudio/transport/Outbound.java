@@ -1,44 +1,75 @@
 package io.multistudio.transport;
 
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Flow;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntConsumer;
 
 import org.jboss.logging.Logger;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.quarkus.websockets.next.CloseReason;
-import io.quarkus.websockets.next.WebSocketConnection;
-import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.operators.multi.processors.UnicastProcessor;
+import io.smallrye.mutiny.subscription.MultiSubscriber;
 
 /**
- * The outbound side of one connection: a Mutiny stream that hands frames to the socket in order. Producers never
- * wait on it. What it holds unsent is bounded: a client that does not read
- * fast enough is cut off with 1013 (its session stays resumable) instead of growing the server's memory.
+ * The outbound side of one connection: a Mutiny stream of batches of frames, written on the connection's own event
+ * loop and flushed once per batch. Producers on any thread only queue an encoded frame; the first one queued after a
+ * batch hands the connection to its loop ({@link OutboundLoop}), which takes everything queued by then as the next
+ * batch. What the connection holds unsent (queued, or written and not yet taken by the socket) is bounded in bytes,
+ * here and on the node ({@link OutboundBudget}): a client that does not read fast enough is cut off with 1013 (its
+ * session stays resumable) instead of growing the server's memory.
  */
-final class Outbound {
+public final class Outbound {
 
     private static final Logger LOG = Logger.getLogger(Outbound.class);
     static final CloseReason SLOW_CONSUMER = new CloseReason(1013, "slow consumer");
 
-    private final WebSocketConnection socket;
-    /**
-     * A linked queue costs nothing while empty, which an idle connection's queue nearly always is; the default
-     * array-backed one takes about a kilobyte per connection up front.
-     */
-    private final UnicastProcessor<Frame> frames = UnicastProcessor.create(new ConcurrentLinkedQueue<>(), null);
-    private final AtomicLong queued = new AtomicLong();
+    private enum State {
+        OPEN,
+        /** The last frame is queued; nothing more is. */
+        CLOSING,
+        /** Cut off as a slow consumer: what is queued is dropped and the socket closed with 1013. */
+        CUT,
+        /** Nothing more is written; whatever is queued is dropped. */
+        DONE
+    }
+
+    private final Wire wire;
+    private final OutboundLoop loop;
+    private final OutboundBudget budget;
     private final long limit;
-    private final Runnable frameSent;
+    private final IntConsumer framesSent;
+    private final Queue<Frame> queued = new ConcurrentLinkedQueue<>();
+    private final AtomicLong unsent = new AtomicLong();
+    private final AtomicBoolean scheduled = new AtomicBoolean();
+    private final AtomicReference<State> state = new AtomicReference<>(State.OPEN);
+    /** Fed on the loop only, one batch per turn; a linked queue costs nothing while empty, as it nearly always is. */
+    private final UnicastProcessor<List<Frame>> batches = UnicastProcessor.create(new ConcurrentLinkedQueue<>(), null);
     private volatile Runnable cutOff = () -> {
     };
-    private boolean closing;
 
-    Outbound(WebSocketConnection socket, long limit, Runnable frameSent) {
-        this.socket = socket;
+    Outbound(Wire wire, OutboundLoop loop, OutboundBudget budget, long limit, IntConsumer framesSent) {
+        this.wire = wire;
+        this.loop = loop;
+        this.budget = budget;
         this.limit = limit;
-        this.frameSent = frameSent;
-        frames.subscribe().with(this::write,
-                failure -> LOG.debugf("Outbound stream of %s ended: %s", socket.id(), failure));
+        this.framesSent = framesSent;
+        budget.register(this);
+        // A plain subscriber: no callback to wrap for context propagation, which would be restored for every batch.
+        batches.subscribe().withSubscriber(new BatchWriter());
+    }
+
+    /** {@code text} as the UTF-8 bytes of one frame. */
+    public static ByteBuf utf8(String text) {
+        return Unpooled.wrappedBuffer(text.getBytes(StandardCharsets.UTF_8));
     }
 
     /**
@@ -49,71 +80,179 @@ final class Outbound {
         this.cutOff = action;
     }
 
-    /** Queues {@code text}; dropped if the connection is closing. */
-    synchronized void send(String text) {
-        if (closing) {
-            return;
-        }
-        if (queued.addAndGet(text.length()) > limit) {
-            closing = true;
-            frames.onComplete();
-            socket.close(SLOW_CONSUMER).subscribe().with(ignored -> {
-            }, failure -> LOG.debugf("Closing slow consumer %s failed: %s", socket.id(), failure));
-            cutOff.run();
-            return;
-        }
-        frames.onNext(new Frame(text, null));
+    /** Queues one frame, taking over a reference to {@code text}; dropped if the connection is closing. */
+    void send(ByteBuf text) {
+        queue(new Frame(text, null));
     }
 
     /** Queues {@code text} as the connection's last frame, then closes it with {@code reason}. */
-    synchronized void sendAndClose(String text, CloseReason reason) {
-        if (closing) {
-            return;
-        }
-        closing = true;
-        frames.onNext(new Frame(text, reason));
-        frames.onComplete();
+    void sendAndClose(ByteBuf text, CloseReason reason) {
+        queue(new Frame(text, reason));
     }
 
     /** Closes the connection with {@code reason} after the frames already queued. */
-    synchronized void close(CloseReason reason) {
-        if (closing) {
+    void close(CloseReason reason) {
+        queue(new Frame(null, reason));
+    }
+
+    /** Stops writing once the connection is gone; a cut-off still gets its 1013 from the loop. */
+    void closed() {
+        state.getAndUpdate(now -> now == State.CUT ? State.CUT : State.DONE);
+        discard();
+    }
+
+    long unsent() {
+        return unsent.get();
+    }
+
+    /** Cut off or done: what it still holds is on its way out. */
+    boolean leaving() {
+        State now = state.get();
+        return now == State.CUT || now == State.DONE;
+    }
+
+    /** Cuts the connection off as a slow consumer, unless it is already leaving. */
+    void cut() {
+        State now = state.get();
+        if ((now == State.OPEN || now == State.CLOSING) && state.compareAndSet(now, State.CUT)) {
+            cutOff.run();
+            schedule();
+        }
+    }
+
+    private void queue(Frame frame) {
+        boolean accepted = frame.closeAfter() == null ? state.get() == State.OPEN
+                : state.compareAndSet(State.OPEN, State.CLOSING);
+        if (!accepted) {
+            frame.release();
             return;
         }
-        closing = true;
-        frames.onNext(new Frame(null, reason));
-        frames.onComplete();
-    }
-
-    /** Stops the stream once the connection is gone. */
-    synchronized void closed() {
-        if (!closing) {
-            closing = true;
-            frames.onComplete();
+        int size = frame.size();
+        unsent.addAndGet(size);
+        budget.reserve(size);
+        queued.add(frame);
+        if (leaving()) {
+            // Cut or closed meanwhile: whoever did it may have emptied the queue before this frame was in it.
+            discard();
+        } else {
+            schedule();
         }
     }
 
-    /**
-     * Hands the frame to the socket without waiting for the previous one to be flushed, so a reader that keeps up
-     * drains a burst at the network's pace; the frame counts as unsent until the socket reports it written.
-     */
-    private void write(Frame frame) {
-        Uni<Void> written;
-        if (frame.text() == null) {
-            written = socket.close(frame.closeAfter());
-        } else {
-            int length = frame.text().length();
-            frameSent.run();
-            written = socket.sendText(frame.text()).onTermination().invoke(() -> queued.addAndGet(-length));
+    private void schedule() {
+        if (scheduled.compareAndSet(false, true)) {
+            loop.schedule(this);
+        }
+    }
+
+    /** On the loop: everything queued by now goes out as one batch, up to and including a last frame. */
+    void drain() {
+        scheduled.set(false);
+        State now = state.get();
+        if (now == State.CUT && state.compareAndSet(State.CUT, State.DONE)) {
+            discard();
+            wire.close(SLOW_CONSUMER);
+            return;
+        }
+        if (now == State.DONE) {
+            discard();
+            return;
+        }
+        List<Frame> batch = new ArrayList<>();
+        Frame frame;
+        while ((frame = queued.poll()) != null) {
+            batch.add(frame);
             if (frame.closeAfter() != null) {
-                written = written.onTermination().call(() -> socket.close(frame.closeAfter()));
+                break;
             }
         }
-        written.subscribe().with(ignored -> {
-        }, failure -> LOG.debugf("Writing to %s failed: %s", socket.id(), failure.getMessage()));
+        if (!batch.isEmpty()) {
+            batches.onNext(batch);
+        }
+    }
+
+    private void discard() {
+        Frame frame;
+        while ((frame = queued.poll()) != null) {
+            sent(frame.size());
+            frame.release();
+        }
+        forgetIfDone();
+    }
+
+    /** {@code bytes} are no longer held: written to the socket, or dropped. */
+    private void sent(long bytes) {
+        unsent.addAndGet(-bytes);
+        budget.release(bytes);
+    }
+
+    private void forgetIfDone() {
+        if (state.get() == State.DONE && unsent.get() == 0) {
+            budget.unregister(this);
+        }
+    }
+
+    /** Writes each batch and flushes once; the batch's bytes count as unsent until the socket took all of it. */
+    private final class BatchWriter implements MultiSubscriber<List<Frame>> {
+
+        @Override
+        public void onSubscribe(Flow.Subscription subscription) {
+            subscription.request(Long.MAX_VALUE);
+        }
+
+        @Override
+        public void onItem(List<Frame> batch) {
+            List<ByteBuf> texts = new ArrayList<>(batch.size());
+            long bytes = 0;
+            for (Frame frame : batch) {
+                if (frame.text() != null) {
+                    texts.add(frame.text());
+                    bytes += frame.size();
+                }
+            }
+            if (!texts.isEmpty()) {
+                long written = bytes;
+                framesSent.accept(texts.size());
+                wire.write(texts, () -> {
+                    sent(written);
+                    forgetIfDone();
+                });
+                // Measured right after a write, what is still unsent is what the client has not taken; frames that
+                // wait for a busy loop are not the client's fault, and the node budget bounds them.
+                if (unsent.get() > limit) {
+                    cut();
+                }
+            }
+            CloseReason closeAfter = batch.get(batch.size() - 1).closeAfter();
+            if (closeAfter != null) {
+                state.set(State.DONE);
+                wire.close(closeAfter);
+                discard();
+            }
+        }
+
+        @Override
+        public void onFailure(Throwable failure) {
+            LOG.debugf("Outbound stream ended: %s", failure);
+        }
+
+        @Override
+        public void onCompletion() {
+            // The stream is never completed: a connection that is done simply stops feeding it.
+        }
     }
 
     /** A text to send, a close after it, or (without text) just the close. */
-    private record Frame(String text, CloseReason closeAfter) {
+    private record Frame(ByteBuf text, CloseReason closeAfter) {
+
+        int size() {
+            return text == null ? 0 : text.readableBytes();
+        }
+
+        void release() {
+            if (text != null) {
+                text.release();
+            }
+        }
     }
 }

@@ -256,8 +256,12 @@ class SlowReaderTest {
                 Pace.pause(Duration.ofMillis(BURST_PAUSE_MS));
             }
         }, "flooder");
+        AtomicLong probes = new AtomicLong();
         Thread flooderReader = new Thread(() -> {
-            while (!stop.get() || flood.flooder.pending() > 0) {
+            // Until every message of the flood and of the probes has arrived: once the flood stops, an empty queue
+            // may only mean that the next batch is still on its way.
+            while ((!stop.get() || flood.flooderMessages.get() < flooded.get() + probes.get())
+                    && !flood.flooder.isClosed()) {
                 if (flood.flooder.pending() > 0) {
                     if ("MESSAGE".equals(flood.flooder.next().path("kind").asText())) {
                         flood.flooderMessages.incrementAndGet();
@@ -268,7 +272,6 @@ class SlowReaderTest {
             }
         }, "flooder-reader");
         Map<Long, Long> probeSent = new ConcurrentHashMap<>();
-        AtomicLong probes = new AtomicLong();
         Thread prober = new Thread(() -> {
             while (!stop.get() && !flood.watcher.isClosed()) {
                 long probe = probes.get();

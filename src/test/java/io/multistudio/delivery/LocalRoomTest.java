@@ -2,10 +2,8 @@ package io.multistudio.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.junit.jupiter.api.Test;
 
@@ -14,8 +12,7 @@ import io.multistudio.observability.ServerMetrics;
 import io.multistudio.protocol.Codec;
 import io.multistudio.room.RoomEvent;
 import io.multistudio.transport.Connection;
-import io.quarkus.websockets.next.WebSocketConnection;
-import io.smallrye.mutiny.Uni;
+import io.multistudio.transport.RecordingWire;
 
 /** The per-room sequencer on its own: whatever order events arrive in, members get them in seq order, once. */
 class LocalRoomTest {
@@ -116,22 +113,12 @@ class LocalRoomTest {
     private static final class Recorder {
 
         private static int next;
-        final List<String> frames = new CopyOnWriteArrayList<>();
+        private final RecordingWire wire = RecordingWire.immediate();
+        final List<String> frames = wire.frames();
         private final String id = "c" + next++;
 
         Connection connection() {
-            WebSocketConnection socket = (WebSocketConnection) Proxy.newProxyInstance(getClass().getClassLoader(),
-                    new Class<?>[] { WebSocketConnection.class }, (proxy, method, args) -> switch (method.getName()) {
-                        case "id" -> id;
-                        case "sendText" -> {
-                            frames.add((String) args[0]);
-                            yield Uni.createFrom().voidItem();
-                        }
-                        case "close" -> Uni.createFrom().voidItem();
-                        default -> throw new UnsupportedOperationException(method.getName());
-                    });
-            return new Connection(socket, "node", 1 << 20, null, () -> {
-            });
+            return wire.connection(id);
         }
 
         List<Long> seqs() {

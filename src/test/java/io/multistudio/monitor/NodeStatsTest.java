@@ -18,7 +18,7 @@ class NodeStatsTest {
 
     private void outgoing(int frames) {
         for (int i = 0; i < frames; i++) {
-            metrics.messageOut();
+            metrics.messagesOut(1);
         }
     }
 

@@ -13,16 +13,14 @@ import io.multistudio.engine.SharedMap;
 import io.smallrye.mutiny.Uni;
 
 /**
- * Keeps the shared state in this process: the embedded default for a single node, needing no other service. A
- * sweeper thread takes expired entries out and reports them; {@link #close()} stops it.
+ * Keeps the shared state in this process: the embedded default for a single node, needing no other service. An
+ * expiry thread takes the entries whose deadline passed out, every {@link MemoryMap#EXPIRY_TICK}, and reports them;
+ * {@link #close()} stops it.
  */
 public final class MemoryEngine implements Engine, AutoCloseable {
 
-    /** Expiry listeners hear of an expiry at most this late, like with Infinispan's one-second reaper. */
-    private static final Duration SWEEP_INTERVAL = Duration.ofMillis(250);
-
     private final Map<String, MemoryMap<?>> maps = new ConcurrentHashMap<>();
-    private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(task -> {
+    private final ScheduledExecutorService expiry = Executors.newSingleThreadScheduledExecutor(task -> {
         Thread thread = new Thread(task, "multistudio-memory-expiry");
         // Must not keep the JVM alive if nobody closes the engine.
         thread.setDaemon(true);
@@ -30,8 +28,8 @@ public final class MemoryEngine implements Engine, AutoCloseable {
     });
 
     public MemoryEngine() {
-        long interval = SWEEP_INTERVAL.toMillis();
-        sweeper.scheduleWithFixedDelay(this::sweep, interval, interval, TimeUnit.MILLISECONDS);
+        long tick = MemoryMap.EXPIRY_TICK.toMillis();
+        expiry.scheduleWithFixedDelay(this::expire, tick, tick, TimeUnit.MILLISECONDS);
     }
 
     @Override
@@ -50,18 +48,18 @@ public final class MemoryEngine implements Engine, AutoCloseable {
         return "memory";
     }
 
-    /** Stops the sweeper, waiting briefly for a sweep in progress so that no listener runs after this returns. */
+    /** Stops the expiry thread, waiting briefly for a run in progress so that no listener runs after this returns. */
     @Override
     public void close() {
-        sweeper.shutdownNow();
+        expiry.shutdownNow();
         try {
-            sweeper.awaitTermination(1, TimeUnit.SECONDS);
+            expiry.awaitTermination(1, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
     }
 
-    private void sweep() {
-        maps.values().forEach(MemoryMap::sweep);
+    private void expire() {
+        maps.values().forEach(MemoryMap::expire);
     }
 }

@@ -22,17 +22,20 @@ import io.smallrye.mutiny.Uni;
 /**
  * A {@link SharedMap} over a {@link ConcurrentHashMap}; {@code compute} gives the atomic read-modify-write that the
  * Infinispan engine gets from versioned replaces. Expired entries are treated as absent from the moment they expire;
- * whoever takes an expired entry out of the map (the {@link MemoryEngine}'s sweeper, or a write that lands on it
- * first) reports it, so each expiry is reported exactly once.
+ * whoever takes an expired entry out of the map ({@link #expire()}, which the {@link MemoryEngine} runs every tick, or
+ * a write that lands on it first) reports it, so each expiry is reported exactly once.
  */
 final class MemoryMap<V> implements SharedMap<V> {
 
     private static final Logger LOG = Logger.getLogger(MemoryMap.class);
+    /** Expiry listeners hear of an expiry at most this late, like with Infinispan's one-second reaper. */
+    static final Duration EXPIRY_TICK = Duration.ofMillis(250);
 
     private final ConcurrentHashMap<String, Entry<V>> entries = new ConcurrentHashMap<>();
     private final List<Consumer<V>> expiryListeners = new CopyOnWriteArrayList<>();
     private final List<Consumer<V>> writeListeners = new CopyOnWriteArrayList<>();
     private final Function<V, Duration> lifespan;
+    private final Deadlines deadlines = new Deadlines(EXPIRY_TICK.toMillis());
 
     MemoryMap(Function<V, Duration> lifespan) {
         this.lifespan = lifespan;
@@ -123,30 +126,47 @@ final class MemoryMap<V> implements SharedMap<V> {
         return Uni.createFrom().item(() -> compute(key, current -> null)).replaceWithVoid();
     }
 
-    /** Removes and reports the entries expired by now; an entry rewritten meanwhile is left alone. */
-    void sweep() {
+    /** Removes and reports the entries whose deadline has passed; only those are looked at. */
+    void expire() {
         long now = now();
-        entries.forEach((key, entry) -> {
-            if (entry.expiredAt(now) && entries.remove(key, entry)) {
-                report(expiryListeners, entry.value());
+        for (String key : deadlines.due(now)) {
+            AtomicReference<Entry<V>> expired = new AtomicReference<>();
+            entries.computeIfPresent(key, (k, entry) -> {
+                if (!entry.expiredAt(now)) {
+                    return entry;
+                }
+                expired.set(entry);
+                return null;
+            });
+            if (expired.get() != null) {
+                report(expiryListeners, expired.get().value());
             }
-        });
+        }
     }
 
     /**
      * {@link ConcurrentHashMap#compute} as if expired entries were already gone: {@code remapping} sees {@code null}
-     * for them. Whatever it returns displaces the expired entry, which the sweeper then no longer finds, so it is
-     * reported here.
+     * for them. Whatever it returns displaces the expired entry, which {@link #expire()} then no longer finds, so it
+     * is reported here. The deadlines follow every change, under the same lock as the entry.
      */
     private Entry<V> compute(String key, UnaryOperator<Entry<V>> remapping) {
         long now = now();
         AtomicReference<Entry<V>> displaced = new AtomicReference<>();
         Entry<V> result = entries.compute(key, (k, current) -> {
-            if (current != null && current.expiredAt(now)) {
+            boolean expired = current != null && current.expiredAt(now);
+            if (expired) {
                 displaced.set(current);
-                return remapping.apply(null);
             }
-            return remapping.apply(current);
+            Entry<V> next = remapping.apply(expired ? null : current);
+            if (next != current) {
+                if (current != null && current.mortal()) {
+                    deadlines.remove(key, current.expiresAt());
+                }
+                if (next != null && next.mortal()) {
+                    deadlines.add(key, next.expiresAt());
+                }
+            }
+            return next;
         });
         if (displaced.get() != null) {
             report(expiryListeners, displaced.get().value());
@@ -159,7 +179,7 @@ final class MemoryMap<V> implements SharedMap<V> {
             try {
                 listener.accept(value);
             } catch (RuntimeException e) {
-                // One failing listener must neither hide the event from the others nor stop the sweeper.
+                // One failing listener must neither hide the event from the others nor stop the expiry.
                 // Only the type: values hold user data and token hashes, which stay out of logs.
                 LOG.errorf(e, "Listener failed on a %s", value.getClass().getSimpleName());
             }
@@ -184,6 +204,10 @@ final class MemoryMap<V> implements SharedMap<V> {
 
         boolean expiredAt(long now) {
             return expiresAt <= now;
+        }
+
+        boolean mortal() {
+            return expiresAt != Long.MAX_VALUE;
         }
     }
 }

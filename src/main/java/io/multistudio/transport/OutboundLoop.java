@@ -1,0 +1,39 @@
+package io.multistudio.transport;
+
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The hand-off of outbound frames to one event loop. A connection with frames waiting is queued here once; one task
+ * on the loop then writes every waiting connection's batch, so a room event fanned out to many members costs each
+ * loop one task, not one per member.
+ */
+final class OutboundLoop implements Runnable {
+
+    private final Executor loop;
+    private final Queue<Outbound> waiting = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean scheduled = new AtomicBoolean();
+
+    OutboundLoop(Executor loop) {
+        this.loop = loop;
+    }
+
+    void schedule(Outbound outbound) {
+        waiting.add(outbound);
+        if (scheduled.compareAndSet(false, true)) {
+            loop.execute(this);
+        }
+    }
+
+    @Override
+    public void run() {
+        // Cleared first: whatever is queued from now on either is taken below or schedules the next run.
+        scheduled.set(false);
+        Outbound outbound;
+        while ((outbound = waiting.poll()) != null) {
+            outbound.drain();
+        }
+    }
+}

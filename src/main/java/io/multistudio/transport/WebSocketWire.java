@@ -1,0 +1,100 @@
+package io.multistudio.transport;
+
+import java.lang.reflect.Field;
+import java.lang.reflect.Method;
+import java.util.List;
+import java.util.concurrent.Executor;
+
+import org.jboss.logging.Logger;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.util.ReferenceCountUtil;
+import io.quarkus.websockets.next.CloseReason;
+import io.quarkus.websockets.next.WebSocketConnection;
+import io.vertx.core.http.impl.WebSocketInternal;
+
+/**
+ * A websockets-next connection written to through the Netty channel under its Vert.x socket. Vert.x's own
+ * {@code writeTextMessage} (which {@code sendText} ends in) encodes the text again and flushes every frame; here a
+ * batch of already encoded frames goes down the same pipeline and is flushed once.
+ */
+final class WebSocketWire implements Wire {
+
+    private static final Logger LOG = Logger.getLogger(WebSocketWire.class);
+    /** Looked up once, from the first connection (see {@link #channelOf}). */
+    private static volatile Method vertxSocket;
+    private static volatile Field wrappedSocket;
+
+    private final WebSocketConnection connection;
+    private final ChannelHandlerContext channel;
+
+    WebSocketWire(WebSocketConnection connection) {
+        this.connection = connection;
+        this.channel = channelOf(connection);
+    }
+
+    @Override
+    public Executor loop() {
+        return channel.executor();
+    }
+
+    @Override
+    public void write(List<ByteBuf> texts, Runnable written) {
+        if (!channel.channel().isActive()) {
+            texts.forEach(ReferenceCountUtil::safeRelease);
+            written.run();
+            return;
+        }
+        int last = texts.size() - 1;
+        for (int i = 0; i < last; i++) {
+            // Frames complete in order: the last one's promise speaks for the whole batch.
+            channel.write(new TextWebSocketFrame(texts.get(i)), channel.voidPromise());
+        }
+        channel.write(new TextWebSocketFrame(texts.get(last))).addListener(done -> written.run());
+        channel.flush();
+    }
+
+    @Override
+    public void close(CloseReason reason) {
+        connection.close(reason).subscribe().with(ignored -> {
+        }, failure -> LOG.debugf("Closing %s failed: %s", connection.id(), failure.getMessage()));
+    }
+
+    /**
+     * The Netty channel under a websockets-next connection: its Vert.x socket is behind a package-private accessor,
+     * and Vert.x Web wraps that socket in one that keeps the original as its {@code delegate}.
+     */
+    private static ChannelHandlerContext channelOf(WebSocketConnection connection) {
+        try {
+            Object socket = accessor(connection.getClass()).invoke(connection);
+            if (!(socket instanceof WebSocketInternal)) {
+                socket = wrapped(socket.getClass()).get(socket);
+            }
+            return ((WebSocketInternal) socket).channelHandlerContext();
+        } catch (ReflectiveOperationException | ClassCastException e) {
+            throw new IllegalStateException("websockets-next or Vert.x no longer keep the socket where expected", e);
+        }
+    }
+
+    private static Method accessor(Class<?> type) throws NoSuchMethodException {
+        Method accessor = vertxSocket;
+        if (accessor == null) {
+            accessor = type.getDeclaredMethod("webSocket");
+            accessor.setAccessible(true);
+            vertxSocket = accessor;
+        }
+        return accessor;
+    }
+
+    private static Field wrapped(Class<?> type) throws NoSuchFieldException {
+        Field delegate = wrappedSocket;
+        if (delegate == null) {
+            delegate = type.getDeclaredField("delegate");
+            delegate.setAccessible(true);
+            wrappedSocket = delegate;
+        }
+        return delegate;
+    }
+}

@@ -1,0 +1,24 @@
+package io.multistudio.transport;
+
+import java.util.List;
+import java.util.concurrent.Executor;
+
+import io.netty.buffer.ByteBuf;
+import io.quarkus.websockets.next.CloseReason;
+
+/** The socket under one connection's {@link Outbound}: where its batches of frames are written. */
+interface Wire {
+
+    /** The event loop that owns the socket; {@link #write} and {@link #close} run on it only. */
+    Executor loop();
+
+    /**
+     * Writes each buffer as one TEXT frame, then flushes once. Takes over one reference to each buffer.
+     *
+     * @param written runs once the whole batch has left the server, or failed to
+     */
+    void write(List<ByteBuf> texts, Runnable written);
+
+    /** Closes with {@code reason} after what was written. */
+    void close(CloseReason reason);
+}

@@ -1,0 +1,89 @@
+package io.multistudio.transport;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+
+import io.netty.buffer.ByteBuf;
+import io.quarkus.websockets.next.CloseReason;
+
+/**
+ * A socket that keeps what it is sent, for tests of what reaches a connection. Its loop runs tasks when the test says
+ * so ({@link #runLoop()}), or at once if {@code immediate}; a batch stays unsent until {@link #take()} says the
+ * client read it, unless the client is {@link #reading} (or the wire {@code immediate}).
+ */
+public final class RecordingWire implements Wire {
+
+    final List<String> frames = new CopyOnWriteArrayList<>();
+    final List<Integer> batchSizes = new CopyOnWriteArrayList<>();
+    final List<CloseReason> closes = new CopyOnWriteArrayList<>();
+    private final List<Runnable> tasks = new ArrayList<>();
+    private final List<Runnable> unread = new ArrayList<>();
+    private final boolean immediate;
+    /** The client takes every batch as soon as it is written. */
+    boolean reading;
+
+    RecordingWire(boolean immediate) {
+        this.immediate = immediate;
+    }
+
+    /** A wire whose client reads every frame the moment it is written, for tests outside this package. */
+    public static RecordingWire immediate() {
+        return new RecordingWire(true);
+    }
+
+    /** What the client received, in order. */
+    public List<String> frames() {
+        return frames;
+    }
+
+    /** A connection over this wire with no budget to speak of and no rate limit. */
+    public Connection connection(String id) {
+        return new Connection(id, "node", outbound(new OutboundBudget(Long.MAX_VALUE, Runnable::run), 1 << 20), null);
+    }
+
+    /** An outbound side over this wire with its own loop, under {@code budget}. */
+    Outbound outbound(OutboundBudget budget, long limit) {
+        return new Outbound(this, new OutboundLoop(loop()), budget, limit, frames -> {
+        });
+    }
+
+    @Override
+    public Executor loop() {
+        return immediate ? Runnable::run : tasks::add;
+    }
+
+    void runLoop() {
+        List<Runnable> due = List.copyOf(tasks);
+        tasks.clear();
+        due.forEach(Runnable::run);
+    }
+
+    @Override
+    public void write(List<ByteBuf> texts, Runnable written) {
+        batchSizes.add(texts.size());
+        for (ByteBuf text : texts) {
+            frames.add(text.toString(StandardCharsets.UTF_8));
+            text.release();
+        }
+        if (immediate || reading) {
+            written.run();
+        } else {
+            unread.add(written);
+        }
+    }
+
+    /** The client reads everything written so far. */
+    void take() {
+        List<Runnable> read = List.copyOf(unread);
+        unread.clear();
+        read.forEach(Runnable::run);
+    }
+
+    @Override
+    public void close(CloseReason reason) {
+        closes.add(reason);
+    }
+}
