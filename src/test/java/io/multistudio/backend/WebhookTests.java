@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,40 +16,55 @@ import java.util.concurrent.atomic.AtomicInteger;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.multistudio.testsupport.AppProcess;
 import io.multistudio.testsupport.Receiver;
 import io.multistudio.wsclient.WsClient;
-import io.quarkus.test.common.http.TestHTTPResource;
 
 /**
- * Webhooks against a real HTTP receiver, on each engine: what each event says and how it is signed, the order of a
- * room's events, retries with backoff, and a receiver that is down for a while ({@code webhook.test.down}, 5 s unless
- * set; the retry schedule is shortened to match).
+ * Webhooks from the packaged server, on each engine, to a real HTTP receiver: what each event says and how it is
+ * signed, the order of a room's events, retries with backoff, and a receiver that is down for a minute
+ * ({@code webhook.test.down} seconds, to try other times; the retry schedule is shortened so that the events come
+ * within seconds of its return).
  */
 abstract class WebhookTests {
 
     static final String SECRET = "webhook-test-secret";
     static final Receiver RECEIVER = Receiver.start();
-    private static final Duration DOWN = Duration.parse("PT" + System.getProperty("webhook.test.down", "5") + "S");
+    private static final Duration DOWN = Duration.parse("PT" + System.getProperty("webhook.test.down", "60") + "S");
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static AppProcess server;
 
-    /** Every test class's settings: the receiver, and retries and a grace short enough for a test. */
-    static Map<String, String> config() {
-        return Map.of("multistudio.webhook.url", RECEIVER.url(),
-                "multistudio.webhook.secret", SECRET,
-                "multistudio.webhook.retry-delay", "100ms",
-                "multistudio.webhook.retry-max-delay", "1s",
-                "multistudio.webhook.retry-for", "10m",
-                "multistudio.reconnect-grace", "2s");
+    URI uri;
+
+    /** Starts the packaged server of a test class: the receiver, and retries and a grace short enough for a test. */
+    static void startServer(String name, Map<String, String> engine) {
+        Map<String, String> environment = new HashMap<>(engine);
+        environment.putAll(Map.of("MULTISTUDIO_WEBHOOK_URL", RECEIVER.url(),
+                "MULTISTUDIO_WEBHOOK_SECRET", SECRET,
+                "MULTISTUDIO_WEBHOOK_RETRY_DELAY", "100ms",
+                "MULTISTUDIO_WEBHOOK_RETRY_MAX_DELAY", "1s",
+                "MULTISTUDIO_WEBHOOK_RETRY_FOR", "10m",
+                "MULTISTUDIO_RECONNECT_GRACE", "2s"));
+        server = AppProcess.start(name, environment);
     }
 
-    @TestHTTPResource("/ws")
-    URI uri;
+    @AfterAll
+    static void stopServer() {
+        server.kill();
+    }
+
+    @BeforeEach
+    void target() {
+        uri = server.wsUri();
+    }
 
     @AfterEach
     void reset() {

@@ -48,12 +48,6 @@ public final class AppProcess {
         Runtime.getRuntime().addShutdownHook(new Thread(this::killIfRunning, "kill-app-" + name));
     }
 
-    /**
-     * Starts an instance and waits until it is ready.
-     *
-     * @param name        names the log file {@code target/app-processes/<name>.log}
-     * @param environment e.g. {@code QUARKUS_INFINISPAN_CLIENT_HOSTS}; the HTTP host and port are set here
-     */
     /** The environment of an app node on the shared test Infinispan server, plus {@code extra}. */
     public static Map<String, String> onSharedInfinispan(Map<String, String> extra) {
         Map<String, String> environment = new HashMap<>(extra);
@@ -63,6 +57,12 @@ public final class AppProcess {
         return environment;
     }
 
+    /**
+     * Starts an instance and waits until it is ready.
+     *
+     * @param name        names the log file {@code target/app-processes/<name>.log}
+     * @param environment e.g. {@code QUARKUS_INFINISPAN_CLIENT_HOSTS}; the HTTP host and port are set here
+     */
     public static AppProcess start(String name, Map<String, String> environment) {
         AppProcess app = new AppProcess(name, environment, Loopback.freePort(), Loopback.freePort());
         try {
