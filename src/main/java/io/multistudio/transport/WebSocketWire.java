@@ -10,6 +10,7 @@ import org.jboss.logging.Logger;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
 import io.netty.util.ReferenceCountUtil;
 import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.WebSocketConnection;
@@ -33,6 +34,9 @@ final class WebSocketWire implements Wire {
     WebSocketWire(WebSocketConnection connection) {
         this.connection = connection;
         this.channel = channelOf(connection);
+        // Vert.x decodes text frames leniently (invalid bytes become U+FFFD); RFC 6455 requires failing the connection
+        // with 1007, which Netty's validator does, across fragments too.
+        channel.pipeline().addBefore(channel.name(), null, new Utf8FrameValidator(true));
     }
 
     @Override
