@@ -19,6 +19,7 @@ import io.multistudio.room.Actor;
 import io.multistudio.room.Membership;
 import io.multistudio.session.Session;
 import io.multistudio.session.SessionService;
+import io.multistudio.transport.AddressLimits;
 import io.multistudio.transport.Connection;
 import io.multistudio.transport.Errors;
 import io.multistudio.transport.LocalConnections;
@@ -43,6 +44,7 @@ public class SessionLifecycle {
     private static final Logger LOG = Logger.getLogger(SessionLifecycle.class);
     private static final CloseReason HELLO_TIMED_OUT = new CloseReason(1008, "hello timeout");
     private static final CloseReason SERVER_FULL = new CloseReason(1013, "server full");
+    private static final CloseReason OVER_CAP = new CloseReason(1013, "too many connections");
     private static final CloseReason TAKEN_OVER = new CloseReason(4000, "session taken over");
     private static final CloseReason RESTARTING = new CloseReason(1012, "service restart");
     private static final int CLIENT_NORMAL_CLOSE = 1000;
@@ -58,12 +60,15 @@ public class SessionLifecycle {
     private final ServerMetrics metrics;
     private final Webhooks webhooks;
     private final Outbounds outbounds;
+    private final AddressLimits limits;
     private volatile boolean draining;
 
     SessionLifecycle(LocalConnections connections, SessionService sessions, Membership membership,
             LocalRooms localRooms, Errors errors, MultiStudioConfig config, Vertx vertx, Node node,
-            ServerMetrics metrics, NodeRegistry nodes, NodeStats nodeStats, Webhooks webhooks, Outbounds outbounds) {
+            ServerMetrics metrics, NodeRegistry nodes, NodeStats nodeStats, Webhooks webhooks, Outbounds outbounds,
+            AddressLimits limits) {
         this.webhooks = webhooks;
+        this.limits = limits;
         this.outbounds = outbounds;
         nodeStats.connections(connections::count);
         nodeStats.rooms(localRooms::count);
@@ -94,7 +99,12 @@ public class SessionLifecycle {
             return Uni.createFrom().voidItem();
         }
         if (connections.count() >= config.maxConnections()) {
+            metrics.refused("server_full");
             connection.sendAndClose(errors.frame(Why.SERVER_FULL, null), SERVER_FULL);
+            return Uni.createFrom().voidItem();
+        }
+        if (!limits.opened(socket)) {
+            connection.close(OVER_CAP);
             return Uni.createFrom().voidItem();
         }
         connections.add(connection);
@@ -116,6 +126,7 @@ public class SessionLifecycle {
             return Uni.createFrom().voidItem();
         }
         connection.closed();
+        limits.closed(connection.id());
         vertx.cancelTimer(connection.helloTimer());
         String sessionId = connection.sessionId();
         if (sessionId == null) {
@@ -201,6 +212,12 @@ public class SessionLifecycle {
         if (local != null && session.attachments() > local.attachment()) {
             takeOver(local.reference());
         }
+    }
+
+    /** The connection said {@code HELLO}: no more hello timeout, and it no longer counts as pending. */
+    void helloDone(Connection connection) {
+        vertx.cancelTimer(connection.helloTimer());
+        limits.helloDone(connection.id());
     }
 
     private void helloTimedOut(Connection connection) {

@@ -67,6 +67,11 @@ public class ServerMetrics {
         registry.counter("multistudio.resumes", "outcome", outcome).increment();
     }
 
+    /** A connection refused at the upgrade or at its opening: {@code per_address}, {@code pending_hello}, ... */
+    public void refused(String reason) {
+        registry.counter("multistudio.connections.refused", "reason", reason).increment();
+    }
+
     public void error(Why why) {
         registry.counter("multistudio.errors", "code", why.code(), "why", why.name()).increment();
     }
