@@ -22,6 +22,7 @@ import io.multistudio.session.SessionService;
 import io.multistudio.transport.AddressLimits;
 import io.multistudio.transport.Connection;
 import io.multistudio.transport.Errors;
+import io.multistudio.transport.Inbounds;
 import io.multistudio.transport.LocalConnections;
 import io.multistudio.transport.Outbounds;
 import io.multistudio.transport.RateLimit;
@@ -61,14 +62,16 @@ public class SessionLifecycle {
     private final Webhooks webhooks;
     private final Outbounds outbounds;
     private final AddressLimits limits;
+    private final Inbounds inbounds;
     private volatile boolean draining;
 
     SessionLifecycle(LocalConnections connections, SessionService sessions, Membership membership,
             LocalRooms localRooms, Errors errors, MultiStudioConfig config, Vertx vertx, Node node,
             ServerMetrics metrics, NodeRegistry nodes, NodeStats nodeStats, Webhooks webhooks, Outbounds outbounds,
-            AddressLimits limits) {
+            AddressLimits limits, Inbounds inbounds) {
         this.webhooks = webhooks;
         this.limits = limits;
+        this.inbounds = inbounds;
         this.outbounds = outbounds;
         nodeStats.connections(connections::count);
         nodeStats.rooms(localRooms::count);
@@ -92,7 +95,7 @@ public class SessionLifecycle {
     }
 
     public Uni<Void> opened(WebSocketConnection socket) {
-        Connection connection = new Connection(socket.id(), node.id(), outbounds.open(socket),
+        Connection connection = new Connection(socket.id(), node.id(), outbounds.open(socket), inbounds.open(socket),
                 new RateLimit(config.rateLimit(), config.rateBurst(), config.abuseLimit(), config.abuseWindow()));
         if (draining) {
             connection.sendAndClose(errors.frame(Why.SHUTTING_DOWN, null), RESTARTING);
@@ -109,10 +112,11 @@ public class SessionLifecycle {
         }
         connections.add(connection);
         // Later, not inside the send that overflowed: that may run in the middle of delivering a room event.
-        connection.onCutOff(() -> vertx.runOnContext(later -> lost(connection, Connection.SLOW_CONSUMER).subscribe()
-                .with(ignored -> {
-                }, failure -> LOG.warnf("Could not put a slow consumer's session into grace: %s",
-                        failure.getMessage()))));
+        connection.onCutOff(() -> {
+            metrics.slowConsumer();
+            vertx.runOnContext(later -> lost(connection, Connection.SLOW_CONSUMER).subscribe().with(ignored -> {
+            }, failure -> LOG.warnf("Could not put a slow consumer's session into grace: %s", failure.getMessage())));
+        });
         connection.helloTimer(vertx.setTimer(config.helloTimeout().toMillis(), timer -> helloTimedOut(connection)));
         return Uni.createFrom().voidItem();
     }

@@ -10,7 +10,6 @@ import org.jboss.logging.Logger;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
 import io.netty.util.ReferenceCountUtil;
 import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.WebSocketConnection;
@@ -24,7 +23,7 @@ import io.vertx.core.http.impl.WebSocketInternal;
 final class WebSocketWire implements Wire {
 
     private static final Logger LOG = Logger.getLogger(WebSocketWire.class);
-    /** Looked up once, from the first connection (see {@link #channelOf}). */
+    /** Looked up once, from the first connection (see {@link #vertxSocket}). */
     private static volatile Method vertxSocket;
     private static volatile Field wrappedSocket;
 
@@ -33,10 +32,7 @@ final class WebSocketWire implements Wire {
 
     WebSocketWire(WebSocketConnection connection) {
         this.connection = connection;
-        this.channel = channelOf(connection);
-        // Vert.x decodes text frames leniently (invalid bytes become U+FFFD); RFC 6455 requires failing the connection
-        // with 1007, which Netty's validator does, across fragments too.
-        channel.pipeline().addBefore(channel.name(), null, new Utf8FrameValidator(true));
+        this.channel = vertxSocket(connection).channelHandlerContext();
     }
 
     @Override
@@ -67,16 +63,16 @@ final class WebSocketWire implements Wire {
     }
 
     /**
-     * The Netty channel under a websockets-next connection: its Vert.x socket is behind a package-private accessor,
-     * and Vert.x Web wraps that socket in one that keeps the original as its {@code delegate}.
+     * The Vert.x socket under a websockets-next connection, which knows its Netty channel: it is behind a
+     * package-private accessor, and Vert.x Web wraps it in one that keeps the original as its {@code delegate}.
      */
-    private static ChannelHandlerContext channelOf(WebSocketConnection connection) {
+    static WebSocketInternal vertxSocket(WebSocketConnection connection) {
         try {
             Object socket = accessor(connection.getClass()).invoke(connection);
             if (!(socket instanceof WebSocketInternal)) {
                 socket = wrapped(socket.getClass()).get(socket);
             }
-            return ((WebSocketInternal) socket).channelHandlerContext();
+            return (WebSocketInternal) socket;
         } catch (ReflectiveOperationException | ClassCastException e) {
             throw new IllegalStateException("websockets-next or Vert.x no longer keep the socket where expected", e);
         }
