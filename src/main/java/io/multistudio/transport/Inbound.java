@@ -32,8 +32,8 @@ public final class Inbound extends ChannelInboundHandlerAdapter {
     private final Executor loop;
     private final AtomicInteger unhandled = new AtomicInteger();
     private final Runnable onPause;
-    /** On the loop only. */
-    private boolean paused;
+    /** Written on the loop only; read by {@link #handled} so that a connection that is read costs no task. */
+    private volatile boolean paused;
 
     /** @param onPause runs each time reading stops (for the node's count of pauses) */
     Inbound(Channel channel, Runnable onPause) {
@@ -54,6 +54,8 @@ public final class Inbound extends ChannelInboundHandlerAdapter {
                 paused = true;
                 onPause.run();
                 channel.config().setAutoRead(false);
+                // Handled meanwhile by callers that had not yet seen the pause: no one else would resume.
+                resumeIfCaughtUp();
             }
         }
         context.fireChannelRead(message);
@@ -61,7 +63,7 @@ public final class Inbound extends ChannelInboundHandlerAdapter {
 
     /** A message this connection received has been handled: its answer is sent or on its way. */
     public void handled() {
-        if (unhandled.decrementAndGet() <= RESUME_AT) {
+        if (unhandled.decrementAndGet() <= RESUME_AT && paused) {
             loop.execute(this::resumeIfCaughtUp);
         }
     }
