@@ -114,7 +114,7 @@ class FrameBoundsTest {
     }
 
     /** {@code size} spaces deflated the way permessage-deflate sends them (raw deflate, sync flush, tail removed). */
-    private static byte[] deflatedSpaces(int size) {
+    static byte[] deflatedSpaces(int size) {
         Deflater deflater = new Deflater(Deflater.BEST_COMPRESSION, true);
         byte[] input = new byte[1 << 20];
         Arrays.fill(input, (byte) ' ');
