@@ -26,7 +26,7 @@ public final class Bench {
 
     static final String USAGE = """
             Usage: bench/run [options]
-              --workloads LIST     fanout,coldstart,connect,idle,resume (default: all)
+              --workloads LIST     fanout,coldstart,connect,idle,resume,overload (default: all; overload: app only)
               --targets LIST       raw,app (default: both)
               --engines LIST       resume engines: memory,infinispan (default: both)
               --server-jvm FLAGS   JVM flags of both servers (default: "-Xmx512m")
@@ -35,6 +35,8 @@ public final class Bench {
               --rooms N            fan-out rooms (default: 50)
               --members N          fan-out members per room (default: 10)
               --idle N             idle connections (default: 10000)
+              --overload-seconds N length of the overload at twice the saturation rate (default: 60)
+              --overload-saturation N  deliveries/s taken as saturation instead of sweeping for it
               --fanout-rate N      instead of the sweep, 10 s warm-up and 15 s measured at N SEND/s (flag comparisons)
               --label TEXT         names this run in the report (default: "baseline flags")
               --out FILE           report file under target/bench (default: results.md)
@@ -86,7 +88,7 @@ public final class Bench {
                 profile(gen);
                 return;
             }
-            List<String> workloads = list("workloads", "fanout,coldstart,connect,idle,resume");
+            List<String> workloads = list("workloads", "fanout,coldstart,connect,idle,resume,overload");
             List<String> targets = list("targets", "raw,app");
             for (String workload : workloads) {
                 String load = Report.loadAverage();
@@ -98,6 +100,7 @@ public final class Bench {
                     case "connect" -> targets.forEach(target -> connect(gen, target));
                     case "idle" -> targets.forEach(target -> idle(gen, target));
                     case "resume" -> resume(gen, targets);
+                    case "overload" -> overload(gen);
                     default -> throw new IllegalArgumentException("Unknown workload " + workload);
                 }
             }
@@ -123,6 +126,8 @@ public final class Bench {
         env.put("MULTISTUDIO_RATE_LIMIT", "1000000");
         env.put("MULTISTUDIO_RATE_BURST", "1000000");
         env.put("MULTISTUDIO_MAX_CONNECTIONS", "50000");
+        // Every client of the generator comes from 127.0.0.1.
+        env.put("MULTISTUDIO_MAX_CONNECTIONS_PER_ADDRESS", "50000");
         for (String pair : list("app-env", "")) {
             env.put(pair.substring(0, pair.indexOf('=')), pair.substring(pair.indexOf('=') + 1));
         }
@@ -157,6 +162,18 @@ public final class Bench {
     private void coldStart(Generator gen, String target) {
         try (ServerProcess server = start(target, "memory", Map.of(), List.of())) {
             report.coldStart(target, ColdStart.run(gen, server, 50, 20));
+        }
+    }
+
+    /** Twice the application's saturation rate for a minute, then half of it (issue 14): what it still delivers. */
+    private void overload(Generator gen) {
+        try (ServerProcess server = start("app", "memory", Map.of(), List.of());
+                Fanout fanout = new Fanout(gen, server, intOption("rooms", 50), intOption("members", 10))) {
+            fanout.setUp();
+            Overload.Result result = Overload.run(fanout, server,
+                    Duration.ofSeconds(intOption("overload-seconds", quick ? 15 : 60)),
+                    intOption("overload-saturation", 0) / (double) intOption("members", 10));
+            report.section(result.markdown());
         }
     }
 

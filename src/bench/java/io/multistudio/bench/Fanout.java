@@ -39,6 +39,8 @@ final class Fanout implements AutoCloseable {
     private long timer = -1;
     private int roomTurn;
     private int[] memberTurn;
+    /** The rate on offer, as the caller set it. */
+    private volatile double offered;
 
     Fanout(Generator gen, ServerProcess server, int rooms, int members) {
         this.gen = gen;
@@ -118,25 +120,10 @@ final class Fanout implements AutoCloseable {
 
     /** One load step: warm up at the rate, then measure; then stop sending and wait for the backlog to drain. */
     Step step(double sendsPerSecond, Duration warm, Duration measure) {
-        gen.run(() -> offer(sendsPerSecond));
+        offerRate(sendsPerSecond);
         ServerProcess.sleep(warm.toMillis());
-        long[] before = snapshot();
-        recorder.reset();
-        double serverCpu0 = server.cpuSeconds();
-        double genCpu0 = Generator.cpuSeconds();
-        double serverWait0 = server.waitSeconds();
-        double genWait0 = ServerProcess.runQueueWait(ProcessHandle.current().pid());
-        long t0 = System.nanoTime();
-        ServerProcess.sleep(measure.toMillis());
-        long[] after = snapshot();
-        Histogram latency = recorder.getIntervalHistogram();
-        double seconds = (System.nanoTime() - t0) / 1e9;
-        double serverCpu = (server.cpuSeconds() - serverCpu0) / seconds;
-        double genCpu = (Generator.cpuSeconds() - genCpu0) / seconds;
-        // Threads that ended during the window take their delay with them: never below zero.
-        double serverWait = Math.max(0, (server.waitSeconds() - serverWait0) / seconds);
-        double genWait = Math.max(0, (ServerProcess.runQueueWait(ProcessHandle.current().pid()) - genWait0) / seconds);
-        gen.run(() -> offer(0));
+        Step measured = window(measure);
+        offerRate(0);
         // Drain: everything sent must arrive (bounded wait).
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         long[] now = snapshot();
@@ -146,9 +133,39 @@ final class Fanout implements AutoCloseable {
         }
         ServerProcess.sleep(300);
         long[] settled = snapshot();
-        return new Step(sendsPerSecond, sendsPerSecond * members, (after[0] - before[0]) / seconds,
-                (after[1] - before[1]) / seconds, latency, serverCpu, genCpu, serverWait, genWait,
-                (int) (settled[2]), settled[0] * members - settled[1], after[3] - before[3]);
+        return measured.settled((int) settled[2], settled[0] * members - settled[1]);
+    }
+
+    /** Offers {@code sendsPerSecond} from now on; 0 stops sending. */
+    void offerRate(double sendsPerSecond) {
+        offered = sendsPerSecond;
+        gen.run(() -> offer(sendsPerSecond));
+    }
+
+    /**
+     * Measures the next {@code length} at the rate on offer, which goes on: sends and deliveries per second, their
+     * latency, both processes' CPU; the connections closed so far, and the deliveries still missing at its end.
+     */
+    Step window(Duration length) {
+        long[] before = snapshot();
+        recorder.reset();
+        double serverCpu0 = server.cpuSeconds();
+        double genCpu0 = Generator.cpuSeconds();
+        double serverWait0 = server.waitSeconds();
+        double genWait0 = ServerProcess.runQueueWait(ProcessHandle.current().pid());
+        long t0 = System.nanoTime();
+        ServerProcess.sleep(length.toMillis());
+        long[] after = snapshot();
+        Histogram latency = recorder.getIntervalHistogram();
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        double serverCpu = (server.cpuSeconds() - serverCpu0) / seconds;
+        double genCpu = (Generator.cpuSeconds() - genCpu0) / seconds;
+        // Threads that ended during the window take their delay with them: never below zero.
+        double serverWait = Math.max(0, (server.waitSeconds() - serverWait0) / seconds);
+        double genWait = Math.max(0, (ServerProcess.runQueueWait(ProcessHandle.current().pid()) - genWait0) / seconds);
+        return new Step(offered, offered * members, (after[0] - before[0]) / seconds, (after[1] - before[1]) / seconds,
+                latency, serverCpu, genCpu, serverWait, genWait, (int) after[2], after[0] * members - after[1],
+                after[3] - before[3]);
     }
 
     /**
@@ -217,6 +234,12 @@ final class Fanout implements AutoCloseable {
     record Step(double offeredSends, double offeredDeliveries, double sentPerSecond, double deliveredPerSecond,
             Histogram latency, double serverCpu, double generatorCpu, double serverWait, double generatorWait,
             int closed, long backlog, long dropped) {
+
+        /** The same window, with what was still closed and missing once the load stopped and drained. */
+        Step settled(int closedAfter, long backlogAfter) {
+            return new Step(offeredSends, offeredDeliveries, sentPerSecond, deliveredPerSecond, latency, serverCpu,
+                    generatorCpu, serverWait, generatorWait, closedAfter, backlogAfter, dropped);
+        }
 
         double p50() {
             return latency.getValueAtPercentile(50) / 1000.0;

@@ -29,6 +29,7 @@ final class Report {
     private final Map<String, ConnectRate.Result> connectCycle = new LinkedHashMap<>();
     private final Map<String, IdleMemory.Result> idle = new LinkedHashMap<>();
     private final Map<String, Resume.Result> resume = new LinkedHashMap<>();
+    private final List<String> sections = new ArrayList<>();
     private String fanoutShape = "";
     private Duration duration;
     private String loadAtEnd;
@@ -93,6 +94,11 @@ final class Report {
         resume.put(target + "/" + engine, result);
     }
 
+    /** A workload that reports its own section, after the others (the overload). */
+    void section(String markdown) {
+        sections.add(markdown);
+    }
+
     String markdown() {
         StringBuilder md = new StringBuilder();
         md.append("# MultiStudio benchmark — ").append(label).append("\n\n");
@@ -112,6 +118,7 @@ final class Report {
         md.append(String.join("; ", parts)).append("\n\n");
         summary(md);
         fanoutDetail(md);
+        sections.forEach(md::append);
         return md.toString();
     }
 

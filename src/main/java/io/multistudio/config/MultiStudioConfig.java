@@ -52,6 +52,22 @@ public interface MultiStudioConfig {
     @WithDefault("10000")
     int maxConnections();
 
+    /**
+     * Open connections from one client address; the next is refused (HTTP 503 at the upgrade), so that one host
+     * cannot hold every slot of {@link #maxConnections()}. Generous because many users may share an address behind a
+     * NAT (an office, a mobile carrier); the address is the peer's, or the forwarded client's when the peer is a
+     * trusted proxy ({@code quarkus.http.proxy.*}).
+     */
+    @WithDefault("256")
+    int maxConnectionsPerAddress();
+
+    /**
+     * Open connections that have not yet said {@code HELLO}; the next is refused (HTTP 503 at the upgrade). An honest
+     * client says {@code HELLO} within a round trip, so this only binds connections that are opened and left idle.
+     */
+    @WithDefault("1000")
+    int maxPendingHello();
+
     /** Largest accepted text frame in bytes; a larger one gets {@code BADR}/{@code MESSAGE_TOO_LARGE} and 1009. */
     @WithDefault("65536")
     int maxMessageSize();

@@ -15,7 +15,6 @@ import io.multistudio.session.SessionService;
 import io.multistudio.transport.Connection;
 import io.multistudio.transport.LocalConnections;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.Vertx;
 
 /**
  * {@code HELLO}: authentication when it is on, then a fresh session or the resume of the one the reconnect token
@@ -32,12 +31,11 @@ class HelloHandler implements RequestHandler {
     private final RoomEntry entry;
     private final Codec codec;
     private final ServerMetrics metrics;
-    private final Vertx vertx;
     private final Webhooks webhooks;
 
     HelloHandler(Authenticator authenticator, SessionService sessions, LocalConnections connections,
             SessionLifecycle lifecycle, Membership membership, RoomEntry entry, Codec codec, ServerMetrics metrics,
-            Vertx vertx, Webhooks webhooks) {
+            Webhooks webhooks) {
         this.webhooks = webhooks;
         this.authenticator = authenticator;
         this.sessions = sessions;
@@ -47,7 +45,6 @@ class HelloHandler implements RequestHandler {
         this.entry = entry;
         this.codec = codec;
         this.metrics = metrics;
-        this.vertx = vertx;
     }
 
     @Override
@@ -61,7 +58,7 @@ class HelloHandler implements RequestHandler {
         Uni<Authenticator.Identity> identity = authenticator.enabled() ? authenticator.verifyHello(hello.auth())
                 : Uni.createFrom().nullItem();
         return identity.flatMap(user -> sessions.open(connection.reference(), hello, user).flatMap(opened -> {
-            vertx.cancelTimer(connection.helloTimer());
+            lifecycle.helloDone(connection);
             Session session = opened.session();
             connection.established(session.id(), session.attachments(), user == null ? null : user.subject());
             connections.bind(session.id(), connection);

@@ -19,8 +19,10 @@ import io.multistudio.room.Actor;
 import io.multistudio.room.Membership;
 import io.multistudio.session.Session;
 import io.multistudio.session.SessionService;
+import io.multistudio.transport.AddressLimits;
 import io.multistudio.transport.Connection;
 import io.multistudio.transport.Errors;
+import io.multistudio.transport.Inbounds;
 import io.multistudio.transport.LocalConnections;
 import io.multistudio.transport.Outbounds;
 import io.multistudio.transport.RateLimit;
@@ -43,6 +45,7 @@ public class SessionLifecycle {
     private static final Logger LOG = Logger.getLogger(SessionLifecycle.class);
     private static final CloseReason HELLO_TIMED_OUT = new CloseReason(1008, "hello timeout");
     private static final CloseReason SERVER_FULL = new CloseReason(1013, "server full");
+    private static final CloseReason OVER_CAP = new CloseReason(1013, "too many connections");
     private static final CloseReason TAKEN_OVER = new CloseReason(4000, "session taken over");
     private static final CloseReason RESTARTING = new CloseReason(1012, "service restart");
     private static final int CLIENT_NORMAL_CLOSE = 1000;
@@ -58,12 +61,17 @@ public class SessionLifecycle {
     private final ServerMetrics metrics;
     private final Webhooks webhooks;
     private final Outbounds outbounds;
+    private final AddressLimits limits;
+    private final Inbounds inbounds;
     private volatile boolean draining;
 
     SessionLifecycle(LocalConnections connections, SessionService sessions, Membership membership,
             LocalRooms localRooms, Errors errors, MultiStudioConfig config, Vertx vertx, Node node,
-            ServerMetrics metrics, NodeRegistry nodes, NodeStats nodeStats, Webhooks webhooks, Outbounds outbounds) {
+            ServerMetrics metrics, NodeRegistry nodes, NodeStats nodeStats, Webhooks webhooks, Outbounds outbounds,
+            AddressLimits limits, Inbounds inbounds) {
         this.webhooks = webhooks;
+        this.limits = limits;
+        this.inbounds = inbounds;
         this.outbounds = outbounds;
         nodeStats.connections(connections::count);
         nodeStats.rooms(localRooms::count);
@@ -87,22 +95,28 @@ public class SessionLifecycle {
     }
 
     public Uni<Void> opened(WebSocketConnection socket) {
-        Connection connection = new Connection(socket.id(), node.id(), outbounds.open(socket),
+        Connection connection = new Connection(socket.id(), node.id(), outbounds.open(socket), inbounds.open(socket),
                 new RateLimit(config.rateLimit(), config.rateBurst(), config.abuseLimit(), config.abuseWindow()));
         if (draining) {
             connection.sendAndClose(errors.frame(Why.SHUTTING_DOWN, null), RESTARTING);
             return Uni.createFrom().voidItem();
         }
         if (connections.count() >= config.maxConnections()) {
+            metrics.refused("server_full");
             connection.sendAndClose(errors.frame(Why.SERVER_FULL, null), SERVER_FULL);
+            return Uni.createFrom().voidItem();
+        }
+        if (!limits.opened(socket)) {
+            connection.close(OVER_CAP);
             return Uni.createFrom().voidItem();
         }
         connections.add(connection);
         // Later, not inside the send that overflowed: that may run in the middle of delivering a room event.
-        connection.onCutOff(() -> vertx.runOnContext(later -> lost(connection, Connection.SLOW_CONSUMER).subscribe()
-                .with(ignored -> {
-                }, failure -> LOG.warnf("Could not put a slow consumer's session into grace: %s",
-                        failure.getMessage()))));
+        connection.onCutOff(() -> {
+            metrics.slowConsumer();
+            vertx.runOnContext(later -> lost(connection, Connection.SLOW_CONSUMER).subscribe().with(ignored -> {
+            }, failure -> LOG.warnf("Could not put a slow consumer's session into grace: %s", failure.getMessage())));
+        });
         connection.helloTimer(vertx.setTimer(config.helloTimeout().toMillis(), timer -> helloTimedOut(connection)));
         return Uni.createFrom().voidItem();
     }
@@ -116,6 +130,7 @@ public class SessionLifecycle {
             return Uni.createFrom().voidItem();
         }
         connection.closed();
+        limits.closed(connection.id());
         vertx.cancelTimer(connection.helloTimer());
         String sessionId = connection.sessionId();
         if (sessionId == null) {
@@ -201,6 +216,12 @@ public class SessionLifecycle {
         if (local != null && session.attachments() > local.attachment()) {
             takeOver(local.reference());
         }
+    }
+
+    /** The connection said {@code HELLO}: no more hello timeout, and it no longer counts as pending. */
+    void helloDone(Connection connection) {
+        vertx.cancelTimer(connection.helloTimer());
+        limits.helloDone(connection.id());
     }
 
     private void helloTimedOut(Connection connection) {

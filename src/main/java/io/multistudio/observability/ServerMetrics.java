@@ -22,6 +22,7 @@ public class ServerMetrics {
     private final Counter messagesIn;
     private final Counter messagesOut;
     private final Timer fanout;
+    private final Counter slowConsumers;
 
     public ServerMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -29,6 +30,8 @@ public class ServerMetrics {
                 .description("Frames received from clients").register(registry);
         this.messagesOut = Counter.builder("multistudio.messages.out")
                 .description("Frames written to clients").register(registry);
+        this.slowConsumers = Counter.builder("multistudio.slow_consumers")
+                .description("Connections cut off as slow consumers (1013)").register(registry);
         this.fanout = Timer.builder("multistudio.fanout.latency")
                 .description("From a room event's commit to its delivery to this node's members")
                 .publishPercentileHistogram()
@@ -65,6 +68,16 @@ public class ServerMetrics {
     /** A resume: {@code recovered}, {@code unrecovered} (the history had lost some events) or {@code outside_room}. */
     public void resumed(String outcome) {
         registry.counter("multistudio.resumes", "outcome", outcome).increment();
+    }
+
+    /** A connection cut off as a slow consumer (1013), by its own outbound bound or by the node's budget. */
+    public void slowConsumer() {
+        slowConsumers.increment();
+    }
+
+    /** A connection refused at the upgrade or at its opening: {@code per_address}, {@code pending_hello}, ... */
+    public void refused(String reason) {
+        registry.counter("multistudio.connections.refused", "reason", reason).increment();
     }
 
     public void error(Why why) {

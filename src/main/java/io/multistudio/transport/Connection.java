@@ -29,6 +29,7 @@ public final class Connection {
 
     private final String id;
     private final Outbound outbound;
+    private final Inbound inbound;
     private final String reference;
     private final RateLimit rateLimit;
     private final KeyRing keys = new KeyRing();
@@ -39,8 +40,9 @@ public final class Connection {
     private volatile long helloTimer = -1;
     private volatile LocalRoom room;
 
-    public Connection(String id, String nodeId, Outbound outbound, RateLimit rateLimit) {
+    public Connection(String id, String nodeId, Outbound outbound, Inbound inbound, RateLimit rateLimit) {
         this.id = id;
+        this.inbound = inbound;
         this.rateLimit = rateLimit;
         this.outbound = outbound;
         this.reference = nodeId + "/" + id;
@@ -49,6 +51,11 @@ public final class Connection {
     /** The connection as sessions record it: unique across the cluster. */
     public String reference() {
         return reference;
+    }
+
+    /** Its socket's inbound side: how many of its messages wait to be handled. */
+    public Inbound inbound() {
+        return inbound;
     }
 
     public RateLimit rateLimit() {

@@ -16,7 +16,8 @@ import io.vertx.core.buffer.Buffer;
 
 /**
  * The MultiStudio Protocol endpoint: a frame passes {@link Admission}, then the {@link Dispatcher}; opening and
- * closing are the {@link SessionLifecycle}'s. Messages of one connection are handled one at a time, in order.
+ * closing are the {@link SessionLifecycle}'s. Messages of one connection are handled one at a time, in order, and
+ * each one handled is told to its {@link Inbound}, which stops reading the socket while too many wait.
  */
 @WebSocket(path = "/ws")
 public class MultiStudioSocket {
@@ -48,8 +49,9 @@ public class MultiStudioSocket {
             return Uni.createFrom().voidItem();
         }
         metrics.messageIn();
-        return admission.text(connection, message) ? dispatcher.dispatch(connection, message)
+        Uni<Void> handling = admission.text(connection, message) ? dispatcher.dispatch(connection, message)
                 : Uni.createFrom().voidItem();
+        return handling.onTermination().invoke(connection.inbound()::handled);
     }
 
     @OnBinaryMessage
@@ -58,6 +60,7 @@ public class MultiStudioSocket {
         if (connection != null) {
             metrics.messageIn();
             admission.binary(connection);
+            connection.inbound().handled();
         }
         return Uni.createFrom().voidItem();
     }

@@ -11,6 +11,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.ToLongFunction;
 
+import org.jboss.logging.Logger;
+
 /**
  * The node's bound on unsent outbound data, over all connections together. Each connection is bounded on its own,
  * but a thousand connections each just under their own bound can still fill the heap (a load that arrives before the
@@ -18,6 +20,8 @@ import java.util.function.ToLongFunction;
  * are cut off as slow consumers until the rest fits.
  */
 final class OutboundBudget {
+
+    private static final Logger LOG = Logger.getLogger(OutboundBudget.class);
 
     private final long limit;
     private final Executor shedder;
@@ -69,7 +73,12 @@ final class OutboundBudget {
                     live.add(holder);
                 }
             }
-            mostUnsentFirst(live, Outbound::unsent, unsent.get() - leaving - limit).forEach(Outbound::cut);
+            List<Outbound> cut = mostUnsentFirst(live, Outbound::unsent, unsent.get() - leaving - limit);
+            if (!cut.isEmpty()) {
+                LOG.warnf("The node's outbound budget of %d bytes is exceeded (%d unsent): cutting off the %d "
+                        + "connections with the most unsent bytes as slow consumers", limit, unsent.get(), cut.size());
+            }
+            cut.forEach(Outbound::cut);
         } finally {
             shedding.set(false);
         }

@@ -23,7 +23,7 @@ import io.vertx.core.http.impl.WebSocketInternal;
 final class WebSocketWire implements Wire {
 
     private static final Logger LOG = Logger.getLogger(WebSocketWire.class);
-    /** Looked up once, from the first connection (see {@link #channelOf}). */
+    /** Looked up once, from the first connection (see {@link #vertxSocket}). */
     private static volatile Method vertxSocket;
     private static volatile Field wrappedSocket;
 
@@ -32,7 +32,7 @@ final class WebSocketWire implements Wire {
 
     WebSocketWire(WebSocketConnection connection) {
         this.connection = connection;
-        this.channel = channelOf(connection);
+        this.channel = vertxSocket(connection).channelHandlerContext();
     }
 
     @Override
@@ -63,16 +63,16 @@ final class WebSocketWire implements Wire {
     }
 
     /**
-     * The Netty channel under a websockets-next connection: its Vert.x socket is behind a package-private accessor,
-     * and Vert.x Web wraps that socket in one that keeps the original as its {@code delegate}.
+     * The Vert.x socket under a websockets-next connection, which knows its Netty channel: it is behind a
+     * package-private accessor, and Vert.x Web wraps it in one that keeps the original as its {@code delegate}.
      */
-    private static ChannelHandlerContext channelOf(WebSocketConnection connection) {
+    static WebSocketInternal vertxSocket(WebSocketConnection connection) {
         try {
             Object socket = accessor(connection.getClass()).invoke(connection);
             if (!(socket instanceof WebSocketInternal)) {
                 socket = wrapped(socket.getClass()).get(socket);
             }
-            return ((WebSocketInternal) socket).channelHandlerContext();
+            return (WebSocketInternal) socket;
         } catch (ReflectiveOperationException | ClassCastException e) {
             throw new IllegalStateException("websockets-next or Vert.x no longer keep the socket where expected", e);
         }

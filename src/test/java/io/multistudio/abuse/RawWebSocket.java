@@ -22,6 +22,9 @@ import java.util.Base64;
  */
 final class RawWebSocket implements AutoCloseable {
 
+    static final int FIN = 0x80;
+    static final int RSV1 = 0x40;
+    static final int CONTINUATION = 0x0;
     static final int TEXT = 0x1;
     static final int BINARY = 0x2;
     static final int CLOSE = 0x8;
@@ -33,6 +36,7 @@ final class RawWebSocket implements AutoCloseable {
     private final Socket socket;
     private final InputStream in;
     private final OutputStream out;
+    private final String response;
     private long bytesRead;
 
     /** A frame as received; for a close frame, {@link #closeCode()} tells the code. */
@@ -51,9 +55,20 @@ final class RawWebSocket implements AutoCloseable {
      * TCP window stays that small): a small one makes a client that stops reading back up the server quickly.
      */
     RawWebSocket(URI uri, int receiveBuffer) throws IOException {
+        this(uri, receiveBuffer, null, "");
+    }
+
+    /**
+     * Connects from {@code localAddress} (on Linux any 127.x.y.z is loopback: a second client address), {@code null}
+     * for any, and upgrades with {@code extraHeaders} (each line ending in CRLF) added to the request.
+     */
+    RawWebSocket(URI uri, int receiveBuffer, String localAddress, String extraHeaders) throws IOException {
         socket = new Socket();
         if (receiveBuffer > 0) {
             socket.setReceiveBufferSize(receiveBuffer);
+        }
+        if (localAddress != null) {
+            socket.bind(new InetSocketAddress(localAddress, 0));
         }
         socket.connect(new InetSocketAddress(uri.getHost(), uri.getPort()), 10_000);
         socket.setSoTimeout(15_000);
@@ -64,10 +79,10 @@ final class RawWebSocket implements AutoCloseable {
         String key = Base64.getEncoder().encodeToString(nonce);
         String request = "GET " + uri.getRawPath() + " HTTP/1.1\r\nHost: " + uri.getHost() + ":" + uri.getPort()
                 + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: " + key
-                + "\r\nSec-WebSocket-Version: 13\r\n\r\n";
+                + "\r\nSec-WebSocket-Version: 13\r\n" + extraHeaders + "\r\n";
         out.write(request.getBytes(StandardCharsets.US_ASCII));
         out.flush();
-        String response = readHeaders();
+        response = readHeaders();
         if (!response.startsWith("HTTP/1.1 101")) {
             throw new IOException("upgrade refused: " + response);
         }
@@ -104,9 +119,17 @@ final class RawWebSocket implements AutoCloseable {
     }
 
     /** Sends one final, masked frame with any payload, valid UTF-8 or not. */
-    synchronized void send(int opcode, byte[] payload) throws IOException {
+    void send(int opcode, byte[] payload) throws IOException {
+        sendFrame(FIN | opcode, payload);
+    }
+
+    /**
+     * Sends one masked frame whose first byte is {@code head}: {@link #FIN}, the RSV bits and the opcode, so that a
+     * fragment ({@link #CONTINUATION}, no {@code FIN}) or a frame marked compressed ({@link #RSV1}) can be sent.
+     */
+    synchronized void sendFrame(int head, byte[] payload) throws IOException {
         ByteArrayOutputStream frame = new ByteArrayOutputStream(payload.length + 14);
-        frame.write(0x80 | opcode);
+        frame.write(head);
         if (payload.length < 126) {
             frame.write(0x80 | payload.length);
         } else if (payload.length < 65536) {
@@ -221,6 +244,11 @@ final class RawWebSocket implements AutoCloseable {
             return 1006;
         }
         throw new IOException("no close within " + timeoutMillis + " ms");
+    }
+
+    /** The server's answer to the upgrade: status line and headers. */
+    String upgradeResponse() {
+        return response;
     }
 
     long bytesRead() {

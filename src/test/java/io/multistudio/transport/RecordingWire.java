@@ -39,9 +39,10 @@ public final class RecordingWire implements Wire {
         return frames;
     }
 
-    /** A connection over this wire with no budget to speak of and no rate limit. */
+    /** A connection over this wire with no budget to speak of, no rate limit and no inbound side. */
     public Connection connection(String id) {
-        return new Connection(id, "node", outbound(new OutboundBudget(Long.MAX_VALUE, Runnable::run), 1 << 20), null);
+        return new Connection(id, "node", outbound(new OutboundBudget(Long.MAX_VALUE, Runnable::run), 1 << 20), null,
+                null);
     }
 
     /** An outbound side over this wire with its own loop, under {@code budget}. */

@@ -1,0 +1,124 @@
+package io.multistudio.transport;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import jakarta.inject.Singleton;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import io.multistudio.config.MultiStudioConfig;
+import io.multistudio.observability.ServerMetrics;
+import io.quarkus.websockets.next.HttpUpgradeCheck;
+import io.quarkus.websockets.next.UserData;
+import io.quarkus.websockets.next.WebSocketConnection;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Caps on connections per client address and on connections that have not said {@code HELLO} (PROTOCOL.md §2.7,
+ * "Resource bounds"), so that one host cannot take every slot of the node. Over a cap an upgrade is refused with
+ * HTTP 503; connections that raced past that check together are closed with 1013 when they open.
+ *
+ * <p>The client address is the peer's, or with Quarkus's forwarding on ({@code quarkus.http.proxy.*}) the one a
+ * trusted proxy forwarded: Vert.x's request reports it only when the peer is in {@code trusted-proxies}.
+ */
+@Singleton
+public class AddressLimits implements HttpUpgradeCheck {
+
+    private static final Logger LOG = Logger.getLogger(AddressLimits.class);
+    static final String PER_ADDRESS = "per_address";
+    static final String PENDING_HELLO = "pending_hello";
+    private static final UserData.TypedKey<String> ADDRESS = UserData.TypedKey.forString("multistudio.address");
+    private static final int SERVICE_UNAVAILABLE = 503;
+
+    private final int perAddress;
+    private final int pendingHello;
+    private final ServerMetrics metrics;
+    private final Map<String, Integer> byAddress = new ConcurrentHashMap<>();
+    private final Map<String, String> addressOf = new ConcurrentHashMap<>();
+    private final Set<String> awaitingHello = ConcurrentHashMap.newKeySet();
+
+    AddressLimits(MultiStudioConfig config, ServerMetrics metrics,
+            @ConfigProperty(name = "quarkus.http.proxy.proxy-address-forwarding") boolean forwarding,
+            @ConfigProperty(name = "quarkus.http.proxy.trusted-proxies") Optional<List<String>> trustedProxies) {
+        if (forwarding && trustedProxies.isEmpty()) {
+            LOG.warn("Forwarded client addresses are believed from every peer: any client can pose as any address and "
+                    + "escape the per-address cap. Set quarkus.http.proxy.trusted-proxies to the proxies' addresses.");
+        }
+        this.perAddress = config.maxConnectionsPerAddress();
+        this.pendingHello = config.maxPendingHello();
+        this.metrics = metrics;
+        metrics.gauge("multistudio.connections.pending_hello", "Open connections that have not said HELLO yet",
+                awaitingHello::size);
+    }
+
+    @Override
+    public Uni<CheckResult> perform(HttpUpgradeContext context) {
+        String address = context.httpRequest().remoteAddress().hostAddress();
+        String refusal = refusal(address, 1);
+        if (refusal != null) {
+            metrics.refused(refusal);
+            return CheckResult.rejectUpgrade(SERVICE_UNAVAILABLE);
+        }
+        context.userData().put(ADDRESS, address);
+        return CheckResult.permitUpgrade();
+    }
+
+    /**
+     * Counts a new connection against both caps.
+     *
+     * @return {@code false}, counting nothing, if it would pass one: the caller closes it
+     */
+    public boolean opened(WebSocketConnection socket) {
+        String address = socket.userData().get(ADDRESS);
+        if (address == null) {
+            // Only when an upgrade did not pass perform(), which every upgrade does.
+            address = socket.handshakeRequest().remoteAddress();
+        }
+        // Counted first and checked after, so that connections opening together cannot all pass.
+        byAddress.merge(address, 1, Integer::sum);
+        awaitingHello.add(socket.id());
+        String refusal = refusal(address, 0);
+        if (refusal != null) {
+            uncount(socket.id(), address);
+            metrics.refused(refusal);
+            return false;
+        }
+        addressOf.put(socket.id(), address);
+        return true;
+    }
+
+    /** The connection said {@code HELLO}: it no longer counts as pending. */
+    public void helloDone(String connectionId) {
+        awaitingHello.remove(connectionId);
+    }
+
+    /** The connection is gone; nothing if it was never counted. */
+    public void closed(String connectionId) {
+        String address = addressOf.remove(connectionId);
+        if (address != null) {
+            uncount(connectionId, address);
+        }
+    }
+
+    int pendingHello() {
+        return awaitingHello.size();
+    }
+
+    /** Which cap one more connection from {@code address} would pass, with {@code adding} not yet counted. */
+    private String refusal(String address, int adding) {
+        if (byAddress.getOrDefault(address, 0) + adding > perAddress) {
+            return PER_ADDRESS;
+        }
+        return awaitingHello.size() + adding > pendingHello ? PENDING_HELLO : null;
+    }
+
+    private void uncount(String connectionId, String address) {
+        awaitingHello.remove(connectionId);
+        byAddress.computeIfPresent(address, (ignored, count) -> count == 1 ? null : count - 1);
+    }
+}

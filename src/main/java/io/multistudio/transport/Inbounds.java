@@ -1,0 +1,43 @@
+package io.multistudio.transport;
+
+import jakarta.inject.Singleton;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.multistudio.observability.ServerMetrics;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
+import io.quarkus.websockets.next.WebSocketConnection;
+
+/** Makes each connection's {@link Inbound}; the node's meters of them. */
+@Singleton
+public class Inbounds {
+
+    private final LocalConnections connections;
+    private final Counter pauses;
+
+    Inbounds(LocalConnections connections, ServerMetrics metrics, MeterRegistry registry) {
+        this.connections = connections;
+        metrics.gauge("multistudio.inbound.unhandled", "Messages received from clients and not yet handled",
+                this::unhandled);
+        this.pauses = Counter.builder("multistudio.inbound.paused")
+                .description("Times a connection's socket stopped being read until its messages were handled")
+                .register(registry);
+    }
+
+    /** Puts the connection's inbound checks in its pipeline, just before Vert.x. */
+    public Inbound open(WebSocketConnection connection) {
+        ChannelHandlerContext vertx = WebSocketWire.vertxSocket(connection).channelHandlerContext();
+        Inbound inbound = new Inbound(vertx.channel(), pauses::increment);
+        // Vert.x decodes text frames leniently (invalid bytes become U+FFFD); RFC 6455 requires failing the connection
+        // with 1007, which Netty's validator does, across fragments too. Frames it fails are never counted.
+        vertx.pipeline().addBefore(vertx.name(), null, new Utf8FrameValidator(true));
+        vertx.pipeline().addBefore(vertx.name(), null, inbound);
+        return inbound;
+    }
+
+    /** Messages received by the open connections of the node and not yet handled (a sum: for meters and tests). */
+    public long unhandled() {
+        return connections.all().stream().mapToLong(connection -> connection.inbound().unhandled()).sum();
+    }
+}
