@@ -22,6 +22,8 @@ public class ServerMetrics {
     private final Counter messagesIn;
     private final Counter messagesOut;
     private final Timer fanout;
+    private final Counter slowConsumerCuts;
+    private final Counter heartbeatTimeouts;
 
     public ServerMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -34,6 +36,11 @@ public class ServerMetrics {
                 .publishPercentileHistogram()
                 .minimumExpectedValue(Duration.ofMillis(1))
                 .maximumExpectedValue(Duration.ofSeconds(10))
+                .register(registry);
+        this.slowConsumerCuts = Counter.builder("multistudio.slow.consumer.cuts")
+                .description("Connections cut off with 1013 for holding too much unsent data").register(registry);
+        this.heartbeatTimeouts = Counter.builder("multistudio.heartbeat.timeouts")
+                .description("Connections dropped because nothing arrived from them for the heartbeat timeout")
                 .register(registry);
     }
 
@@ -48,6 +55,14 @@ public class ServerMetrics {
 
     public void messagesOut(int frames) {
         messagesOut.increment(frames);
+    }
+
+    public void slowConsumerCut() {
+        slowConsumerCuts.increment();
+    }
+
+    public void heartbeatTimeout() {
+        heartbeatTimeouts.increment();
     }
 
     public double messagesIn() {

@@ -38,6 +38,8 @@ public final class Connection {
     private volatile long attachment;
     private volatile long helloTimer = -1;
     private volatile LocalRoom room;
+    /** When something last arrived from the client ({@link System#nanoTime()}), for the {@link Heartbeat}. */
+    private volatile long heardAt = System.nanoTime();
 
     public Connection(String id, String nodeId, Outbound outbound, RateLimit rateLimit) {
         this.id = id;
@@ -150,6 +152,24 @@ public final class Connection {
 
     public void sendAndClose(String text, CloseReason reason) {
         outbound.sendAndClose(Outbound.utf8(text), reason);
+    }
+
+    /** A frame or a pong arrived: the client is there. */
+    public void heard() {
+        heardAt = System.nanoTime();
+    }
+
+    long heardAt() {
+        return heardAt;
+    }
+
+    void ping() {
+        outbound.ping();
+    }
+
+    /** Drops the connection without a close handshake; the socket's close then counts as an abnormal loss. */
+    void abort() {
+        outbound.abort();
     }
 
     public void onCutOff(Runnable action) {

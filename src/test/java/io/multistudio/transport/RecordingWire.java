@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.netty.buffer.ByteBuf;
 import io.quarkus.websockets.next.CloseReason;
@@ -19,6 +20,8 @@ public final class RecordingWire implements Wire {
     final List<String> frames = new CopyOnWriteArrayList<>();
     final List<Integer> batchSizes = new CopyOnWriteArrayList<>();
     final List<CloseReason> closes = new CopyOnWriteArrayList<>();
+    final AtomicInteger pings = new AtomicInteger();
+    volatile boolean aborted;
     private final List<Runnable> tasks = new ArrayList<>();
     private final List<Runnable> unread = new ArrayList<>();
     private final boolean immediate;
@@ -85,5 +88,15 @@ public final class RecordingWire implements Wire {
     @Override
     public void close(CloseReason reason) {
         closes.add(reason);
+    }
+
+    @Override
+    public void ping() {
+        pings.incrementAndGet();
+    }
+
+    @Override
+    public void abort() {
+        aborted = true;
     }
 }
