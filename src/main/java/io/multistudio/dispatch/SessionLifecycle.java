@@ -98,11 +98,7 @@ public class SessionLifecycle {
             return Uni.createFrom().voidItem();
         }
         connections.add(connection);
-        // Later, not inside the send that overflowed: that may run in the middle of delivering a room event.
-        connection.onCutOff(() -> vertx.runOnContext(later -> lost(connection, Connection.SLOW_CONSUMER).subscribe()
-                .with(ignored -> {
-                }, failure -> LOG.warnf("Could not put a slow consumer's session into grace: %s",
-                        failure.getMessage()))));
+        connection.onCutOff(() -> cutOff(connection));
         connection.helloTimer(vertx.setTimer(config.helloTimeout().toMillis(), timer -> helloTimedOut(connection)));
         return Uni.createFrom().voidItem();
     }
@@ -201,6 +197,16 @@ public class SessionLifecycle {
         if (local != null && session.attachments() > local.attachment()) {
             takeOver(local.reference());
         }
+    }
+
+    /** Cut off as a slow consumer (1013): said once, counted, and lost at once rather than when TCP gives up. */
+    private void cutOff(Connection connection) {
+        LOG.infof("Slow consumer cut off (1013): connection %s, session %s, %d bytes unsent", connection.id(),
+                connection.sessionId(), connection.unsent());
+        metrics.slowConsumerCut();
+        // Later, not inside the send that overflowed: that may run in the middle of delivering a room event.
+        vertx.runOnContext(later -> lost(connection, Connection.SLOW_CONSUMER).subscribe().with(ignored -> {
+        }, failure -> LOG.warnf("Could not put a slow consumer's session into grace: %s", failure.getMessage())));
     }
 
     private void helloTimedOut(Connection connection) {

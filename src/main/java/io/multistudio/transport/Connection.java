@@ -172,6 +172,11 @@ public final class Connection {
         outbound.abort();
     }
 
+    /** Bytes queued or written to this connection and not yet taken by the client. */
+    public long unsent() {
+        return outbound.unsent();
+    }
+
     public void onCutOff(Runnable action) {
         outbound.onCutOff(action);
     }
