@@ -168,7 +168,7 @@ public final class Connection {
     }
 
     /** Drops the connection without a close handshake; the socket's close then counts as an abnormal loss. */
-    void abort() {
+    public void abort() {
         outbound.abort();
     }
 

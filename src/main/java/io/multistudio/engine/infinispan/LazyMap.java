@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -63,20 +64,22 @@ final class LazyMap<V> implements SharedMap<V> {
     }
 
     @Override
-    public synchronized void onExpired(Consumer<V> listener) {
-        if (map == null) {
-            expiryListeners.add(listener);
-        } else {
-            map.onExpired(listener);
-        }
+    public void onExpired(Consumer<V> listener) {
+        listen(expiryListeners, listener, InfinispanMap::onExpired);
     }
 
     @Override
-    public synchronized void onWritten(Consumer<V> listener) {
+    public void onWritten(Consumer<V> listener) {
+        listen(writeListeners, listener, InfinispanMap::onWritten);
+    }
+
+    /** Registers {@code listener} with the cache if it exists, or keeps it in {@code pending} until it does. */
+    private synchronized void listen(List<Consumer<V>> pending, Consumer<V> listener,
+            BiConsumer<InfinispanMap<V>, Consumer<V>> register) {
         if (map == null) {
-            writeListeners.add(listener);
+            pending.add(listener);
         } else {
-            map.onWritten(listener);
+            register.accept(map, listener);
         }
     }
 
