@@ -63,6 +63,15 @@ public interface MultiStudioConfig {
     @WithDefault("45s")
     Duration heartbeatTimeout();
 
+    /**
+     * How often every node repairs what missed one-shot events leave behind (all nodes down at once, a listener that
+     * failed over): sessions still attached to nodes without a lease go into grace ({@code USER_AWAY}), and room
+     * members whose session is gone leave their room (the last one out deletes it). Safe on every node at once: each
+     * repair is an update only one node can win. {@code 0} turns it off.
+     */
+    @WithDefault("60s")
+    Duration repairInterval();
+
     /** Open WebSocket connections this node accepts; the next one gets {@code FULL}/{@code SERVER_FULL}. */
     @WithDefault("10000")
     int maxConnections();

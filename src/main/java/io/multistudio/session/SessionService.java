@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -113,13 +114,14 @@ public class SessionService {
      * Puts every session still attached to a connection of a lost node into its grace: the node cannot do it itself.
      * Each session is detached by exactly one node, the one whose update wins.
      *
+     * @param lost tells by its id whether a node is lost
      * @return the sessions this call detached
      */
-    public Uni<List<Session>> detachAllOf(String nodeId) {
-        String prefix = nodeId + "/";
+    public Uni<List<Session>> detachAllOf(Predicate<String> lost) {
         return sessions.values().flatMap(all -> {
             List<Uni<Session>> detaches = all.stream()
-                    .filter(session -> session.connection() != null && session.connection().startsWith(prefix))
+                    .filter(session -> session.connection() != null
+                            && lost.test(session.connection().substring(0, session.connection().indexOf('/'))))
                     .map(session -> detach(session.id(), session.connection(), session.lastSeq()))
                     .toList();
             return detaches.isEmpty() ? Uni.createFrom().item(List.<Session>of())
