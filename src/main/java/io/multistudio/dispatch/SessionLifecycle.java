@@ -78,6 +78,7 @@ public class SessionLifecycle {
         this.node = node;
         this.metrics = metrics;
         sessions.onWritten(this::sessionWritten);
+        nodes.onLeaseLost(this::leaseLost);
         metrics.gauge("multistudio.connections", "Open WebSocket connections on this node", connections::count);
     }
 
@@ -172,6 +173,23 @@ public class SessionLifecycle {
                 .onFailure().invoke(failure -> LOG.warnf("Some sessions could not be put into grace: %s", failure))
                 .onFailure().recoverWithNull()
                 .await().atMost(config.storeTimeout().multipliedBy(2));
+    }
+
+    /**
+     * This node's lease ran out while it went on serving (a long pause): the other nodes put its sessions into grace,
+     * and may have ended them since. Every connection is closed with 1012, like a restart, after putting its session
+     * into grace if nobody did, so that each client resumes, or starts afresh if its session is gone.
+     */
+    private void leaseLost() {
+        connections.all().forEach(connection -> drainOne(connection).subscribe().with(ignored -> {
+        }, failure -> LOG.warnf("Could not put a session into grace: %s", failure.getMessage())));
+    }
+
+    /** The session a connection carried is gone (it expired meanwhile): the client is told to resume, with 1012. */
+    void sessionGone(Connection connection) {
+        connections.release(connection);
+        localRooms.detach(connection);
+        connection.close(RESTARTING);
     }
 
     private Uni<Void> drainOne(Connection connection) {

@@ -79,7 +79,7 @@ public class SessionService {
     public Uni<Session> enterRoom(String sessionId, String room) {
         return sessions.update(sessionId, session -> {
             if (session == null) {
-                throw new IllegalStateException("No session " + sessionId);
+                throw new SessionGone(sessionId);
             }
             if (session.room() != null) {
                 throw new ProtocolException(Why.ALREADY_IN_ROOM);
@@ -97,8 +97,12 @@ public class SessionService {
 
     /** Replaces the user's data with {@code change} applied to it. */
     public Uni<Session> changeData(String sessionId, UnaryOperator<ObjectNode> change) {
-        return sessions.update(sessionId, session -> session == null ? null : session.withData(change.apply(session.data())))
-                .map(SharedMap.Change::after);
+        return sessions.update(sessionId, session -> {
+            if (session == null) {
+                throw new SessionGone(sessionId);
+            }
+            return session.withData(change.apply(session.data()));
+        }).map(SharedMap.Change::after);
     }
 
     /** How many sessions wait in their grace, on every node: reads every session, so for a periodic census only. */
