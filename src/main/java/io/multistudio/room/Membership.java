@@ -165,15 +165,18 @@ public class Membership {
     /**
      * The members of {@code rooms} whose session is gone (its expiry went unheard: every node was down) leave their
      * room, with reason {@code expired}; the last one out deletes the room.
+     *
+     * @param confirmed tells whether a ghost ({@code room/user}) is to go now
      */
-    public Uni<Void> removeGhosts(List<Room> rooms) {
-        return all(rooms.stream().map(this::removeGhosts).toList());
+    public Uni<Void> removeGhosts(List<Room> rooms, Predicate<String> confirmed) {
+        return all(rooms.stream().map(room -> removeGhosts(room, confirmed)).toList());
     }
 
-    private Uni<Void> removeGhosts(Room room) {
+    private Uni<Void> removeGhosts(Room room, Predicate<String> confirmed) {
         Set<String> ids = new LinkedHashSet<>();
         room.members().forEach(member -> ids.add(member.userId()));
-        return sessions.getAll(ids).flatMap(found -> all(ids.stream().filter(id -> !found.containsKey(id))
+        return sessions.getAll(ids).flatMap(found -> all(ids.stream()
+                .filter(id -> !found.containsKey(id) && confirmed.test(room.id() + "/" + id))
                 .map(id -> leaveRoom(room.id(), id, new Actor(id, null, null), "expired").replaceWithVoid())
                 .toList()));
     }
