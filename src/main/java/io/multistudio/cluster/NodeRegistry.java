@@ -47,6 +47,9 @@ public class NodeRegistry {
 
     private final SharedMap<NodeLease> leases;
     private final List<Consumer<String>> lostListeners = new CopyOnWriteArrayList<>();
+    private final List<Runnable> leaseLostListeners = new CopyOnWriteArrayList<>();
+    /** Whether a renewal has written this node's lease yet: until then, finding none is the start, not a loss. */
+    private volatile boolean leased;
     private final Node node;
     private final Vertx vertx;
     private final long renewalTimer;
@@ -73,6 +76,14 @@ public class NodeRegistry {
         return leases.values();
     }
 
+    /**
+     * Calls {@code listener} when this node finds that its own lease ran out (a long pause, a store outage): the other
+     * nodes have then put its sessions into grace, and its connections no longer carry them.
+     */
+    public void onLeaseLost(Runnable listener) {
+        leaseLostListeners.add(listener);
+    }
+
     /** Calls {@code listener} with the id of each node whose lease ran out. */
     public void onNodeLost(Consumer<String> listener) {
         lostListeners.add(listener);
@@ -83,7 +94,8 @@ public class NodeRegistry {
         leases.remove(node.id()).await().atMost(RENEWAL);
     }
 
-    private synchronized void renew() {
+    /** Writes this node's lease; a renewal that finds none after the first one tells that the lease was lost. */
+    synchronized void renew() {
         long now = System.currentTimeMillis();
         Load current = load.get();
         double seconds = Math.max(now - lastRenewal, 1) / 1000.0;
@@ -92,13 +104,19 @@ public class NodeRegistry {
                 (current.messagesOut() - lastLoad.messagesOut()) / seconds);
         lastLoad = current;
         lastRenewal = now;
-        leases.put(node.id(), lease).subscribe().with(ignored -> {
+        leases.update(node.id(), previous -> lease).subscribe().with(change -> {
+            if (change.before() == null && leased) {
+                LOG.warnf("Node %s found its lease expired: its connections are closed so that their clients resume",
+                        node.id());
+                leaseLostListeners.forEach(Runnable::run);
+            }
+            leased = true;
         }, failure -> LOG.warnf("Could not renew the lease of node %s: %s", node.id(), failure.getMessage()));
     }
 
     private void lost(String nodeId) {
         if (nodeId.equals(node.id())) {
-            // Our own lease lapsed (store outage, long pause): renewing restores it; our sessions are still served.
+            // Our own lease lapsed (store outage, long pause): the renewal restores it and tells that it was lost.
             renew();
             return;
         }

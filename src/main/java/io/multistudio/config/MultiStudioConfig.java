@@ -48,6 +48,30 @@ public interface MultiStudioConfig {
     @WithDefault("120s")
     Duration reconnectGrace();
 
+    /**
+     * How often the server sends each connection a WebSocket ping (PROTOCOL.md §2.7). One timer per node sweeps every
+     * connection. {@code 0} sends no pings and never times a connection out.
+     */
+    @WithDefault("15s")
+    Duration heartbeatInterval();
+
+    /**
+     * How long a connection from which nothing arrived (no pong, no frame) lives on: past it, it counts as lost
+     * abnormally, is closed without a close handshake and its session goes into grace ({@code USER_AWAY}). Seen at
+     * the next ping round, so a dead connection goes within this plus {@link #heartbeatInterval()}.
+     */
+    @WithDefault("45s")
+    Duration heartbeatTimeout();
+
+    /**
+     * How often every node repairs what missed one-shot events leave behind (all nodes down at once, a listener that
+     * failed over): sessions still attached to nodes without a lease go into grace ({@code USER_AWAY}), and room
+     * members whose session is gone leave their room (the last one out deletes it). Safe on every node at once: each
+     * repair is an update only one node can win. {@code 0} turns it off.
+     */
+    @WithDefault("60s")
+    Duration repairInterval();
+
     /** Open WebSocket connections this node accepts; the next one gets {@code FULL}/{@code SERVER_FULL}. */
     @WithDefault("10000")
     int maxConnections();

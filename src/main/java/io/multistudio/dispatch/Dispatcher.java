@@ -15,6 +15,7 @@ import io.multistudio.protocol.ProtocolException;
 import io.multistudio.protocol.Request;
 import io.multistudio.protocol.RequestException;
 import io.multistudio.protocol.Why;
+import io.multistudio.session.SessionGone;
 import io.multistudio.transport.Connection;
 import io.multistudio.transport.Errors;
 import io.smallrye.mutiny.Uni;
@@ -62,7 +63,11 @@ public class Dispatcher {
         }
         return Uni.createFrom().deferred(() -> route(connection, request))
                 .onFailure().recoverWithItem(failure -> {
-                    connection.send(errorFor(failure, request.rid()));
+                    if (failure instanceof SessionGone) {
+                        lifecycle.sessionGone(connection);
+                    } else {
+                        connection.send(errorFor(failure, request.rid()));
+                    }
                     return null;
                 });
     }

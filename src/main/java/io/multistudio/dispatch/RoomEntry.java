@@ -18,7 +18,10 @@ import io.smallrye.mutiny.Uni;
 
 /**
  * A user enters (or re-enters) a room on this connection: it becomes a member here that is held back, then gets
- * {@code JOINED_ROOM}, whatever the room did meanwhile from its history, and then live events.
+ * {@code JOINED_ROOM}, whatever the room did meanwhile from its history, and then live events. If the history cannot
+ * be read (the store timed out), the member is never released: the connection is dropped as lost instead, so that the
+ * session goes into grace and the client resumes with a replay, rather than it being held for ever while its room's
+ * events pile up for it.
  */
 @Singleton
 class RoomEntry {
@@ -56,6 +59,7 @@ class RoomEntry {
                             earlier.events().forEach(event -> first.add(event.text()));
                             member.release(first, replay.events(), replay.readTo());
                         }))
+                .onFailure().invoke(failure -> connection.abort())
                 .replaceWith(welcome);
     }
 
@@ -72,6 +76,7 @@ class RoomEntry {
                             entered.members(), entered.seq(), true, replay.complete()))), replay.events(),
                             replay.readTo());
                 })
+                .onFailure().invoke(failure -> connection.abort())
                 .replaceWithVoid();
     }
 }

@@ -86,6 +86,7 @@ public class SessionLifecycle {
         this.node = node;
         this.metrics = metrics;
         sessions.onWritten(this::sessionWritten);
+        nodes.onLeaseLost(this::leaseLost);
         metrics.gauge("multistudio.connections", "Open WebSocket connections on this node", connections::count);
     }
 
@@ -102,7 +103,7 @@ public class SessionLifecycle {
             return Uni.createFrom().voidItem();
         }
         if (connections.count() >= config.maxConnections()) {
-            metrics.refused("server_full");
+            metrics.refused(ServerMetrics.SERVER_FULL);
             connection.sendAndClose(errors.frame(Why.SERVER_FULL, null), SERVER_FULL);
             return Uni.createFrom().voidItem();
         }
@@ -111,12 +112,7 @@ public class SessionLifecycle {
             return Uni.createFrom().voidItem();
         }
         connections.add(connection);
-        // Later, not inside the send that overflowed: that may run in the middle of delivering a room event.
-        connection.onCutOff(() -> {
-            metrics.slowConsumer();
-            vertx.runOnContext(later -> lost(connection, Connection.SLOW_CONSUMER).subscribe().with(ignored -> {
-            }, failure -> LOG.warnf("Could not put a slow consumer's session into grace: %s", failure.getMessage())));
-        });
+        connection.onCutOff(() -> cutOff(connection));
         connection.helloTimer(vertx.setTimer(config.helloTimeout().toMillis(), timer -> helloTimedOut(connection)));
         return Uni.createFrom().voidItem();
     }
@@ -193,6 +189,23 @@ public class SessionLifecycle {
                 .await().atMost(config.storeTimeout().multipliedBy(2));
     }
 
+    /**
+     * This node's lease ran out while it went on serving (a long pause): the other nodes put its sessions into grace,
+     * and may have ended them since. Every connection is closed with 1012, like a restart, after putting its session
+     * into grace if nobody did, so that each client resumes, or starts afresh if its session is gone.
+     */
+    private void leaseLost() {
+        connections.all().forEach(connection -> drainOne(connection).subscribe().with(ignored -> {
+        }, failure -> LOG.warnf("Could not put a session into grace: %s", failure.getMessage())));
+    }
+
+    /** The session a connection carried is gone (it expired meanwhile): the client is told to resume, with 1012. */
+    void sessionGone(Connection connection) {
+        connections.release(connection);
+        localRooms.detach(connection);
+        connection.close(RESTARTING);
+    }
+
     private Uni<Void> drainOne(Connection connection) {
         String sessionId = connections.release(connection);
         Uni<Void> detached = sessionId == null ? Uni.createFrom().voidItem() : detach(connection, sessionId);
@@ -222,6 +235,16 @@ public class SessionLifecycle {
     void helloDone(Connection connection) {
         vertx.cancelTimer(connection.helloTimer());
         limits.helloDone(connection.id());
+    }
+
+    /** Cut off as a slow consumer (1013): said once, counted, and lost at once rather than when TCP gives up. */
+    private void cutOff(Connection connection) {
+        LOG.infof("Slow consumer cut off (1013): connection %s, session %s, %d bytes unsent", connection.id(),
+                connection.sessionId(), connection.unsent());
+        metrics.slowConsumerCut();
+        // Later, not inside the send that overflowed: that may run in the middle of delivering a room event.
+        vertx.runOnContext(later -> lost(connection, Connection.SLOW_CONSUMER).subscribe().with(ignored -> {
+        }, failure -> LOG.warnf("Could not put a slow consumer's session into grace: %s", failure.getMessage())));
     }
 
     private void helloTimedOut(Connection connection) {

@@ -18,11 +18,17 @@ import io.multistudio.protocol.Why;
 @Singleton
 public class ServerMetrics {
 
+    /** Why a connection was refused, as the {@code reason} of {@code multistudio_connections_refused_total}. */
+    public static final String PER_ADDRESS = "per_address";
+    public static final String PENDING_HELLO = "pending_hello";
+    public static final String SERVER_FULL = "server_full";
+
     private final MeterRegistry registry;
     private final Counter messagesIn;
     private final Counter messagesOut;
     private final Timer fanout;
-    private final Counter slowConsumers;
+    private final Counter slowConsumerCuts;
+    private final Counter heartbeatTimeouts;
 
     public ServerMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -30,14 +36,22 @@ public class ServerMetrics {
                 .description("Frames received from clients").register(registry);
         this.messagesOut = Counter.builder("multistudio.messages.out")
                 .description("Frames written to clients").register(registry);
-        this.slowConsumers = Counter.builder("multistudio.slow_consumers")
-                .description("Connections cut off as slow consumers (1013)").register(registry);
         this.fanout = Timer.builder("multistudio.fanout.latency")
                 .description("From a room event's commit to its delivery to this node's members")
                 .publishPercentileHistogram()
                 .minimumExpectedValue(Duration.ofMillis(1))
                 .maximumExpectedValue(Duration.ofSeconds(10))
                 .register(registry);
+        this.slowConsumerCuts = Counter.builder("multistudio.slow.consumer.cuts")
+                .description("Connections cut off as slow consumers (1013), by their own outbound bound or by the "
+                        + "node's budget").register(registry);
+        this.heartbeatTimeouts = Counter.builder("multistudio.heartbeat.timeouts")
+                .description("Connections dropped because nothing arrived from them for the heartbeat timeout")
+                .register(registry);
+        // Counted from zero, so that a rate (and an alert on it) exists before the first refusal.
+        for (String reason : new String[] { PER_ADDRESS, PENDING_HELLO, SERVER_FULL }) {
+            refusals(reason);
+        }
     }
 
     /** A value read when Prometheus scrapes, such as the number of open connections. */
@@ -51,6 +65,14 @@ public class ServerMetrics {
 
     public void messagesOut(int frames) {
         messagesOut.increment(frames);
+    }
+
+    public void slowConsumerCut() {
+        slowConsumerCuts.increment();
+    }
+
+    public void heartbeatTimeout() {
+        heartbeatTimeouts.increment();
     }
 
     public double messagesIn() {
@@ -70,14 +92,13 @@ public class ServerMetrics {
         registry.counter("multistudio.resumes", "outcome", outcome).increment();
     }
 
-    /** A connection cut off as a slow consumer (1013), by its own outbound bound or by the node's budget. */
-    public void slowConsumer() {
-        slowConsumers.increment();
-    }
-
     /** A connection refused at the upgrade or at its opening: {@code per_address}, {@code pending_hello}, ... */
     public void refused(String reason) {
-        registry.counter("multistudio.connections.refused", "reason", reason).increment();
+        refusals(reason).increment();
+    }
+
+    private Counter refusals(String reason) {
+        return registry.counter("multistudio.connections.refused", "reason", reason);
     }
 
     public void error(Why why) {

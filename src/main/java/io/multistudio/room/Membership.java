@@ -1,6 +1,9 @@
 package io.multistudio.room;
 
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.function.Predicate;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -145,14 +148,42 @@ public class Membership {
                         : sessions.leaveRoom(session.id(), session.room()).replaceWith((Room) null)));
     }
 
-    /** The members a lost node served are away now: their sessions wait out the grace like any abnormal loss. */
     private void nodeLost(String nodeId) {
-        sessions.detachAllOf(nodeId)
-                .flatMap(detached -> detached.isEmpty() ? Uni.createFrom().voidItem()
-                        : Uni.join().all(detached.stream().map(this::away).toList()).andCollectFailures()
-                                .replaceWithVoid())
-                .subscribe().with(ignored -> {
-                }, failure -> LOG.warnf(failure, "Could not put the sessions of lost node %s into grace", nodeId));
+        awayAllOf(nodeId::equals).subscribe().with(ignored -> {
+        }, failure -> LOG.warnf(failure, "Could not put the sessions of lost node %s into grace", nodeId));
+    }
+
+    /**
+     * The members the lost nodes served are away now: their sessions wait out the grace like any abnormal loss.
+     *
+     * @param lost tells by its id whether a node is lost
+     */
+    public Uni<Void> awayAllOf(Predicate<String> lost) {
+        return sessions.detachAllOf(lost).flatMap(detached -> all(detached.stream().map(this::away).toList()));
+    }
+
+    /**
+     * The members of {@code rooms} whose session is gone (its expiry went unheard: every node was down) leave their
+     * room, with reason {@code expired}; the last one out deletes the room.
+     *
+     * @param confirmed tells whether a ghost ({@code room/user}) is to go now
+     */
+    public Uni<Void> removeGhosts(List<Room> rooms, Predicate<String> confirmed) {
+        return all(rooms.stream().map(room -> removeGhosts(room, confirmed)).toList());
+    }
+
+    private Uni<Void> removeGhosts(Room room, Predicate<String> confirmed) {
+        Set<String> ids = new LinkedHashSet<>();
+        room.members().forEach(member -> ids.add(member.userId()));
+        return sessions.getAll(ids).flatMap(found -> all(ids.stream()
+                .filter(id -> !found.containsKey(id) && confirmed.test(room.id() + "/" + id))
+                .map(id -> leaveRoom(room.id(), id, new Actor(id, null, null), "expired").replaceWithVoid())
+                .toList()));
+    }
+
+    private static <T> Uni<Void> all(List<Uni<T>> operations) {
+        return operations.isEmpty() ? Uni.createFrom().voidItem()
+                : Uni.join().all(operations).andCollectFailures().replaceWithVoid();
     }
 
     /** A session's grace ran out: it leaves its room. Every node hears of it; only the update that wins acts. */

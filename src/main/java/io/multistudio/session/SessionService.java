@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -78,7 +79,7 @@ public class SessionService {
     public Uni<Session> enterRoom(String sessionId, String room) {
         return sessions.update(sessionId, session -> {
             if (session == null) {
-                throw new IllegalStateException("No session " + sessionId);
+                throw new SessionGone(sessionId);
             }
             if (session.room() != null) {
                 throw new ProtocolException(Why.ALREADY_IN_ROOM);
@@ -96,8 +97,12 @@ public class SessionService {
 
     /** Replaces the user's data with {@code change} applied to it. */
     public Uni<Session> changeData(String sessionId, UnaryOperator<ObjectNode> change) {
-        return sessions.update(sessionId, session -> session == null ? null : session.withData(change.apply(session.data())))
-                .map(SharedMap.Change::after);
+        return sessions.update(sessionId, session -> {
+            if (session == null) {
+                throw new SessionGone(sessionId);
+            }
+            return session.withData(change.apply(session.data()));
+        }).map(SharedMap.Change::after);
     }
 
     /** How many sessions wait in their grace, on every node: reads every session, so for a periodic census only. */
@@ -113,13 +118,14 @@ public class SessionService {
      * Puts every session still attached to a connection of a lost node into its grace: the node cannot do it itself.
      * Each session is detached by exactly one node, the one whose update wins.
      *
+     * @param lost tells by its id whether a node is lost
      * @return the sessions this call detached
      */
-    public Uni<List<Session>> detachAllOf(String nodeId) {
-        String prefix = nodeId + "/";
+    public Uni<List<Session>> detachAllOf(Predicate<String> lost) {
         return sessions.values().flatMap(all -> {
             List<Uni<Session>> detaches = all.stream()
-                    .filter(session -> session.connection() != null && session.connection().startsWith(prefix))
+                    .filter(session -> session.connection() != null
+                            && lost.test(session.connection().substring(0, session.connection().indexOf('/'))))
                     .map(session -> detach(session.id(), session.connection(), session.lastSeq()))
                     .toList();
             return detaches.isEmpty() ? Uni.createFrom().item(List.<Session>of())

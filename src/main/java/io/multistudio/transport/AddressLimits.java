@@ -30,8 +30,6 @@ import io.smallrye.mutiny.Uni;
 public class AddressLimits implements HttpUpgradeCheck {
 
     private static final Logger LOG = Logger.getLogger(AddressLimits.class);
-    static final String PER_ADDRESS = "per_address";
-    static final String PENDING_HELLO = "pending_hello";
     private static final UserData.TypedKey<String> ADDRESS = UserData.TypedKey.forString("multistudio.address");
     private static final int SERVICE_UNAVAILABLE = 503;
 
@@ -112,9 +110,9 @@ public class AddressLimits implements HttpUpgradeCheck {
     /** Which cap one more connection from {@code address} would pass, with {@code adding} not yet counted. */
     private String refusal(String address, int adding) {
         if (byAddress.getOrDefault(address, 0) + adding > perAddress) {
-            return PER_ADDRESS;
+            return ServerMetrics.PER_ADDRESS;
         }
-        return awaitingHello.size() + adding > pendingHello ? PENDING_HELLO : null;
+        return awaitingHello.size() + adding > pendingHello ? ServerMetrics.PENDING_HELLO : null;
     }
 
     private void uncount(String connectionId, String address) {

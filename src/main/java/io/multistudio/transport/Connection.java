@@ -39,6 +39,8 @@ public final class Connection {
     private volatile long attachment;
     private volatile long helloTimer = -1;
     private volatile LocalRoom room;
+    /** When something last arrived from the client ({@link System#nanoTime()}), for the {@link Heartbeat}. */
+    private volatile long heardAt = System.nanoTime();
 
     public Connection(String id, String nodeId, Outbound outbound, Inbound inbound, RateLimit rateLimit) {
         this.id = id;
@@ -157,6 +159,29 @@ public final class Connection {
 
     public void sendAndClose(String text, CloseReason reason) {
         outbound.sendAndClose(Outbound.utf8(text), reason);
+    }
+
+    /** A frame or a pong arrived: the client is there. */
+    public void heard() {
+        heardAt = System.nanoTime();
+    }
+
+    long heardAt() {
+        return heardAt;
+    }
+
+    void ping() {
+        outbound.ping();
+    }
+
+    /** Drops the connection without a close handshake; the socket's close then counts as an abnormal loss. */
+    public void abort() {
+        outbound.abort();
+    }
+
+    /** Bytes queued or written to this connection and not yet taken by the client. */
+    public long unsent() {
+        return outbound.unsent();
     }
 
     public void onCutOff(Runnable action) {

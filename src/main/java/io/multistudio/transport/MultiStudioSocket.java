@@ -8,6 +8,7 @@ import io.quarkus.websockets.next.OnBinaryMessage;
 import io.quarkus.websockets.next.OnClose;
 import io.quarkus.websockets.next.OnError;
 import io.quarkus.websockets.next.OnOpen;
+import io.quarkus.websockets.next.OnPongMessage;
 import io.quarkus.websockets.next.OnTextMessage;
 import io.quarkus.websockets.next.WebSocket;
 import io.quarkus.websockets.next.WebSocketConnection;
@@ -48,6 +49,7 @@ public class MultiStudioSocket {
         if (connection == null) {
             return Uni.createFrom().voidItem();
         }
+        connection.heard();
         metrics.messageIn();
         Uni<Void> handling = admission.text(connection, message) ? dispatcher.dispatch(connection, message)
                 : Uni.createFrom().voidItem();
@@ -58,11 +60,21 @@ public class MultiStudioSocket {
     Uni<Void> binary(WebSocketConnection socket, Buffer message) {
         Connection connection = connections.get(socket.id());
         if (connection != null) {
+            connection.heard();
             metrics.messageIn();
             admission.binary(connection);
             connection.inbound().handled();
         }
         return Uni.createFrom().voidItem();
+    }
+
+    /** The answer to the {@link Heartbeat}'s ping. */
+    @OnPongMessage
+    void pong(WebSocketConnection socket, Buffer data) {
+        Connection connection = connections.get(socket.id());
+        if (connection != null) {
+            connection.heard();
+        }
     }
 
     /** A client close with 1000 ends the session like {@code BYE}; any other loss keeps it for the reconnect grace. */

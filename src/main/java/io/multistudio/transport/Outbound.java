@@ -105,6 +105,19 @@ public final class Outbound {
         return unsent.get();
     }
 
+    /** Sends a WebSocket ping on the connection's loop, unless the connection is closing. */
+    void ping() {
+        if (state.get() == State.OPEN) {
+            wire.loop().execute(wire::ping);
+        }
+    }
+
+    /** Drops the connection at once, and whatever it still holds: nothing is written to a peer that stopped answering. */
+    void abort() {
+        closed();
+        wire.loop().execute(wire::abort);
+    }
+
     /** Cut off or done: what it still holds is on its way out. */
     boolean leaving() {
         State now = state.get();

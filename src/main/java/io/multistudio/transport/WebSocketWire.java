@@ -9,6 +9,7 @@ import org.jboss.logging.Logger;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.util.ReferenceCountUtil;
 import io.quarkus.websockets.next.CloseReason;
@@ -60,6 +61,19 @@ final class WebSocketWire implements Wire {
     public void close(CloseReason reason) {
         connection.close(reason).subscribe().with(ignored -> {
         }, failure -> LOG.debugf("Closing %s failed: %s", connection.id(), failure.getMessage()));
+    }
+
+    @Override
+    public void ping() {
+        if (channel.channel().isActive()) {
+            channel.writeAndFlush(new PingWebSocketFrame());
+        }
+    }
+
+    /** Closed below Vert.x's own handler: a close through it would wait for the peer's close frame, for 10 s. */
+    @Override
+    public void abort() {
+        channel.close();
     }
 
     /**

@@ -9,7 +9,7 @@ import io.quarkus.websockets.next.CloseReason;
 /** The socket under one connection's {@link Outbound}: where its batches of frames are written. */
 interface Wire {
 
-    /** The event loop that owns the socket; {@link #write} and {@link #close} run on it only. */
+    /** The event loop that owns the socket; every method but this one runs on it only. */
     Executor loop();
 
     /**
@@ -21,4 +21,10 @@ interface Wire {
 
     /** Closes with {@code reason} after what was written. */
     void close(CloseReason reason);
+
+    /** Sends a WebSocket ping (the heartbeat's). */
+    void ping();
+
+    /** Drops the connection at once, without a close handshake: the peer no longer answers. */
+    void abort();
 }

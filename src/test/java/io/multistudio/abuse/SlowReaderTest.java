@@ -18,11 +18,14 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
+import jakarta.inject.Inject;
+
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.multistudio.wsclient.WsClient;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -68,6 +71,9 @@ class SlowReaderTest {
     @TestHTTPResource("/ws")
     URI uri;
 
+    @Inject
+    MeterRegistry registry;
+
     /** What one flood did. */
     static final class Flood {
         String room;
@@ -90,8 +96,11 @@ class SlowReaderTest {
 
     @Test
     void aReaderThatStopsReadingIsCutWhileTheOthersKeepTheirPace() throws Exception {
+        double cutsBefore = registry.counter("multistudio.slow.consumer.cuts").count();
         Flood flood = flood();
         try {
+            assertThat(registry.counter("multistudio.slow.consumer.cuts").count()).as("cuts counted")
+                    .isGreaterThan(cutsBefore);
             assertThat(flood.floodedAtCut).as("the slow reader was cut (USER_AWAY seen) before the flood ended")
                     .isPositive();
             assertThat(flood.slowCloseCode).as("the close code the slow reader finally reads").isEqualTo(1013);

@@ -28,6 +28,8 @@ import org.awaitility.core.TerminalFailureException;
  */
 public final class AppProcess {
 
+    private static final String READY = "/q/health/ready";
+    private static final String LIVE = "/q/health/live";
     private static final Path RUNNER = Path.of("quarkus-app", "quarkus-run.jar");
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
     private static final Duration TERMINATE_GRACE = Duration.ofSeconds(30);
@@ -50,8 +52,13 @@ public final class AppProcess {
 
     /** The environment of an app node on the shared test Infinispan server, plus {@code extra}. */
     public static Map<String, String> onSharedInfinispan(Map<String, String> extra) {
+        return onInfinispan(InfinispanServer.shared().hotRodAddress(), extra);
+    }
+
+    /** The environment of an app node on the Infinispan server at {@code hotRodAddress}, plus {@code extra}. */
+    public static Map<String, String> onInfinispan(String hotRodAddress, Map<String, String> extra) {
         Map<String, String> environment = new HashMap<>(extra);
-        environment.put("MULTISTUDIO_INFINISPAN_HOSTS", InfinispanServer.shared().hotRodAddress());
+        environment.put("MULTISTUDIO_INFINISPAN_HOSTS", hotRodAddress);
         environment.put("QUARKUS_INFINISPAN_CLIENT_USE_AUTH", "false");
         environment.put("QUARKUS_INFINISPAN_CLIENT_CLIENT_INTELLIGENCE", "BASIC");
         return environment;
@@ -64,6 +71,15 @@ public final class AppProcess {
      * @param environment e.g. {@code QUARKUS_INFINISPAN_CLIENT_HOSTS}; the HTTP host and port are set here
      */
     public static AppProcess start(String name, Map<String, String> environment) {
+        return start(name, environment, READY);
+    }
+
+    /** Starts an instance and waits until it is live only: for a node whose store is not there yet. */
+    public static AppProcess startLive(String name, Map<String, String> environment) {
+        return start(name, environment, LIVE);
+    }
+
+    private static AppProcess start(String name, Map<String, String> environment, String probe) {
         AppProcess app = new AppProcess(name, environment, Loopback.freePort(), Loopback.freePort());
         try {
             // A new instance starts a new log; its restarts append to it.
@@ -71,7 +87,7 @@ public final class AppProcess {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        app.launch();
+        app.launch(probe);
         return app;
     }
 
@@ -121,11 +137,11 @@ public final class AppProcess {
     /** Terminates the instance if it still runs, then starts it again on the same port. */
     public synchronized AppProcess restart() {
         terminate();
-        launch();
+        launch(READY);
         return this;
     }
 
-    private synchronized void launch() {
+    private synchronized void launch(String probe) {
         if (isRunning()) {
             throw new IllegalStateException("Application '" + name + "' is already running");
         }
@@ -152,16 +168,16 @@ public final class AppProcess {
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot launch application '" + name + "'", e);
         }
-        awaitReady(process, log, logOffset);
+        awaitUp(process, log, logOffset, probe);
     }
 
-    private void awaitReady(Process started, Path log, long logOffset) {
+    private void awaitUp(Process started, Path log, long logOffset, String probe) {
         try {
-            await("application '" + name + "' to be ready")
+            await("application '" + name + "' to answer " + probe)
                     .atMost(READY_TIMEOUT)
                     .pollInterval(Duration.ofMillis(200))
                     .failFast("Application process exited", () -> !started.isAlive())
-                    .until(this::isReady);
+                    .until(() -> status(probe) == 200);
         } catch (ConditionTimeoutException | TerminalFailureException e) {
             Processes.kill(started.toHandle());
             throw new IllegalStateException("Application '" + name + "' did not become ready: " + e.getMessage()
@@ -169,17 +185,18 @@ public final class AppProcess {
         }
     }
 
-    private boolean isReady() {
-        HttpRequest request = HttpRequest.newBuilder(managementUri("/q/health/ready"))
+    /** The HTTP status of a management endpoint such as {@code /q/health/ready}; -1 if it does not answer. */
+    public int status(String path) {
+        HttpRequest request = HttpRequest.newBuilder(managementUri(path))
                 .timeout(Duration.ofSeconds(2))
                 .build();
         try {
-            return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+            return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
         } catch (IOException e) {
-            return false;
+            return -1;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return false;
+            return -1;
         }
     }
 

@@ -5,8 +5,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.embedded.EmbeddedChannel;
 import io.quarkus.websockets.next.CloseReason;
 
 /**
@@ -19,6 +21,10 @@ public final class RecordingWire implements Wire {
     final List<String> frames = new CopyOnWriteArrayList<>();
     final List<Integer> batchSizes = new CopyOnWriteArrayList<>();
     final List<CloseReason> closes = new CopyOnWriteArrayList<>();
+    final AtomicInteger pings = new AtomicInteger();
+    /** The socket below the connection, where its inbound side sees messages arrive. */
+    final EmbeddedChannel socket = new EmbeddedChannel();
+    volatile boolean aborted;
     private final List<Runnable> tasks = new ArrayList<>();
     private final List<Runnable> unread = new ArrayList<>();
     private final boolean immediate;
@@ -39,10 +45,13 @@ public final class RecordingWire implements Wire {
         return frames;
     }
 
-    /** A connection over this wire with no budget to speak of, no rate limit and no inbound side. */
+    /** A connection over this wire with no budget to speak of, no rate limit and an inbound side of its own. */
     public Connection connection(String id) {
-        return new Connection(id, "node", outbound(new OutboundBudget(Long.MAX_VALUE, Runnable::run), 1 << 20), null,
-                null);
+        Inbound inbound = new Inbound(socket, () -> {
+        });
+        socket.pipeline().addLast(inbound);
+        return new Connection(id, "node", outbound(new OutboundBudget(Long.MAX_VALUE, Runnable::run), 1 << 20),
+                inbound, null);
     }
 
     /** An outbound side over this wire with its own loop, under {@code budget}. */
@@ -86,5 +95,15 @@ public final class RecordingWire implements Wire {
     @Override
     public void close(CloseReason reason) {
         closes.add(reason);
+    }
+
+    @Override
+    public void ping() {
+        pings.incrementAndGet();
+    }
+
+    @Override
+    public void abort() {
+        aborted = true;
     }
 }

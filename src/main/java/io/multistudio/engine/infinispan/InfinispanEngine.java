@@ -3,9 +3,11 @@ package io.multistudio.engine.infinispan;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 
 import org.infinispan.client.hotrod.RemoteCache;
@@ -22,7 +24,9 @@ import io.smallrye.mutiny.Uni;
 
 /**
  * Keeps the shared state in an Infinispan cluster over Hot Rod, so that any node can serve any client and a node's
- * death loses nothing. Each shared map is one distributed cache of JSON strings, created on first use.
+ * death loses nothing. Each shared map is one distributed cache of JSON strings. A node may start before its store
+ * answers (both started together, or the store down): its caches are then created, and their listeners registered,
+ * by retries with backoff on the engine's own thread, and until then the node is live but not ready.
  */
 public final class InfinispanEngine implements Engine {
 
@@ -43,18 +47,26 @@ public final class InfinispanEngine implements Engine {
     /** A key that is never written: reading it is the cheapest round trip that proves the store answers. */
     private static final String PROBE_KEY = "multistudio-probe";
 
+    /** How often the store is checked, so that listeners are registered again after it comes back. */
+    private static final Duration WATCH_INTERVAL = Duration.ofSeconds(2);
+    /** The wait before trying again to create caches the store did not create; doubled each time, up to the max. */
+    private static final Duration FIRST_RETRY = Duration.ofSeconds(1);
+    private static final Duration MAX_RETRY = Duration.ofSeconds(10);
+
     private final RemoteCacheManager cacheManager;
     private final ObjectMapper mapper;
     private final Duration timeout;
-    /** How often the store is checked, so that listeners are registered again after it comes back. */
-    private static final Duration WATCH_INTERVAL = Duration.ofSeconds(2);
-
-    private final List<InfinispanMap<?>> maps = new CopyOnWriteArrayList<>();
-    private final ScheduledExecutorService watcher = Executors.newSingleThreadScheduledExecutor(runnable -> {
+    private final List<LazyMap<?>> maps = new CopyOnWriteArrayList<>();
+    /** Every blocking call to the store (cache creation, listener registration, the watch) runs on this thread. */
+    private final ScheduledExecutorService store = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "multistudio-store-watch");
         thread.setDaemon(true);
         return thread;
     });
+    /** Whether the store answered the last cache creation: if not, new maps wait for the retries. */
+    private volatile boolean storeAnswers = true;
+    /** Used on the store thread only. */
+    private Duration retryDelay = FIRST_RETRY;
     private boolean storeWasDown;
 
     /**
@@ -65,45 +77,97 @@ public final class InfinispanEngine implements Engine {
         this.mapper = mapper;
         this.timeout = timeout;
         ExpiryListener.registerEventSchema(cacheManager.getMarshaller());
-        watcher.scheduleWithFixedDelay(this::watch, WATCH_INTERVAL.toMillis(), WATCH_INTERVAL.toMillis(),
-                TimeUnit.MILLISECONDS);
+        store.schedule(this::watch, WATCH_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * While the store answers, the cache is created now, so that a node started with its store is ready at once; one
+     * that does not answer within the timeout leaves this map, and every later one, to the retries.
+     */
     @Override
     public <V> SharedMap<V> map(String name, Class<V> type, Function<V, Duration> lifespan) {
-        RemoteCache<String, String> cache = createCache(name);
-        InfinispanMap<V> map = new InfinispanMap<>(cache, new JsonValues<>(mapper, type), lifespan, timeout,
-                () -> createCache(name));
+        JsonValues<V> json = new JsonValues<>(mapper, type);
+        LazyMap<V> map = new LazyMap<>(name,
+                () -> new InfinispanMap<>(createCache(name), json, lifespan, timeout, () -> createCache(name)));
         maps.add(map);
+        if (storeAnswers) {
+            try {
+                store.submit(map::create).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (ExecutionException | TimeoutException e) {
+                storeAnswers = false;
+                LOG.warnf("Infinispan does not answer (%s): starting without it, not ready until it does",
+                        e.getCause() == null ? e : e.getCause().getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                storeAnswers = false;
+            }
+        }
         return map;
     }
 
-    /** Every cache must answer: one that the store lost is as bad as the store being gone. */
+    /** Every cache must exist and answer: one that the store lost is as bad as the store being gone. */
     @Override
     public Uni<Boolean> available() {
+        if (maps.stream().anyMatch(map -> !map.ready())) {
+            return Uni.createFrom().item(false);
+        }
         if (maps.isEmpty()) {
             return Uni.createFrom().item(cacheManager.isStarted());
         }
-        return Uni.join().all(maps.stream().map(map -> map.ping(PROBE_KEY)).toList()).andFailFast()
+        return Uni.join().all(maps.stream().map(map -> map.map().ping(PROBE_KEY)).toList()).andFailFast()
                 .map(answers -> !answers.contains(false));
     }
 
     @Override
     public void close() {
-        watcher.shutdownNow();
+        store.shutdownNow();
+    }
+
+    /** One round on the store thread: create the caches still missing, or check the store; then the next round. */
+    private void watch() {
+        Duration next = WATCH_INTERVAL;
+        try {
+            List<LazyMap<?>> missing = maps.stream().filter(map -> !map.ready()).toList();
+            if (missing.isEmpty()) {
+                listenAgainAfterOutage();
+            } else if (!create(missing)) {
+                next = retryDelay;
+                retryDelay = retryDelay.multipliedBy(2).compareTo(MAX_RETRY) > 0 ? MAX_RETRY
+                        : retryDelay.multipliedBy(2);
+            }
+        } finally {
+            if (!store.isShutdown()) {
+                store.schedule(this::watch, next.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        }
+    }
+
+    private boolean create(List<LazyMap<?>> missing) {
+        try {
+            missing.forEach(LazyMap::create);
+            storeAnswers = true;
+            retryDelay = FIRST_RETRY;
+            LOG.infof("Infinispan answers: caches %s created, listening for cluster events",
+                    missing.stream().map(LazyMap::name).toList());
+            return true;
+        } catch (RuntimeException e) {
+            LOG.infof("Infinispan does not answer yet (%s): trying again in %d ms", e.getMessage(),
+                    retryDelay.toMillis());
+            return false;
+        }
     }
 
     /**
      * A store that went away and came back (restarted, or its caches recreated) no longer streams events to this
      * client: the listeners are registered again, so that room events from other nodes flow again.
      */
-    private void watch() {
+    private void listenAgainAfterOutage() {
         try {
             boolean up = available().await().atMost(timeout.multipliedBy(2));
             if (!up) {
                 storeWasDown = true;
             } else if (storeWasDown) {
-                maps.forEach(InfinispanMap::listenAgain);
+                maps.forEach(map -> map.map().listenAgain());
                 storeWasDown = false;
                 LOG.info("Infinispan is back: listening for cluster events again");
             }

@@ -1,0 +1,63 @@
+package io.multistudio.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import io.multistudio.engine.Engine;
+import io.multistudio.engine.SharedMap;
+import io.multistudio.engine.memory.MemoryEngine;
+import io.vertx.core.Vertx;
+
+/** A node tells when a renewal finds its own lease gone, and only then. */
+class NodeRegistryTest {
+
+    private final Engine engine = new MemoryEngine();
+    private final Vertx vertx = Vertx.vertx();
+    private final Node node = new Node();
+    private final SharedMap<NodeRegistry.NodeLease> leases = engine.map("nodes", NodeRegistry.NodeLease.class,
+            lease -> NodeRegistry.LEASE);
+    private final NodeRegistry registry = new NodeRegistry(engine, node, vertx);
+    private final AtomicInteger losses = new AtomicInteger();
+
+    @AfterEach
+    void close() {
+        vertx.close().toCompletionStage().toCompletableFuture().join();
+        engine.close();
+    }
+
+    @Test
+    void aRenewalThatFindsTheLeaseGoneTellsThatItWasLost() {
+        registry.onLeaseLost(losses::incrementAndGet);
+        await().atMost(Duration.ofSeconds(10)).until(() -> lease() != null);
+
+        leases.remove(node.id()).await().atMost(Duration.ofSeconds(5));
+        registry.renew();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> losses.get() == 1);
+        assertThat(lease()).as("the lease is back").isNotNull();
+    }
+
+    @Test
+    void renewingALeaseThatIsThereLosesNothing() {
+        registry.onLeaseLost(losses::incrementAndGet);
+        await().atMost(Duration.ofSeconds(10)).until(() -> lease() != null);
+        long renewedAt = lease().renewedAt();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            registry.renew();
+            return lease().renewedAt() > renewedAt;
+        });
+
+        assertThat(losses).hasValue(0);
+    }
+
+    private NodeRegistry.NodeLease lease() {
+        return leases.get(node.id()).await().atMost(Duration.ofSeconds(5));
+    }
+}

@@ -1,0 +1,81 @@
+package io.multistudio.dispatch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.util.Map;
+import java.util.Set;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.multistudio.engine.Engine;
+import io.multistudio.testsupport.FailingEngine;
+import io.multistudio.wsclient.WsClient;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+
+/**
+ * A member whose catch-up from the history fails (the store timed out) is not held for ever, buffering its room's
+ * events: its connection is dropped as lost, the room sees it away, and it resumes with the events it missed.
+ */
+@QuarkusTest
+@TestProfile(ReplayFailureTest.WithFailingStore.class)
+class ReplayFailureTest {
+
+    public static class WithFailingStore implements QuarkusTestProfile {
+        @Override
+        public Set<Class<?>> getEnabledAlternatives() {
+            return Set.of(FailingEngine.class);
+        }
+
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("multistudio.reconnect-grace", "30s");
+        }
+    }
+
+    @TestHTTPResource("/ws")
+    URI uri;
+
+    @Inject
+    Engine engine;
+
+    @Test
+    void aJoinWhoseReplayFailsIsDroppedAsLostAndResumesWithWhatItMissed() {
+        try (WsClient owner = WsClient.hello(uri, "Owner"); WsClient joiner = WsClient.hello(uri, "Joiner")) {
+            owner.request("{\"kind\":\"CREATE_ROOM\",\"room\":\"replay-fails\"}");
+            String token = joiner.helloAnswer().path("reconnect_token").asText();
+            String joinerId = joiner.helloAnswer().path("user").path("id").asText();
+
+            ((FailingEngine) engine).failNextHistoryRead();
+            joiner.send("{\"kind\":\"JOIN_ROOM\",\"room\":\"replay-fails\"}");
+
+            assertThat(owner.next().path("kind").asText()).isEqualTo("USER_JOINED");
+            assertThat(joiner.awaitClose()).as("dropped as lost").isEqualTo(WsClient.NO_CLOSE_FRAME);
+            JsonNode away = owner.next();
+            assertThat(away.path("kind").asText()).isEqualTo("USER_AWAY");
+            assertThat(away.path("user_id").asText()).isEqualTo(joinerId);
+            JsonNode missed = owner.request("{\"kind\":\"SEND\",\"data\":\"while you were away\"}");
+
+            try (WsClient back = WsClient.connect(uri)) {
+                JsonNode hello = back.request("{\"kind\":\"HELLO\",\"reconnect_token\":\"" + token + "\"}");
+                assertThat(hello.path("reconnected").asBoolean()).as(hello.toString()).isTrue();
+                JsonNode joined = back.next();
+                assertThat(joined.path("kind").asText()).isEqualTo("JOINED_ROOM");
+                assertThat(joined.path("resumed").asBoolean()).isTrue();
+                JsonNode replayed = back.next();
+                while (!replayed.path("kind").asText().equals("MESSAGE")) {
+                    replayed = back.next();
+                }
+                assertThat(replayed.path("seq").asLong()).as("the message it missed, replayed")
+                        .isEqualTo(missed.path("seq").asLong());
+            }
+        }
+    }
+}
