@@ -3,10 +3,12 @@ package io.multistudio.client;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.function.Function;
 
 /**
  * One WebSocket connection on the JDK's client. Every callback is handed to the client's own thread, in order; after
@@ -61,8 +63,17 @@ final class Connection {
      * it is sent. A failed send drops the connection.
      */
     CompletableFuture<Void> send(String text) {
+        return enqueue(target -> target.sendText(text, true));
+    }
+
+    /** Sends one binary frame, in order with the text frames: the protocol has none, only a test sends one. */
+    CompletableFuture<Void> sendBinary(byte[] bytes) {
+        return enqueue(target -> target.sendBinary(ByteBuffer.wrap(bytes), true));
+    }
+
+    private CompletableFuture<Void> enqueue(Function<WebSocket, CompletableFuture<WebSocket>> frame) {
         WebSocket target = socket;
-        sending = sending.thenCompose(done -> target.sendText(text, true)).<Void>thenApply(sent -> null).whenComplete((done, failure) -> {
+        sending = sending.thenCompose(done -> frame.apply(target)).<Void>thenApply(sent -> null).whenComplete((done, failure) -> {
             if (failure != null) {
                 loop.execute(() -> abort());
             }

@@ -1,5 +1,6 @@
 package io.multistudio.client;
 
+import java.net.URI;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -55,7 +56,12 @@ public final class MultiStudioClient implements AutoCloseable {
      * closed it), or null while the current one has not ended.
      */
     public Integer closeCode() {
-        return session.closeCode();
+        return session.closeCode;
+    }
+
+    /** The endpoint of the current connection, or of the next one while the client reconnects: the node it is on. */
+    public URI endpoint() {
+        return session.endpoint();
     }
 
     /** Every change of {@link #state()}, from the moment of subscription. */
@@ -194,7 +200,15 @@ public final class MultiStudioClient implements AutoCloseable {
      * For tools and conformance tests that must choose every byte of a request. Fails if no connection is open.
      */
     public Uni<Void> sendText(String text) {
-        return Uni.createFrom().completionStage(session.sendText(text));
+        return Uni.createFrom().completionStage(session.sendFrame(connection -> connection.send(text)));
+    }
+
+    /**
+     * Sends {@code bytes} as one binary frame on the open connection. The protocol has no binary frames (the server
+     * answers {@code BADR}/{@code BINARY_FRAME}): for conformance tests of a server. Fails if no connection is open.
+     */
+    public Uni<Void> sendBinary(byte[] bytes) {
+        return Uni.createFrom().completionStage(session.sendFrame(connection -> connection.sendBinary(bytes)));
     }
 
     /**

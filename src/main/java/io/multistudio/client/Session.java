@@ -1,11 +1,13 @@
 package io.multistudio.client;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -39,12 +41,13 @@ final class Session implements Connection.Handler {
     final Inbound inbound;
 
     private volatile ConnectionState state = ConnectionState.CLOSED;
-    private volatile Integer closeCode;
+    /** The code the last connection ended with, null while the current one is open. */
+    volatile Integer closeCode;
     private Connection connection;
     private String token;
     private int attempt;
     /** The index of the endpoint to connect to; each loss moves to the next, as a client of a cluster should. */
-    private int endpoint;
+    private volatile int endpoint;
     private ScheduledFuture<?> retry;
     private boolean closing;
     /** Whether the current connection says HELLO once open; false for {@link #openWithoutHello}. */
@@ -66,8 +69,8 @@ final class Session implements Connection.Handler {
         return state;
     }
 
-    Integer closeCode() {
-        return closeCode;
+    URI endpoint() {
+        return options.endpoints().get(endpoint);
     }
 
     /** Starts connecting unless already under way; completes with the first HELLO answer. */
@@ -101,13 +104,13 @@ final class Session implements Connection.Handler {
         }
     }
 
-    /** Sends {@code text} as it is on the open connection: no rid, no key, nothing awaits an answer. */
-    CompletableFuture<Void> sendText(String text) {
+    /** Sends a frame as it is on the open connection: no rid, no key, nothing awaits an answer. */
+    CompletableFuture<Void> sendFrame(Function<Connection, CompletableFuture<Void>> send) {
         return Futures.on(loop, result -> {
             if (connection == null || !opening.isDone()) {
                 result.completeExceptionally(new ConnectionException(Reason.CLOSED, "no open connection"));
             } else {
-                Futures.relay(connection.send(text), result);
+                Futures.relay(send.apply(connection), result);
             }
         });
     }

@@ -1,6 +1,5 @@
 package io.multistudio.cluster;
 
-import static io.multistudio.cluster.ResumingClient.object;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -17,7 +16,6 @@ import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
@@ -34,9 +32,10 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.multistudio.client.ServerMessage;
 import io.multistudio.testsupport.AppProcess;
 import io.multistudio.testsupport.InfinispanServer;
-import io.multistudio.wsclient.WsClient;
+import io.multistudio.testsupport.Wire;
 
 /**
  * Issue 4: the server as a cluster of separate processes — three packaged application nodes on a two-node Infinispan
@@ -135,11 +134,11 @@ class ClusterIT {
         try {
             String roomId = members.get(0).room();
             for (int node = 0; node < APP_NODES; node++) {
-                JsonNode list = members.get(node).request(object("LIST_ROOMS").put("limit", 200));
-                assertThat(list.path("kind").asText()).as("%s", list).isEqualTo("ROOM_LIST");
-                JsonNode listed = find(list.path("rooms"), room -> roomId.equals(room.path("id").asText()));
+                ServerMessage.RoomList list = members.get(node).listRooms(200);
+                ServerMessage.Room listed = list.rooms().stream().filter(room -> roomId.equals(room.id())).findFirst()
+                        .orElse(null);
                 assertThat(listed).as("LIST_ROOMS on node %d sees the room: %s", node, list).isNotNull();
-                assertThat(listed.path("member_count").asInt()).isEqualTo(members.size());
+                assertThat(listed.memberCount()).isEqualTo(members.size());
             }
 
             int perSender = 50;
@@ -348,18 +347,18 @@ class ClusterIT {
     void infinispanOutageAndRecovery() {
         long started = System.nanoTime();
         List<URI> uris = cluster.wsUris();
-        List<WsClient> inRoom = new ArrayList<>();
-        List<WsClient> listers = new ArrayList<>();
-        List<WsClient> fresh = new ArrayList<>();
+        List<Wire> inRoom = new ArrayList<>();
+        List<Wire> listers = new ArrayList<>();
+        List<Wire> fresh = new ArrayList<>();
         SoftAssertions softly = new SoftAssertions();
         try {
             for (int node = 0; node < APP_NODES; node++) {
-                WsClient client = WsClient.hello(uris.get(node), "outage-" + node);
+                Wire client = Wire.hello(uris.get(node), "outage-" + node);
                 inRoom.add(client);
                 JsonNode joined = client.request("{\"kind\":\"CREATE_ROOM\",\"room\":\"outage-" + node + "-"
                         + UUID.randomUUID().toString().substring(0, 6) + "\"}");
                 assertThat(joined.path("kind").asText()).as("%s", joined).isEqualTo("JOINED_ROOM");
-                listers.add(WsClient.hello(uris.get(node), "outage-lister-" + node));
+                listers.add(Wire.hello(uris.get(node), "outage-lister-" + node));
             }
 
             long stopping = System.nanoTime();
@@ -373,7 +372,7 @@ class ClusterIT {
             // Every node, three requests at once: a SEND in a room, a LIST_ROOMS, and a fresh connection's HELLO.
             List<CompletableFuture<Probe>> probes = new ArrayList<>();
             for (int node = 0; node < APP_NODES; node++) {
-                WsClient newcomer = WsClient.connect(uris.get(node));
+                Wire newcomer = Wire.connect(uris.get(node));
                 fresh.add(newcomer);
                 probes.add(probe("SEND on node " + node, inRoom.get(node),
                         "{\"kind\":\"SEND\",\"rid\":\"p\",\"data\":1}"));
@@ -426,9 +425,9 @@ class ClusterIT {
             }
             ClusterReport.note("after the outage: " + String.join("; ", after));
         } finally {
-            inRoom.forEach(WsClient::close);
-            listers.forEach(WsClient::close);
-            fresh.forEach(WsClient::close);
+            inRoom.forEach(Wire::close);
+            listers.forEach(Wire::close);
+            fresh.forEach(Wire::close);
         }
         softly.assertAll();
     }
@@ -438,7 +437,7 @@ class ClusterIT {
         int next = (node + 1) % APP_NODES;
         String room = "after-" + node + "-" + UUID.randomUUID().toString().substring(0, 6);
         String[] step = {"connect"};
-        try (WsClient owner = WsClient.connect(uris.get(node)); WsClient guest = WsClient.connect(uris.get(next))) {
+        try (Wire owner = Wire.connect(uris.get(node)); Wire guest = Wire.connect(uris.get(next))) {
             step[0] = "HELLO on node " + node;
             JsonNode hello = owner.request("{\"kind\":\"HELLO\",\"name\":\"after-" + node + "\"}");
             softly.assertThat(hello.path("kind").asText()).as("fresh HELLO on node %d: %s", node, hello)
@@ -498,7 +497,7 @@ class ClusterIT {
         }
     }
 
-    private static CompletableFuture<Probe> probe(String name, WsClient client, String request) {
+    private static CompletableFuture<Probe> probe(String name, Wire client, String request) {
         return CompletableFuture.supplyAsync(() -> {
             long sent = System.nanoTime();
             JsonNode answer;
@@ -618,15 +617,6 @@ class ClusterIT {
         return client.received().stream()
                 .filter(event -> kind.equals(event.kind()) && subject.equals(event.subject()))
                 .count();
-    }
-
-    private static JsonNode find(JsonNode array, Predicate<JsonNode> match) {
-        for (JsonNode element : array) {
-            if (match.test(element)) {
-                return element;
-            }
-        }
-        return null;
     }
 
     private static void close(List<ResumingClient> clients) {

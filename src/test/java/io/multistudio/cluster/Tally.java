@@ -12,7 +12,8 @@ import java.util.TreeMap;
 /**
  * What a scenario's members sent and received, counted the same way for every scenario:
  * <ul>
- * <li><b>sent</b>: distinct messages (ids); <b>resent</b>: extra transmissions after a lost connection or a refusal;
+ * <li><b>sent</b>: distinct messages (ids); <b>resent</b>: extra requests after a transient refusal (the client's own
+ * resends of a request in flight at a loss, with the same key, are not counted: the key makes them one request);
  * <b>unacked</b>: messages whose sender never saw its own copy, nor an error; <b>refused</b>: messages answered
  * with a permanent error (not sent again).</li>
  * <li><b>expected</b>: one delivery per message and recipient (every member for a broadcast, sender and addressee

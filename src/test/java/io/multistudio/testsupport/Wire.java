@@ -79,6 +79,10 @@ public final class Wire implements AutoCloseable {
         client.sendText(text).await().atMost(TIMEOUT);
     }
 
+    public void sendBinary(byte[] bytes) {
+        client.sendBinary(bytes).await().atMost(TIMEOUT);
+    }
+
     public void send(ObjectNode message) {
         send(message.toString());
     }
