@@ -53,6 +53,8 @@ class CrossInstanceResumeIT {
                     .containsExactly(hello.path("user").path("id").asText(), bob.helloAnswer().path("user").path("id").asText());
             long lastSeq = ada.next().path("seq").asLong();
             ada.drop();
+            // Sent once Bob saw Ada away, so that the answer is the next frame and the message one Ada missed.
+            assertThat(bob.next().path("kind").asText()).isEqualTo("USER_AWAY");
             JsonNode missed = bob.request("{\"kind\":\"SEND\",\"data\":\"while you were away\"}");
 
             try (Wire back = Wire.connect(second.wsUri())) {
