@@ -170,12 +170,12 @@ class ClusterIT {
 
             await("DENY/SESSION_TAKEN_OVER and close 4000 on the old connection (node 0)")
                     .atMost(Duration.ofSeconds(15))
-                    .until(() -> old.closeCodes().contains(4000));
-            assertThat(old.errors()).as("the old connection is told why")
+                    .until(() -> old.log().closeCodes().contains(4000));
+            assertThat(old.log().errors()).as("the old connection is told why")
                     .anyMatch(error -> error.contains("\"DENY\"") && error.contains("SESSION_TAKEN_OVER"));
             await("the new connection (node 1) back in the room").atMost(Duration.ofSeconds(15))
                     .until(successor::connectedAndInRoom);
-            assertThat(successor.unrecoveredResumes()).isZero();
+            assertThat(successor.log().unrecoveredResumes()).isZero();
             assertThat(successor.userId()).isEqualTo(old.userId());
 
             long traffic = System.nanoTime();
@@ -184,7 +184,7 @@ class ClusterIT {
             Tally tally = settle("take-over node 0 → node 1, then traffic", traffic, now);
             ClusterReport.evidence("take-over node 0 → node 1, then traffic", List.of(old));
             assertClean(tally, now);
-            assertThat(old.received()).as("nothing reaches the taken-over connection")
+            assertThat(old.log().received()).as("nothing reaches the taken-over connection")
                     .noneMatch(event -> event.msgId() != null);
             ClusterReport.note("take-over: old connection got DENY/SESSION_TAKEN_OVER and close 4000; scenario took "
                     + seconds(started));
@@ -224,7 +224,7 @@ class ClusterIT {
             tally.sent = 1;
             tally.expected = observers.size();
             for (ResumingClient observer : observers) {
-                List<ResumingClient.Received> left = observer.received().stream()
+                List<MemberLog.Received> left = observer.log().received().stream()
                         .filter(event -> "USER_LEFT".equals(event.kind()) && leaverId.equals(event.subject()))
                         .toList();
                 if (left.isEmpty()) {
@@ -276,8 +276,8 @@ class ClusterIT {
             Tally tally = settle("2. kill -9 of app node 2 mid-stream", started, members);
             assertClean(tally, members);
             for (ResumingClient member : homedOn(members, 2)) {
-                assertThat(member.resumes()).as("%s resumed after its node died: %s", member, member.resumeLog())
-                        .isPositive();
+                assertThat(member.log().resumes())
+                        .as("%s resumed after its node died: %s", member, member.log().resumeLog()).isPositive();
                 assertThat(member.port()).as("%s now on another node", member).isNotEqualTo(victim.port());
             }
         } finally {
@@ -310,8 +310,8 @@ class ClusterIT {
             Tally tally = settle("3. rolling restart of all 3 app nodes", started, members);
             assertClean(tally, members);
             for (ResumingClient member : members) {
-                assertThat(member.closeCodes()).as("%s was told to go elsewhere (1012)", member).contains(1012);
-                assertThat(member.resumes()).as("%s resumed", member).isPositive();
+                assertThat(member.log().closeCodes()).as("%s was told to go elsewhere (1012)", member).contains(1012);
+                assertThat(member.log().resumes()).as("%s resumed", member).isPositive();
             }
         } finally {
             close(members);
@@ -334,7 +334,7 @@ class ClusterIT {
                     + " messages were acknowledged");
 
             Tally tally = settle("4. kill -9 of Infinispan node 0 (owners=2)", started, members);
-            long refused = members.stream().mapToLong(ResumingClient::storeUnavailable).sum();
+            long refused = members.stream().mapToLong(member -> member.log().storeUnavailable()).sum();
             ClusterReport.note("kill -9 Infinispan node: " + refused + " SENDs refused with STORE_UNAVAILABLE (re-sent)");
             assertClean(tally, members);
         } finally {
@@ -592,15 +592,16 @@ class ClusterIT {
     private static void assertClean(Tally tally, List<ResumingClient> members) {
         String details = tally.row() + System.lineSeparator() + "problems:" + System.lineSeparator()
                 + tally.problems() + System.lineSeparator() + "members:" + System.lineSeparator()
-                + members.stream().map(member -> member + " resumes: " + member.resumeLog() + " errors: "
-                        + member.errors().stream().limit(5).toList())
+                + members.stream().map(member -> member + " resumes: " + member.log().resumeLog() + " errors: "
+                        + member.log().errors().stream().limit(5).toList())
                         .collect(Collectors.joining(System.lineSeparator()));
         assertThat(Map.of("unacked", tally.unacked, "refused", tally.refused, "lost", tally.lost, "duplicated",
                 tally.duplicated, "out of order", tally.outOfOrder, "diverged", tally.diverged))
                 .as(details).allSatisfy((what, count) -> assertThat(count).as(what + ": " + details).isZero());
         for (ResumingClient member : members) {
-            assertThat(member.failedResumes()).as("%s could always resume: %s", member, member.resumeLog()).isZero();
-            assertThat(member.unrecoveredResumes()).as("%s resumed with full replay: %s", member, member.resumeLog())
+            List<String> resumeLog = member.log().resumeLog();
+            assertThat(member.log().failedResumes()).as("%s could always resume: %s", member, resumeLog).isZero();
+            assertThat(member.log().unrecoveredResumes()).as("%s resumed with full replay: %s", member, resumeLog)
                     .isZero();
         }
     }
@@ -614,7 +615,7 @@ class ClusterIT {
     }
 
     private static long count(ResumingClient client, String kind, String subject) {
-        return client.received().stream()
+        return client.log().received().stream()
                 .filter(event -> kind.equals(event.kind()) && subject.equals(event.subject()))
                 .count();
     }

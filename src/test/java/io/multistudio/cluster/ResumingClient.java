@@ -4,10 +4,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.net.URI;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,8 +15,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.stream.IntStream;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -35,12 +30,9 @@ import io.smallrye.mutiny.Uni;
  * A member of a cluster scenario: our Java client, which resumes on the next node after a loss, resends its requests
  * in flight with their keys and passes each room event on once, plus what a {@link Tally} counts.
  * <p>
- * Room events are recorded from the client's raw {@code frames()}, before its deduplication, so that an event the
- * server sent twice is still counted twice. The one repeat that is not a delivery is the remembered answer to a
- * {@code SEND} resent with its key after a loss (§2.7a): it carries a rid and a seq already received, and is counted
- * apart ({@link #rememberedAnswers()}). A {@code SEND} is acknowledged when it settles with the sender's own
- * {@code MESSAGE}; an error answer did not take effect (§2.7a), so a transient one is tried again as a new request
- * and any other refuses the message for good.
+ * What it receives goes to its {@link MemberLog}, from the client's raw frames. A {@code SEND} is acknowledged when
+ * it settles with the sender's own {@code MESSAGE}; an error answer did not take effect (§2.7a), so a transient one
+ * is tried again as a new request and any other refuses the message for good.
  * <p>
  * All state is guarded by {@code this}: the client's callbacks run on its own thread, the traffic on the scheduler.
  */
@@ -53,16 +45,6 @@ final class ResumingClient implements AutoCloseable {
     private static final int SEND_WINDOW = 4;
     /** Errors after which a request may succeed when tried again. */
     private static final Set<String> TRANSIENT = Set.of("UNAV", "SLOW", "FULL");
-
-    /** A room event as this member received it; {@code connection} counts this client's sessions' HELLO answers. */
-    record Received(long seq, String kind, String from, String msgId, String to, String subject, String reason,
-            int connection, long at) {
-
-        /** What every member must agree on for this seq. */
-        String signature() {
-            return kind + "|" + from + "|" + msgId + "|" + to + "|" + subject + "|" + reason;
-        }
-    }
 
     /** A message this client sent (perhaps as several requests) and whether it was acknowledged. */
     static final class Outgoing {
@@ -86,24 +68,10 @@ final class ResumingClient implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final MultiStudioClient client;
 
-    private String userId;
-    private String room;
-    private long lastSeq;
-    private int connections;
-    private boolean stopped;
-    private JsonNode lastHello;
-
-    private final List<Received> received = new ArrayList<>();
-    private final Set<Long> seqs = new HashSet<>();
+    private final MemberLog log = new MemberLog();
     private final Map<String, Outgoing> outgoing = new LinkedHashMap<>();
-    private final List<Integer> closeCodes = new ArrayList<>();
-    private final List<String> errors = new ArrayList<>();
-    private final List<String> resumeLog = new ArrayList<>();
-    private int resumes;
-    private int failedResumes;
-    private int unrecoveredResumes;
-    private int storeUnavailable;
-    private int rememberedAnswers;
+    private String userId;
+    private boolean stopped;
 
     private ScheduledFuture<?> traffic;
     private int nextMessage;
@@ -116,13 +84,14 @@ final class ResumingClient implements AutoCloseable {
         this.nodes = List.copyOf(nodes);
         this.scheduler = scheduler;
         List<URI> order = IntStream.range(0, nodes.size()).mapToObj(i -> nodes.get((home + i) % nodes.size())).toList();
-        client = new MultiStudioClient(ClientOptions.of(order.get(0), order.subList(1, order.size()).toArray(URI[]::new))
+        URI[] others = order.subList(1, order.size()).toArray(URI[]::new);
+        client = new MultiStudioClient(ClientOptions.of(order.get(0), others)
                 .withName(name).withBackoff(RETRY_DELAY, Duration.ofSeconds(1)).withRequestTimeout(REQUEST_TIMEOUT));
-        client.frames().subscribe().with(this::frame);
-        client.retries().subscribe().with(retry -> logged("connection closed with " + retry.closeCode()
+        client.frames().subscribe().with(text -> log.frame(text, client.endpoint().getPort()));
+        client.retries().subscribe().with(retry -> log.connection("connection closed with " + retry.closeCode()
                 + ", attempt " + retry.attempt() + " in " + retry.delay().toMillis() + " ms", retry.closeCode()));
         client.states().filter(state -> state == ConnectionState.CLOSED)
-                .subscribe().with(closed -> logged("closed", client.closeCode()));
+                .subscribe().with(closed -> log.connection("closed", client.closeCode()));
     }
 
     /** Opens a fresh session on the client's home node. */
@@ -143,16 +112,15 @@ final class ResumingClient implements AutoCloseable {
         ObjectNode hello = JSON.createObjectNode().put("kind", "HELLO");
         synchronized (this) {
             successor.userId = userId;
-            successor.room = room;
-            successor.lastSeq = lastSeq;
-            hello.put("reconnect_token", lastHello.path("reconnect_token").asText()).put("last_seq", lastSeq);
         }
+        successor.log.entered(log.room(), log.lastSeq());
+        hello.put("reconnect_token", log.lastHello().path("reconnect_token").asText()).put("last_seq", log.lastSeq());
         successor.client.open().await().atMost(REQUEST_TIMEOUT);
         successor.client.sendText(hello.toString()).await().atMost(REQUEST_TIMEOUT);
-        await().atMost(REQUEST_TIMEOUT).until(() -> successor.helloAnswer() != null);
-        if (!successor.helloAnswer().path("reconnected").asBoolean()) {
+        await().atMost(REQUEST_TIMEOUT).until(() -> successor.log.lastHello() != null);
+        if (!successor.log.lastHello().path("reconnected").asBoolean()) {
             throw new AssertionError("Take-over of " + name + " on node " + node + " was not a resume: "
-                    + successor.helloAnswer());
+                    + successor.log.lastHello());
         }
         return successor;
     }
@@ -167,10 +135,7 @@ final class ResumingClient implements AutoCloseable {
 
     private void entered(Uni<ServerMessage.JoinedRoom> request) {
         ServerMessage.JoinedRoom joined = request.await().atMost(REQUEST_TIMEOUT);
-        synchronized (this) {
-            room = joined.room().id();
-            lastSeq = Math.max(lastSeq, joined.seq());
-        }
+        log.entered(joined.room().id(), joined.seq());
     }
 
     ServerMessage.RoomList listRooms(int limit) {
@@ -201,7 +166,7 @@ final class ResumingClient implements AutoCloseable {
     }
 
     private synchronized void sendNext() {
-        if (stopped || client.state() != ConnectionState.OPEN || room == null || nextMessage >= messageLimit
+        if (stopped || client.state() != ConnectionState.OPEN || log.room() == null || nextMessage >= messageLimit
                 || outgoing.values().stream().filter(out -> out.inFlight).count() >= SEND_WINDOW) {
             return;
         }
@@ -215,7 +180,7 @@ final class ResumingClient implements AutoCloseable {
         ObjectNode data = JSON.createObjectNode().put("id", out.id).put("from", name);
         out.sends++;
         out.inFlight = true;
-        out.history.add(clock(millis()) + " sent via " + client.endpoint().getPort());
+        out.history.add(MemberLog.clock(MemberLog.millis()) + " sent via " + client.endpoint().getPort());
         Uni<RoomEvent.Message> sent = out.to == null ? client.send(data) : client.sendTo(out.to, data);
         sent.subscribe().with(own -> acknowledged(out, own), failure -> failed(out, failure));
     }
@@ -223,12 +188,12 @@ final class ResumingClient implements AutoCloseable {
     private synchronized void acknowledged(Outgoing out, RoomEvent.Message own) {
         out.acked = true;
         out.inFlight = false;
-        out.history.add(clock(millis()) + " own copy at seq " + own.seq());
+        out.history.add(MemberLog.clock(MemberLog.millis()) + " own copy at seq " + own.seq());
     }
 
     private synchronized void failed(Outgoing out, Throwable failure) {
         out.inFlight = false;
-        out.history.add(clock(millis()) + " failed: " + failure);
+        out.history.add(MemberLog.clock(MemberLog.millis()) + " failed: " + failure);
         if (failure instanceof MultiStudioException refused && TRANSIENT.contains(refused.kind()) && !stopped) {
             // Not taken (store unavailable, rate limited, shutting down): try again shortly.
             scheduler.schedule(() -> retry(out), RETRY_DELAY.toMillis(), TimeUnit.MILLISECONDS);
@@ -241,72 +206,6 @@ final class ResumingClient implements AutoCloseable {
         if (!stopped && !out.acked && !out.inFlight) {
             transmit(out);
         }
-    }
-
-    private void frame(String text) {
-        JsonNode message;
-        try {
-            message = JSON.readTree(text);
-        } catch (JsonProcessingException e) {
-            message = null;
-        }
-        synchronized (this) {
-            if (message == null) {
-                errors.add("NOT JSON: " + text);
-            } else {
-                received(message);
-            }
-        }
-    }
-
-    private void received(JsonNode message) {
-        String kind = message.path("kind").asText();
-        if (message.has("why")) {
-            errors.add(message.toString());
-            storeUnavailable += "STORE_UNAVAILABLE".equals(message.path("why").asText()) ? 1 : 0;
-        } else if ("HELLO".equals(kind)) {
-            lastHello = message;
-            if (connections++ > 0 || message.path("reconnected").asBoolean()) {
-                resumes++;
-                resumeLog.add(clock(millis()) + " HELLO answered via " + client.endpoint().getPort() + ": " + message);
-                if (!message.path("reconnected").asBoolean()) {
-                    failedResumes++;
-                    room = null;
-                }
-            }
-        } else if ("JOINED_ROOM".equals(kind)) {
-            if (message.path("resumed").asBoolean() && !message.path("recovered").asBoolean()) {
-                unrecoveredResumes++;
-            }
-        } else if (message.has("seq") && message.has("room")) {
-            event(message);
-        }
-        if ("LEFT_ROOM".equals(kind)) {
-            room = null;
-        }
-    }
-
-    private void event(JsonNode message) {
-        long seq = message.path("seq").asLong();
-        if (message.has("rid") && seqs.contains(seq)) {
-            rememberedAnswers++;
-            return;
-        }
-        seqs.add(seq);
-        String kind = message.path("kind").asText();
-        String msgId = "MESSAGE".equals(kind) ? message.path("data").path("id").asText(null) : null;
-        String subject = message.has("user_id") ? message.path("user_id").asText()
-                : message.path("user").path("id").asText(null);
-        received.add(new Received(seq, kind, message.path("from").asText(null), msgId,
-                message.path("to").asText(null), subject, message.path("reason").asText(null), connections, millis()));
-        lastSeq = Math.max(lastSeq, seq);
-    }
-
-    private synchronized void logged(String what, Integer closeCode) {
-        if (closeCode != null) {
-            closeCodes.add(closeCode);
-        }
-        resumeLog.add(clock(millis()) + " " + what);
     }
 
     /** Closes the connection without BYE and stops: the session waits out its grace, as after a failure. */
@@ -336,20 +235,25 @@ final class ResumingClient implements AutoCloseable {
         return userId;
     }
 
-    synchronized String room() {
-        return room;
+    String room() {
+        return log.room();
     }
 
-    synchronized int port() {
+    int port() {
         return client.state() == ConnectionState.CLOSED ? -1 : client.endpoint().getPort();
     }
 
-    synchronized boolean connectedAndInRoom() {
-        return client.state() == ConnectionState.OPEN && room != null && !stopped;
+    boolean connectedAndInRoom() {
+        return client.state() == ConnectionState.OPEN && log.room() != null && !isStopped();
     }
 
-    synchronized List<Received> received() {
-        return List.copyOf(received);
+    private synchronized boolean isStopped() {
+        return stopped;
+    }
+
+    /** What this member received and how its connections went. */
+    MemberLog log() {
+        return log;
     }
 
     synchronized List<Outgoing> outgoing() {
@@ -365,68 +269,17 @@ final class ResumingClient implements AutoCloseable {
         return outgoing.values().stream().filter(out -> out.acked).count();
     }
 
-    synchronized List<Integer> closeCodes() {
-        return List.copyOf(closeCodes);
-    }
-
-    synchronized List<String> errors() {
-        return List.copyOf(errors);
-    }
-
-    synchronized int resumes() {
-        return resumes;
-    }
-
-    synchronized int failedResumes() {
-        return failedResumes;
-    }
-
-    synchronized int unrecoveredResumes() {
-        return unrecoveredResumes;
-    }
-
-    synchronized int storeUnavailable() {
-        return storeUnavailable;
-    }
-
-    /** Remembered answers to SENDs resent with their key: repeats of a seq already received, not deliveries. */
-    synchronized int rememberedAnswers() {
-        return rememberedAnswers;
-    }
-
-    synchronized List<String> resumeLog() {
-        return List.copyOf(resumeLog);
-    }
-
-    private synchronized JsonNode helloAnswer() {
-        return lastHello;
-    }
-
     @Override
     public synchronized String toString() {
         return name + "(" + userId + " via " + client.endpoint().getPort() + " " + client.state() + ", last_seq "
-                + lastSeq + ", resumes " + resumes + ", closes " + closeCodes + ")";
-    }
-
-    private static long millis() {
-        return System.currentTimeMillis();
-    }
-
-    /** Wall-clock time, to line a dump up with the server logs. */
-    private static String clock(long millis) {
-        return Instant.ofEpochMilli(millis).atZone(ZoneId.systemDefault()).toLocalTime().toString();
+                + log.lastSeq() + ", resumes " + log.resumes() + ", closes " + log.closeCodes() + ")";
     }
 
     /** Everything this client saw and did, for the scenario's evidence folder. */
     synchronized String dump() {
         StringBuilder text = new StringBuilder(toString()).append(System.lineSeparator());
         text.append("nodes: ").append(nodes).append(System.lineSeparator());
-        text.append("remembered answers: ").append(rememberedAnswers).append(System.lineSeparator());
-        resumeLog.forEach(line -> text.append("resume: ").append(line).append(System.lineSeparator()));
-        errors.forEach(line -> text.append("error: ").append(line).append(System.lineSeparator()));
-        text.append("-- received room events (time, connection, seq, event)").append(System.lineSeparator());
-        received.forEach(event -> text.append(clock(event.at())).append(" #").append(event.connection()).append(" ")
-                .append(event.seq()).append(" ").append(event.signature()).append(System.lineSeparator()));
+        log.dump(text);
         text.append("-- sent messages").append(System.lineSeparator());
         outgoing.values().forEach(out -> text.append(out.id).append(out.to == null ? "" : " to " + out.to)
                 .append(out.acked ? " acked" : out.refused != null ? " REFUSED" : " UNACKED").append(": ")

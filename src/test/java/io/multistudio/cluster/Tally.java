@@ -70,7 +70,7 @@ final class Tally {
     private void count(List<ResumingClient> members) {
         Map<String, Sent> messages = new HashMap<>();
         for (ResumingClient member : members) {
-            resumes += member.resumes();
+            resumes += member.log().resumes();
             for (ResumingClient.Outgoing out : member.outgoing()) {
                 messages.put(out.id, new Sent(member.userId(), out.to, out.sends, out.acked));
                 sent++;
@@ -90,7 +90,7 @@ final class Tally {
             Set<Long> seen = new HashSet<>();
             long highest = Long.MIN_VALUE;
             Map<String, Set<Long>> copies = new HashMap<>();
-            for (ResumingClient.Received event : member.received()) {
+            for (MemberLog.Received event : member.log().received()) {
                 if (!seen.add(event.seq())) {
                     duplicated++;
                     problem(member.name() + " received seq " + event.seq() + " again: " + event);
