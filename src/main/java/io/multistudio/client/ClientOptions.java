@@ -21,9 +21,13 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param initialDelay the first reconnect delay; each further attempt doubles it, with jitter
  * @param maxDelay the longest reconnect delay
  * @param requestTimeout how long a request (and the WebSocket handshake) may wait for its answer
+ * @param autoReconnect whether the client reconnects and resumes after an abnormal loss; without it the client
+ *        closes, and {@link MultiStudioClient#closeCode()} tells the code the connection ended with
+ * @param autoKeys whether requests other than {@code HELLO} and {@code BYE} carry an idempotency {@code key}
+ *        (§2.7a); without keys a request in flight when the connection drops fails instead of being resent
  */
 public record ClientOptions(List<URI> endpoints, String name, JsonNode data, String auth, Map<String, String> headers,
-        Duration initialDelay, Duration maxDelay, Duration requestTimeout) {
+        Duration initialDelay, Duration maxDelay, Duration requestTimeout, boolean autoReconnect, boolean autoKeys) {
 
     public ClientOptions {
         if (endpoints.isEmpty()) {
@@ -38,36 +42,57 @@ public record ClientOptions(List<URI> endpoints, String name, JsonNode data, Str
     }
 
     /**
-     * Defaults: no name, data or auth; backoff from 250 ms to 10 s; 15 s per request. {@code http:}/{@code https:}
-     * endpoints are taken as {@code ws:}/{@code wss:}.
+     * Defaults: no name, data or auth; backoff from 250 ms to 10 s; 15 s per request; automatic reconnect and keys.
+     * {@code http:}/{@code https:} endpoints are taken as {@code ws:}/{@code wss:}.
      */
     public static ClientOptions of(URI endpoint, URI... otherNodes) {
-        return new ClientOptions(Stream.concat(Stream.of(endpoint), Stream.of(otherNodes)).toList(), null, null, null, Map.of(), Duration.ofMillis(250),
-                Duration.ofSeconds(10), Duration.ofSeconds(15));
+        return new ClientOptions(Stream.concat(Stream.of(endpoint), Stream.of(otherNodes)).toList(), null, null, null,
+                Map.of(), Duration.ofMillis(250), Duration.ofSeconds(10), Duration.ofSeconds(15), true, true);
     }
 
     public ClientOptions withName(String name) {
-        return new ClientOptions(endpoints, name, data, auth, headers, initialDelay, maxDelay, requestTimeout);
+        return new ClientOptions(endpoints, name, data, auth, headers, initialDelay, maxDelay, requestTimeout,
+                autoReconnect, autoKeys);
     }
 
     public ClientOptions withData(JsonNode data) {
-        return new ClientOptions(endpoints, name, data, auth, headers, initialDelay, maxDelay, requestTimeout);
+        return new ClientOptions(endpoints, name, data, auth, headers, initialDelay, maxDelay, requestTimeout,
+                autoReconnect, autoKeys);
     }
 
     public ClientOptions withAuth(String auth) {
-        return new ClientOptions(endpoints, name, data, auth, headers, initialDelay, maxDelay, requestTimeout);
+        return new ClientOptions(endpoints, name, data, auth, headers, initialDelay, maxDelay, requestTimeout,
+                autoReconnect, autoKeys);
     }
 
     public ClientOptions withHeaders(Map<String, String> headers) {
-        return new ClientOptions(endpoints, name, data, auth, headers, initialDelay, maxDelay, requestTimeout);
+        return new ClientOptions(endpoints, name, data, auth, headers, initialDelay, maxDelay, requestTimeout,
+                autoReconnect, autoKeys);
     }
 
     public ClientOptions withBackoff(Duration initialDelay, Duration maxDelay) {
-        return new ClientOptions(endpoints, name, data, auth, headers, initialDelay, maxDelay, requestTimeout);
+        return new ClientOptions(endpoints, name, data, auth, headers, initialDelay, maxDelay, requestTimeout,
+                autoReconnect, autoKeys);
     }
 
     public ClientOptions withRequestTimeout(Duration requestTimeout) {
-        return new ClientOptions(endpoints, name, data, auth, headers, initialDelay, maxDelay, requestTimeout);
+        return new ClientOptions(endpoints, name, data, auth, headers, initialDelay, maxDelay, requestTimeout,
+                autoReconnect, autoKeys);
+    }
+
+    /**
+     * Without automatic reconnect, a lost connection closes the client: for programs that handle losses themselves,
+     * and for tests that check what the server does without the client resuming behind their back.
+     */
+    public ClientOptions withAutoReconnect(boolean autoReconnect) {
+        return new ClientOptions(endpoints, name, data, auth, headers, initialDelay, maxDelay, requestTimeout,
+                autoReconnect, autoKeys);
+    }
+
+    /** Without automatic keys, requests go out without {@code key} (a key the application sets itself is kept). */
+    public ClientOptions withAutoKeys(boolean autoKeys) {
+        return new ClientOptions(endpoints, name, data, auth, headers, initialDelay, maxDelay, requestTimeout,
+                autoReconnect, autoKeys);
     }
 
     /** The JDK's WebSocket client wants {@code ws}/{@code wss}; test resources and configs often hold {@code http}. */

@@ -3,9 +3,12 @@ package io.multistudio.client;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.function.Function;
 
 /**
  * One WebSocket connection on the JDK's client. Every callback is handed to the client's own thread, in order; after
@@ -25,45 +28,74 @@ final class Connection {
         void ended(Connection connection, int code);
     }
 
+    /** One HTTP client for all clients of the JVM: one selector thread, not one per client. */
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
     private final Executor loop;
     private final Handler handler;
     private WebSocket socket;
-    private CompletableFuture<?> sending = CompletableFuture.completedFuture(null);
+    private CompletableFuture<Void> sending = CompletableFuture.completedFuture(null);
     private boolean ended;
+    private Throwable failure;
 
     private Connection(Executor loop, Handler handler) {
         this.loop = loop;
         this.handler = handler;
     }
 
-    static Connection open(HttpClient http, URI endpoint, ClientOptions options, Executor loop, Handler handler) {
+    static Connection open(URI endpoint, ClientOptions options, Executor loop, Handler handler) {
         Connection connection = new Connection(loop, handler);
-        WebSocket.Builder builder = http.newWebSocketBuilder().connectTimeout(options.requestTimeout());
+        WebSocket.Builder builder = HTTP.newWebSocketBuilder().connectTimeout(options.requestTimeout());
         options.headers().forEach(builder::header);
         builder.buildAsync(endpoint, connection.new Listener()).whenComplete((socket, failure) -> {
             if (failure != null) {
-                loop.execute(() -> connection.end(NO_CLOSE_FRAME));
+                loop.execute(() -> {
+                    connection.failure = failure instanceof CompletionException wrapped ? wrapped.getCause() : failure;
+                    connection.end(NO_CLOSE_FRAME);
+                });
             }
         });
         return connection;
     }
 
-    /** Sends one text frame after those sent before: the JDK's WebSocket takes one send at a time. */
-    void send(String text) {
+    /**
+     * Sends one text frame after those sent before (the JDK's WebSocket takes one send at a time); completes once
+     * it is sent. A failed send drops the connection.
+     */
+    CompletableFuture<Void> send(String text) {
+        return enqueue(target -> target.sendText(text, true));
+    }
+
+    /** Sends one binary frame, in order with the text frames: the protocol has none, only a test sends one. */
+    CompletableFuture<Void> sendBinary(byte[] bytes) {
+        return enqueue(target -> target.sendBinary(ByteBuffer.wrap(bytes), true));
+    }
+
+    private CompletableFuture<Void> enqueue(Function<WebSocket, CompletableFuture<WebSocket>> frame) {
         WebSocket target = socket;
-        sending = sending.thenCompose(done -> target.sendText(text, true)).whenComplete((done, failure) -> {
+        sending = sending.thenCompose(done -> frame.apply(target)).<Void>thenApply(sent -> null).whenComplete((done, failure) -> {
             if (failure != null) {
                 loop.execute(() -> abort());
             }
         });
+        return sending;
     }
 
-    /** Closes with {@code code}; nothing more is reported. */
+    /** Why the connection could not be opened (a refused handshake, a refused TCP connection), or null. */
+    Throwable failure() {
+        return failure;
+    }
+
+    /**
+     * Closes with {@code code}. Frames that arrive meanwhile are still reported, and {@link Handler#ended} with the
+     * server's answering close frame; a connection still in its handshake is given up silently.
+     */
     void close(int code) {
-        ended = true;
         if (socket != null) {
             WebSocket target = socket;
             sending.handle((done, failure) -> target.sendClose(code, ""));
+        } else {
+            ended = true;
         }
     }
 

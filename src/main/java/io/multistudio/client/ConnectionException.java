@@ -13,14 +13,22 @@ public final class ConnectionException extends RuntimeException {
          * with its room and its request keys, is gone, so the request may or may not have taken effect.
          */
         SESSION_LOST,
-        /** The connection dropped with a request that cannot be resent ({@code HELLO}, {@code BYE}). */
+        /**
+         * The connection dropped with a request that cannot be resent ({@code HELLO}, {@code BYE}, a request without
+         * key), or, without automatic reconnect, the connection ended or could not be opened.
+         */
         LOST
     }
 
     private final Reason reason;
 
     public ConnectionException(Reason reason, String message) {
-        super(message, null, false, false);
+        this(reason, message, null);
+    }
+
+    /** With the {@code cause} of a connection that could not be opened, e.g. a refused WebSocket handshake. */
+    public ConnectionException(Reason reason, String message, Throwable cause) {
+        super(message, cause, false, false);
         this.reason = reason;
     }
 

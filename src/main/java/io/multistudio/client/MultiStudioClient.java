@@ -1,5 +1,6 @@
 package io.multistudio.client;
 
+import java.net.URI;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -36,8 +37,31 @@ public final class MultiStudioClient implements AutoCloseable {
         return settle(session.connect(), ServerMessage.Hello.class);
     }
 
+    /**
+     * Opens a connection without saying HELLO, for a program that sends its own with {@link #sendText} (a tool, a
+     * conformance test); settles once the connection is open. The client takes the session from the HELLO answer
+     * that follows as if it had asked: {@link #user()}, the state and a later resume work as after
+     * {@link #connect()}.
+     */
+    public Uni<Void> open() {
+        return Uni.createFrom().completionStage(session.openWithoutHello());
+    }
+
     public ConnectionState state() {
         return session.state();
+    }
+
+    /**
+     * The close code the last connection ended with (1006 when it ended without a close frame, 1000 when the client
+     * closed it), or null while the current one has not ended.
+     */
+    public Integer closeCode() {
+        return session.closeCode;
+    }
+
+    /** The endpoint of the current connection, or of the next one while the client reconnects: the node it is on. */
+    public URI endpoint() {
+        return session.endpoint();
     }
 
     /** Every change of {@link #state()}, from the moment of subscription. */
@@ -52,12 +76,12 @@ public final class MultiStudioClient implements AutoCloseable {
 
     /** The user of the current session (updated by its own USER_UPDATED), null before the first HELLO answer. */
     public ServerMessage.User user() {
-        return session.user();
+        return session.inbound.user();
     }
 
     /** Room events, each once and in seq order per room, including those replayed after a resume. */
     public Multi<RoomEvent> events() {
-        return session.messages.filter(RoomEvent.class::isInstance).map(RoomEvent.class::cast);
+        return session.inbound.messages.filter(RoomEvent.class::isInstance).map(RoomEvent.class::cast);
     }
 
     /**
@@ -65,12 +89,12 @@ public final class MultiStudioClient implements AutoCloseable {
      * errors (as {@link ServerMessage.Error}, also those that answer no request, e.g. {@code SESSION_TAKEN_OVER}).
      */
     public Multi<ServerMessage> messages() {
-        return session.messages;
+        return session.inbound.messages;
     }
 
     /** Every text frame as received, duplicates included: for tools and tests that check the exact JSON. */
     public Multi<String> frames() {
-        return session.frames;
+        return session.inbound.frames;
     }
 
     public Uni<ServerMessage.JoinedRoom> createRoom(RoomSettings settings) {
@@ -168,6 +192,32 @@ public final class MultiStudioClient implements AutoCloseable {
      */
     public Uni<ServerMessage> request(ObjectNode fields) {
         return request(fields.path("kind").asText(), fields, ServerMessage.class);
+    }
+
+    /**
+     * Sends {@code text} as one text frame exactly as given on the open connection: no rid or key is added and
+     * nothing awaits an answer; whatever the server sends back arrives on {@link #frames()} and {@link #messages()}.
+     * For tools and conformance tests that must choose every byte of a request. Fails if no connection is open.
+     */
+    public Uni<Void> sendText(String text) {
+        return Uni.createFrom().completionStage(session.sendFrame(connection -> connection.send(text)));
+    }
+
+    /**
+     * Sends {@code bytes} as one binary frame on the open connection. The protocol has no binary frames (the server
+     * answers {@code BADR}/{@code BINARY_FRAME}): for conformance tests of a server. Fails if no connection is open.
+     */
+    public Uni<Void> sendBinary(byte[] bytes) {
+        return Uni.createFrom().completionStage(session.sendFrame(connection -> connection.sendBinary(bytes)));
+    }
+
+    /**
+     * Closes the connection with {@code code} and no BYE, and does not reconnect; settles once the server answered
+     * the close. 1000 ends the session as BYE would; another code (1001 going away) leaves it resumable within the
+     * server's grace, by another client holding its reconnect token.
+     */
+    public Uni<Void> disconnect(int code) {
+        return Uni.createFrom().completionStage(session.disconnect(code));
     }
 
     /** Ends the session for good with BYE (the user leaves its room); settles once the client is closed. */

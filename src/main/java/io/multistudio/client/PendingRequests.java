@@ -46,19 +46,24 @@ final class PendingRequests {
     }
 
     private final ScheduledExecutorService loop;
-    private final RequestKeys keys = new RequestKeys();
+    /** Null when the client adds no keys of its own. */
+    private final RequestKeys keys;
     private final Map<String, Request> byRid = new LinkedHashMap<>();
     private long nextRid;
 
-    PendingRequests(ScheduledExecutorService loop) {
+    PendingRequests(ScheduledExecutorService loop, boolean autoKeys) {
         this.loop = loop;
+        this.keys = autoKeys ? new RequestKeys() : null;
     }
 
-    /** Tracks {@code message} (a request of {@code kind}): gives it a rid, a key, and a deadline. */
+    /**
+     * Tracks {@code message} (a request of {@code kind}): gives it a rid, a key unless it has one or keys are off,
+     * and a deadline.
+     */
     Request track(String kind, ObjectNode message, Duration timeout) {
         String rid = Long.toString(++nextRid);
         message.put("rid", rid);
-        if (!UNKEYED.contains(kind)) {
+        if (keys != null && !UNKEYED.contains(kind) && !message.has("key")) {
             message.put("key", keys.next());
         }
         Request request = new Request(rid, kind, message);

@@ -1,14 +1,14 @@
 package io.multistudio.client;
 
-import java.net.http.HttpClient;
+import java.net.URI;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.multistudio.client.ConnectionException.Reason;
@@ -29,11 +29,7 @@ final class Session implements Connection.Handler {
     private static final int ABANDONED = 4100;
     /** HELLO errors that retrying cannot fix: the request itself or the credentials are wrong. */
     private static final Set<String> FATAL_HELLO = Set.of("BADR", "DENY");
-    /** One HTTP client for all sessions of the JVM: one selector thread, not one per client. */
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-    final BroadcastProcessor<String> frames = BroadcastProcessor.create();
-    final BroadcastProcessor<ServerMessage> messages = BroadcastProcessor.create();
     final BroadcastProcessor<ConnectionState> states = BroadcastProcessor.create();
     final BroadcastProcessor<Retry> retries = BroadcastProcessor.create();
 
@@ -42,18 +38,21 @@ final class Session implements Connection.Handler {
     private final MessageCodec codec;
     private final Backoff backoff;
     private final PendingRequests pending;
-    private final SeqFilter seqs = new SeqFilter();
+    final Inbound inbound;
 
     private volatile ConnectionState state = ConnectionState.CLOSED;
-    private volatile ServerMessage.User user;
+    /** The code the last connection ended with, null while the current one is open. */
+    volatile Integer closeCode;
     private Connection connection;
     private String token;
     private int attempt;
     /** The index of the endpoint to connect to; each loss moves to the next, as a client of a cluster should. */
-    private int endpoint;
+    private volatile int endpoint;
     private ScheduledFuture<?> retry;
     private boolean closing;
-    private boolean takenOver;
+    /** Whether the current connection says HELLO once open; false for {@link #openWithoutHello}. */
+    private boolean sayHello = true;
+    private CompletableFuture<Void> opening = new CompletableFuture<>();
     private CompletableFuture<ServerMessage.Hello> connected = new CompletableFuture<>();
     private CompletableFuture<Void> ended = CompletableFuture.completedFuture(null);
 
@@ -62,58 +61,80 @@ final class Session implements Connection.Handler {
         this.loop = loop;
         this.codec = codec;
         this.backoff = backoff;
-        this.pending = new PendingRequests(loop);
+        this.pending = new PendingRequests(loop, options.autoKeys());
+        this.inbound = new Inbound(codec, pending, this::established);
     }
 
     ConnectionState state() {
         return state;
     }
 
-    ServerMessage.User user() {
-        return user;
+    URI endpoint() {
+        return options.endpoints().get(endpoint);
     }
 
     /** Starts connecting unless already under way; completes with the first HELLO answer. */
     CompletableFuture<ServerMessage.Hello> connect() {
-        CompletableFuture<ServerMessage.Hello> result = new CompletableFuture<>();
-        loop.execute(() -> {
-            if (state == ConnectionState.CLOSED) {
-                connected = new CompletableFuture<>();
-                ended = new CompletableFuture<>();
-                closing = false;
-                takenOver = false;
-                attempt = 0;
-                setState(ConnectionState.CONNECTING);
-                open();
-            }
-            relay(connected, result);
+        return Futures.on(loop, result -> {
+            start(true);
+            Futures.relay(connected, result);
         });
-        return result;
+    }
+
+    /** Opens a connection that says no HELLO of its own; the session starts with the HELLO answer that follows. */
+    CompletableFuture<Void> openWithoutHello() {
+        return Futures.on(loop, result -> {
+            start(false);
+            Futures.relay(opening, result);
+        });
+    }
+
+    private void start(boolean hello) {
+        if (state == ConnectionState.CLOSED) {
+            connected = new CompletableFuture<>();
+            ended = new CompletableFuture<>();
+            opening = new CompletableFuture<>();
+            closing = false;
+            inbound.reset();
+            sayHello = hello;
+            attempt = 0;
+            closeCode = null;
+            setState(ConnectionState.CONNECTING);
+            open();
+        }
+    }
+
+    /** Sends a frame as it is on the open connection: no rid, no key, nothing awaits an answer. */
+    CompletableFuture<Void> sendFrame(Function<Connection, CompletableFuture<Void>> send) {
+        return Futures.on(loop, result -> {
+            if (connection == null || !opening.isDone()) {
+                result.completeExceptionally(new ConnectionException(Reason.CLOSED, "no open connection"));
+            } else {
+                Futures.relay(send.apply(connection), result);
+            }
+        });
     }
 
     /** Sends a request now if a session is open, else once it is (re)established. */
     CompletableFuture<ServerMessage> request(String kind, ObjectNode message) {
-        CompletableFuture<ServerMessage> result = new CompletableFuture<>();
-        loop.execute(() -> {
+        return Futures.on(loop, result -> {
             if (state == ConnectionState.CLOSED) {
                 result.completeExceptionally(new ConnectionException(Reason.CLOSED, "cannot send " + kind
                         + ": the client is closed"));
                 return;
             }
             Request request = pending.track(kind, message, options.requestTimeout());
-            relay(request.answer, result);
+            Futures.relay(request.answer, result);
             if (state == ConnectionState.OPEN) {
                 transmit(request);
             }
         });
-        return result;
     }
 
     /** Ends the session with BYE if it is open, else by closing; completes when the client is closed. */
     CompletableFuture<Void> bye() {
-        CompletableFuture<Void> result = new CompletableFuture<>();
-        loop.execute(() -> {
-            relay(ended, result);
+        return Futures.on(loop, result -> {
+            Futures.relay(ended, result);
             if (state == ConnectionState.CLOSED || closing) {
                 return;
             }
@@ -126,7 +147,23 @@ final class Session implements Connection.Handler {
                 finish(null);
             }
         });
-        return result;
+    }
+
+    /** Closes the connection with {@code code}, without BYE, and reconnects no more; completes once it ended. */
+    CompletableFuture<Void> disconnect(int code) {
+        return Futures.on(loop, result -> {
+            Futures.relay(ended, result);
+            if (connection != null && !closing) {
+                closing = true;
+                Connection closed = connection;
+                closed.close(code);
+                // The server answers the close frame; if it does not, the client gives the connection up.
+                loop.schedule(() -> ended(closed, Connection.NO_CLOSE_FRAME), options.requestTimeout().toMillis(),
+                        TimeUnit.MILLISECONDS);
+            } else if (connection == null) {
+                finish(null);
+            }
+        });
     }
 
     /** Drops the connection without a close frame, as a network failure would; the session then resumes. */
@@ -143,7 +180,11 @@ final class Session implements Connection.Handler {
         if (opened != connection) {
             return;
         }
-        ObjectNode hello = codec.hello(options, token, token == null ? null : seqs.lastSeq());
+        opening.complete(null);
+        if (!sayHello) {
+            return;
+        }
+        ObjectNode hello = codec.hello(options, token, token == null ? null : inbound.lastSeq());
         Request request = pending.track("HELLO", hello, options.requestTimeout());
         transmit(request);
         request.answer.whenComplete((answer, failure) -> {
@@ -155,33 +196,8 @@ final class Session implements Connection.Handler {
 
     @Override
     public void text(Connection from, String text) {
-        if (from != connection) {
-            return;
-        }
-        frames.onNext(text);
-        MessageCodec.Decoded decoded;
-        try {
-            decoded = codec.decode(text);
-        } catch (JsonProcessingException notTheProtocol) {
-            return;
-        }
-        Request request = pending.answered(decoded.rid());
-        ServerMessage message = decoded.message();
-        if (message instanceof ServerMessage.Error error) {
-            takenOver |= "SESSION_TAKEN_OVER".equals(error.why());
-            messages.onNext(message);
-            if (request != null) {
-                request.answer.completeExceptionally(error.toException());
-            }
-            return;
-        }
-        // A replayed event already delivered, or a remembered answer repeating one: it settles, it is not repeated.
-        if (!(message instanceof RoomEvent event) || seqs.accept(event)) {
-            apply(message, request);
-            messages.onNext(message);
-        }
-        if (request != null) {
-            request.answer.complete(message);
+        if (from == connection) {
+            inbound.receive(text);
         }
     }
 
@@ -189,29 +205,15 @@ final class Session implements Connection.Handler {
     public void ended(Connection lost, int code) {
         if (lost == connection) {
             connection = null;
-            connectionLost(code);
-        }
-    }
-
-    private void apply(ServerMessage message, Request request) {
-        if (message instanceof ServerMessage.Hello hello) {
-            established(hello);
-        } else if (message instanceof ServerMessage.JoinedRoom joined) {
-            boolean history = request != null && request.message.path("history").asInt() > 0;
-            seqs.joined(joined.room().id(), joined.seq(), joined.resumed(), history);
-        } else if (message instanceof ServerMessage.LeftRoom) {
-            seqs.left();
-        } else if (message instanceof RoomEvent.UserUpdated updated && updated.user().id().equals(user.id())) {
-            user = new ServerMessage.User(updated.user().id(), updated.user().name(), updated.user().data());
+            closeCode = code;
+            connectionLost(code, lost.failure());
         }
     }
 
     private void established(ServerMessage.Hello hello) {
         token = hello.reconnectToken();
-        user = hello.user();
         attempt = 0;
         if (!hello.reconnected()) {
-            seqs.left();
             pending.fail(request -> request.everSent, Reason.SESSION_LOST, "the session was lost");
         }
         setState(ConnectionState.OPEN);
@@ -228,10 +230,10 @@ final class Session implements Connection.Handler {
         Connection given = connection;
         connection = null;
         given.close(ABANDONED);
-        connectionLost(ABANDONED);
+        connectionLost(ABANDONED, null);
     }
 
-    private void connectionLost(int code) {
+    private void connectionLost(int code, Throwable failure) {
         pending.fail(request -> request.sent && !request.resendable(), Reason.LOST, "the connection was lost");
         pending.all().forEach(request -> request.sent = false);
         if (state == ConnectionState.CLOSED) {
@@ -239,10 +241,13 @@ final class Session implements Connection.Handler {
         }
         if (closing || code == NORMAL_CLOSURE) {
             finish(null);
-        } else if (code == TAKEN_OVER || takenOver) {
+        } else if (code == TAKEN_OVER || inbound.takenOver()) {
             finish(new ConnectionException(Reason.CLOSED, "the session was taken over by another connection"));
+        } else if (!options.autoReconnect()) {
+            finish(new ConnectionException(Reason.LOST, "the connection ended with " + code, failure));
         } else {
             setState(token == null ? ConnectionState.CONNECTING : ConnectionState.RESUMING);
+            sayHello = true;
             endpoint = (endpoint + 1) % options.endpoints().size();
             Duration delay = backoff.delay(attempt++);
             retries.onNext(new Retry(attempt, delay, code));
@@ -252,7 +257,7 @@ final class Session implements Connection.Handler {
 
     private void open() {
         retry = null;
-        connection = Connection.open(HTTP, options.endpoints().get(endpoint), options, loop, this);
+        connection = Connection.open(options.endpoints().get(endpoint), options, loop, this);
     }
 
     private void transmit(Request request) {
@@ -271,14 +276,17 @@ final class Session implements Connection.Handler {
         }
         if (connection != null) {
             connection.close(NORMAL_CLOSURE);
+            closeCode = NORMAL_CLOSURE;
             connection = null;
         }
         pending.fail(request -> true, Reason.CLOSED, "the client closed");
         token = null;
-        seqs.left();
+        inbound.reset();
         setState(ConnectionState.CLOSED);
-        connected.completeExceptionally(failure != null ? failure
-                : new ConnectionException(Reason.CLOSED, "the client closed before the session was established"));
+        RuntimeException cause = failure != null ? failure
+                : new ConnectionException(Reason.CLOSED, "the client closed before the session was established");
+        connected.completeExceptionally(cause);
+        opening.completeExceptionally(cause);
         ended.complete(null);
     }
 
@@ -287,15 +295,5 @@ final class Session implements Connection.Handler {
             state = next;
             states.onNext(next);
         }
-    }
-
-    private static <T> void relay(CompletableFuture<? extends T> from, CompletableFuture<T> to) {
-        from.whenComplete((value, failure) -> {
-            if (failure != null) {
-                to.completeExceptionally(failure);
-            } else {
-                to.complete(value);
-            }
-        });
     }
 }

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.multistudio.testsupport.AppProcess;
-import io.multistudio.wsclient.WsClient;
+import io.multistudio.testsupport.Wire;
 
 /**
  * The deflate bomb of issue 14, against the packaged server and its 256 MiB heap: several clients offer
@@ -50,7 +50,7 @@ class DeflateBombIT {
     void framesThatWouldInflateTo400MbInAllLeaveThePeakRssOfTheServerAlmostWhereItWas() throws IOException {
         byte[] bomb = FrameBoundsTest.deflatedSpaces(INFLATED);
         String offer = "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n";
-        try (WsClient warm = WsClient.hello(app.wsUri(), "Warm")) {
+        try (Wire warm = Wire.hello(app.wsUri(), "Warm")) {
             warm.request("{\"kind\":\"PING\"}");
         }
         Path status = Path.of("/proc", String.valueOf(app.pid()), "status");
@@ -81,7 +81,7 @@ class DeflateBombIT {
         System.out.printf("Deflate bomb: peak RSS grew by %,d KiB for %d frames of %d bytes (%d MB inflated each)%n",
                 growth, CLIENTS, bomb.length, INFLATED >> 20);
         assertThat(growth).as("growth of the server's peak RSS in KiB").isLessThan(PEAK_GROWTH_LIMIT_KIB);
-        try (WsClient after = WsClient.hello(app.wsUri(), "After")) {
+        try (Wire after = Wire.hello(app.wsUri(), "After")) {
             assertThat(after.request("{\"kind\":\"PING\"}").path("kind").asText()).isEqualTo("PONG");
         }
     }

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.multistudio.wsclient.WsClient;
+import io.multistudio.testsupport.Wire;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 
@@ -99,7 +99,7 @@ class FrameBoundsTest {
             int code = raw.drainUntilClose(CLOSE_WAIT_MILLIS);
             assertThat(code).as("close code for a frame marked compressed").isIn(1002, 1006);
         }
-        try (WsClient other = WsClient.hello(uri, "After")) {
+        try (Wire other = Wire.hello(uri, "After")) {
             assertThat(other.request("{\"kind\":\"PING\"}").path("kind").asText()).isEqualTo("PONG");
         }
     }

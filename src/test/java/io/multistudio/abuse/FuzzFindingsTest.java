@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.multistudio.wsclient.WsClient;
+import io.multistudio.testsupport.Wire;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 
@@ -30,7 +30,7 @@ class FuzzFindingsTest {
     /** §2.5: a merge patch is applied; a number a double cannot hold is still a JSON number. */
     @Test
     void aPatchWithANumberBeyondDoubleRangeIsAppliedNotAnInternalError() {
-        try (WsClient ada = WsClient.hello(uri, "Ada")) {
+        try (Wire ada = Wire.hello(uri, "Ada")) {
             JsonNode user = ada.request("{\"kind\":\"SET_USER_DATA\",\"rid\":\"u\",\"data\":{\"big\":1e400}}");
             assertThat(user.path("kind").asText()).as("SET_USER_DATA {big:1e400} answered %s", user)
                     .isEqualTo("USER_UPDATED");
@@ -44,7 +44,7 @@ class FuzzFindingsTest {
     /** §2.5: merge patch (RFC 7396) leaves values it does not touch alone, and stores the ones it sets as sent. */
     @Test
     void aPatchKeepsIntegersBeyond64Bits() {
-        try (WsClient ada = WsClient.connect(uri)) {
+        try (Wire ada = Wire.connect(uri)) {
             ada.request("{\"kind\":\"HELLO\",\"data\":{\"kept\":18446744073709551616}}");
             JsonNode updated = ada.request(
                     "{\"kind\":\"SET_USER_DATA\",\"data\":{\"set\":123456789012345678901234567890}}");
@@ -58,7 +58,7 @@ class FuzzFindingsTest {
     /** §2.2 and §2.5: data is a JSON value relayed as sent; a number does not become a string. */
     @Test
     void aNumberBeyondDoubleRangeStaysANumber() {
-        try (WsClient ada = WsClient.connect(uri)) {
+        try (Wire ada = Wire.connect(uri)) {
             JsonNode hello = ada.request("{\"kind\":\"HELLO\",\"data\":{\"big\":1e400}}");
             assertThat(hello.path("user").path("data").path("big").isNumber())
                     .as("HELLO data {big:1e400} came back as %s", hello.path("user").path("data")).isTrue();
@@ -72,7 +72,7 @@ class FuzzFindingsTest {
     /** Part 1 rule 2: rid is echoed unchanged; a JSON escape of an unpaired surrogate is valid JSON. */
     @Test
     void aRidWithAnEscapedUnpairedSurrogateIsEchoedUnchanged() {
-        try (WsClient ada = WsClient.hello(uri, "Ada")) {
+        try (Wire ada = Wire.hello(uri, "Ada")) {
             JsonNode pong = ada.request("{\"kind\":\"PING\",\"rid\":\"a\\ud800b\"}");
             assertThat(pong.path("rid").asText()).as("rid of %s", pong).isEqualTo("a\ud800b");
         }
@@ -85,9 +85,9 @@ class FuzzFindingsTest {
     @Test
     void afterAResumeTheNextAnswerIsNotHeldBack() {
         String room = room();
-        try (WsClient ada = WsClient.hello(uri, "Ada")) {
+        try (Wire ada = Wire.hello(uri, "Ada")) {
             long seq = ada.request("{\"kind\":\"CREATE_ROOM\",\"room\":\"" + room + "\"}").path("seq").asLong();
-            try (WsClient back = WsClient.connect(uri)) {
+            try (Wire back = Wire.connect(uri)) {
                 JsonNode hello = back.request("{\"kind\":\"HELLO\",\"reconnect_token\":"
                         + ada.helloAnswer().get("reconnect_token") + ",\"last_seq\":" + seq + "}");
                 assertThat(hello.path("reconnected").asBoolean()).isTrue();
@@ -113,7 +113,7 @@ class FuzzFindingsTest {
         java.util.List<String> problems = new java.util.ArrayList<>();
         for (int depth = 990; depth <= 999; depth++) {
             String deep = "[".repeat(depth) + "1" + "]".repeat(depth);
-            try (WsClient ada = WsClient.connect(uri)) {
+            try (Wire ada = Wire.connect(uri)) {
                 JsonNode hello = ada.request("{\"kind\":\"HELLO\",\"data\":{\"d\":" + deep + "}}");
                 String kind = hello.path("kind").asText();
                 if ("BADR".equals(kind)) {

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.multistudio.wsclient.WsClient;
+import io.multistudio.testsupport.Wire;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -52,10 +52,10 @@ class NodeBudgetTest {
     @Test
     void pastTheBudgetTheConnectionWithTheMostUnsentBytesIsCutIntoGraceWhileReadersAreServed() throws Exception {
         String room = "budget-" + UUID.randomUUID().toString().substring(0, 8);
-        WsClient flooder = WsClient.hello(uri, "Flooder");
+        Wire flooder = Wire.hello(uri, "Flooder");
         assertThat(flooder.request("{\"kind\":\"CREATE_ROOM\",\"room\":\"" + room + "\"}").path("kind").asText())
                 .isEqualTo("JOINED_ROOM");
-        WsClient watcher = WsClient.hello(uri, "Watcher");
+        Wire watcher = Wire.hello(uri, "Watcher");
         assertThat(watcher.request("{\"kind\":\"JOIN_ROOM\",\"room\":\"" + room + "\"}").path("kind").asText())
                 .isEqualTo("JOINED_ROOM");
         RawWebSocket slow = new RawWebSocket(uri, 4096);

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -25,7 +26,8 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.multistudio.wsclient.WsClient;
+import io.multistudio.protocol.Why;
+import io.multistudio.testsupport.Wire;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -90,7 +92,7 @@ class ProtocolFuzzTest {
         gen = new FrameGen(seed);
         world = new World();
         for (int i = 0; i < ACTORS; i++) {
-            world.actors.add(new World.Actor(i, WsClient.connect(uri)));
+            world.actors.add(new World.Actor(i, Wire.connect(uri)));
         }
         Handler errors = captureServerErrors();
         long started = System.nanoTime();
@@ -233,7 +235,7 @@ class ProtocolFuzzTest {
                 if (code != expect.closeAfterSuccess) {
                     throw new Violation("closed with " + code + ", expected " + expect.closeAfterSuccess);
                 }
-                actor.fresh(WsClient.connect(uri));
+                actor.fresh(Wire.connect(uri));
                 return stepClass;
             }
             sentinel = sendSentinel(actor);
@@ -270,7 +272,8 @@ class ProtocolFuzzTest {
         }
         if (answer.has("why")) {
             String why = answer.path("why").asText();
-            String code = World.CODES.get(why);
+            String code = Arrays.stream(Why.values()).filter(known -> known.name().equals(why)).findFirst()
+                    .map(Why::code).orElse(null);
             if (code == null || !code.equals(kind)) {
                 throw new Violation("error " + kind + "/" + why + " is not in the 4CC table");
             }
@@ -373,7 +376,7 @@ class ProtocolFuzzTest {
         try {
             return actor.ws.next();
         } catch (AssertionError timeout) {
-            throw new Violation("no message within " + WsClient.TIMEOUT + " while waiting for " + what
+            throw new Violation("no message within " + Wire.TIMEOUT + " while waiting for " + what
                     + (actor.ws.isClosed() ? " (connection closed with " + actor.ws.awaitClose() + ")" : " (hang)"));
         }
     }
@@ -408,7 +411,7 @@ class ProtocolFuzzTest {
         ClassStats classStats = stats.computeIfAbsent("oversized frame (> 64 KiB), on a throwaway connection",
                 ignored -> new ClassStats());
         classStats.frames++;
-        try (WsClient throwaway = WsClient.connect(uri)) {
+        try (Wire throwaway = Wire.connect(uri)) {
             if (gen.chance(50)) {
                 JsonNode hello = throwaway.request("{\"kind\":\"HELLO\",\"rid\":\"h\"}");
                 if (!"HELLO".equals(hello.path("kind").asText())) {
@@ -440,7 +443,7 @@ class ProtocolFuzzTest {
         String oldToken = actor.token;
         // What the old connection had coming first, so that last_seq below is the last event it processed.
         drainEvents(actor);
-        WsClient fresh = WsClient.connect(uri);
+        Wire fresh = Wire.connect(uri);
         ObjectNode hello = Json.NODES.objectNode().put("kind", "HELLO").put("rid", "t" + sentinels)
                 .put("reconnect_token", oldToken).put("name", gen.name());
         hello.set("data", Json.NODES.objectNode().put("level", gen.random().nextInt(10)));
@@ -517,7 +520,7 @@ class ProtocolFuzzTest {
         }
         expectSentinel(actor, sendSentinel(actor));
         if (gen.chance(50)) {
-            try (WsClient late = WsClient.connect(uri)) {
+            try (Wire late = Wire.connect(uri)) {
                 JsonNode again = late.request("{\"kind\":\"HELLO\",\"reconnect_token\":" + Json.quote(oldToken) + "}");
                 if (again.path("reconnected").asBoolean(true) || actor.userId.equals(again.path("user").path("id").asText())) {
                     throw new Violation("a consumed token resumed again: " + again);
@@ -534,7 +537,7 @@ class ProtocolFuzzTest {
         world.rooms.clear();
         for (World.Actor actor : world.actors) {
             actor.ws.close();
-            actor.fresh(WsClient.connect(uri));
+            actor.fresh(Wire.connect(uri));
         }
     }
 

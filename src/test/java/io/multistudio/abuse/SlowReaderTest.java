@@ -26,7 +26,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.multistudio.wsclient.WsClient;
+import io.multistudio.testsupport.Wire;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -89,8 +89,8 @@ class SlowReaderTest {
         List<Long> latenciesDuringFlood = new ArrayList<>();
         List<Long> latenciesAfterCut = new ArrayList<>();
         long probes;
-        WsClient flooder;
-        WsClient watcher;
+        Wire flooder;
+        Wire watcher;
         AtomicLong flooderMessages = new AtomicLong();
     }
 
@@ -138,9 +138,9 @@ class SlowReaderTest {
                 assertThat(away).as("USER_AWAY once the slow reader closed its socket").isTrue();
             }
             long missed = flood.flooded + flood.probes;
-            try (WsClient back = WsClient.connect(uri)) {
+            try (Wire back = Wire.connect(uri)) {
                 JsonNode hello = back.request("{\"kind\":\"HELLO\",\"rid\":\"back\",\"reconnect_token\":"
-                        + WsClient.quote(flood.slowToken) + ",\"last_seq\":" + flood.slowJoinedSeq + "}");
+                        + Wire.quote(flood.slowToken) + ",\"last_seq\":" + flood.slowJoinedSeq + "}");
                 assertThat(hello.path("reconnected").asBoolean()).as("resume after the cut: %s", hello).isTrue();
                 JsonNode joined = back.next();
                 assertThat(joined.path("kind").asText()).isEqualTo("JOINED_ROOM");
@@ -187,7 +187,7 @@ class SlowReaderTest {
         String room = "burst-" + UUID.randomUUID().toString().substring(0, 8);
         int messages = 50;
         String pad = "y".repeat(1000);
-        try (WsClient sender = WsClient.hello(uri, "Sender"); WsClient reader = WsClient.hello(uri, "Reader")) {
+        try (Wire sender = Wire.hello(uri, "Sender"); Wire reader = Wire.hello(uri, "Reader")) {
             sender.request("{\"kind\":\"CREATE_ROOM\",\"room\":\"" + room + "\"}");
             reader.request("{\"kind\":\"JOIN_ROOM\",\"room\":\"" + room + "\"}");
             sender.next();
@@ -227,10 +227,10 @@ class SlowReaderTest {
     private Flood flood() throws Exception {
         Flood flood = new Flood();
         flood.room = "slow-" + UUID.randomUUID().toString().substring(0, 8);
-        flood.flooder = WsClient.hello(uri, "Flooder");
+        flood.flooder = Wire.hello(uri, "Flooder");
         JsonNode created = flood.flooder.request("{\"kind\":\"CREATE_ROOM\",\"room\":\"" + flood.room + "\"}");
         assertThat(created.path("kind").asText()).isEqualTo("JOINED_ROOM");
-        flood.watcher = WsClient.hello(uri, "Watcher");
+        flood.watcher = Wire.hello(uri, "Watcher");
         assertThat(flood.watcher.request("{\"kind\":\"JOIN_ROOM\",\"room\":\"" + flood.room + "\"}").path("kind").asText())
                 .isEqualTo("JOINED_ROOM");
         assertThat(flood.flooder.next().path("kind").asText()).isEqualTo("USER_JOINED");

@@ -35,7 +35,7 @@ import io.multistudio.engine.Engine;
 import io.multistudio.room.Room;
 import io.multistudio.room.RoomEvent;
 import io.multistudio.session.Session;
-import io.multistudio.wsclient.WsClient;
+import io.multistudio.testsupport.Wire;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -85,7 +85,7 @@ class SoakTest {
         roomPrefix = "soak-" + Long.toString(System.nanoTime(), 36) + "-";
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
         // Warm up the paths the soak takes, so that the baseline includes what loading classes costs once.
-        try (WsClient warm = WsClient.hello(uri, "warm-up")) {
+        try (Wire warm = Wire.hello(uri, "warm-up")) {
             warm.request("{\"kind\":\"CREATE_ROOM\",\"room\":\"" + roomPrefix + "warm\"}");
             warm.request("{\"kind\":\"SEND\",\"data\":\"x\"}");
             warm.request("{\"kind\":\"BYE\"}");
@@ -120,12 +120,12 @@ class SoakTest {
         long settleStarted = System.nanoTime();
         awaitEmpty();
         double settleSeconds = (System.nanoTime() - settleStarted) / 1e9;
-        try (WsClient probe = WsClient.hello(uri, "probe")) {
+        try (Wire probe = Wire.hello(uri, "probe")) {
             JsonNode list = probe.request("{\"kind\":\"LIST_ROOMS\",\"limit\":200}");
             assertThat(list.path("rooms")).as("rooms left: %s", list).isEmpty();
             for (String token : deadTokens.subList(0, Math.min(20, deadTokens.size()))) {
-                try (WsClient late = WsClient.connect(uri)) {
-                    JsonNode hello = late.request("{\"kind\":\"HELLO\",\"reconnect_token\":" + WsClient.quote(token) + "}");
+                try (Wire late = Wire.connect(uri)) {
+                    JsonNode hello = late.request("{\"kind\":\"HELLO\",\"reconnect_token\":" + Wire.quote(token) + "}");
                     assertThat(hello.path("reconnected").asBoolean(true)).as("an expired or ended session resumed").isFalse();
                     late.close(1000);
                 }
@@ -204,7 +204,7 @@ class SoakTest {
         private final long deadline;
         private final Random random;
         private final AtomicLong rids = new AtomicLong();
-        private WsClient ws;
+        private Wire ws;
         private String token;
         private String userId;
         private String room;
@@ -270,7 +270,7 @@ class SoakTest {
         }
 
         private void connect() {
-            ws = WsClient.connect(uri);
+            ws = Wire.connect(uri);
             if (token == null) {
                 JsonNode hello = request("{\"kind\":\"HELLO\",\"rid\":\"%s\",\"name\":\"soak" + index + "\"}", "HELLO");
                 fresh(hello);
@@ -281,7 +281,7 @@ class SoakTest {
             String previousRoom = room;
             String rid = nextRid();
             ws.send("{\"kind\":\"HELLO\",\"rid\":\"" + rid + "\",\"name\":\"soak" + index + "\",\"reconnect_token\":"
-                    + WsClient.quote(token) + ",\"last_seq\":" + Math.max(0, lastSeq) + "}");
+                    + Wire.quote(token) + ",\"last_seq\":" + Math.max(0, lastSeq) + "}");
             JsonNode hello = awaitAnswer(rid);
             boolean reconnected = hello.path("reconnected").asBoolean(false);
             if (reconnected && away > GRACE.toMillis() + 1000) {

@@ -4,6 +4,7 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashSet;
@@ -14,11 +15,13 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.multistudio.wsclient.WsClient;
+import io.multistudio.protocol.Request.RequestKind;
+import io.multistudio.testsupport.Wire;
 
 /**
  * The fuzz test's model of the server: a few clients ("actors") with their sessions, the rooms they made, and the
@@ -35,29 +38,14 @@ final class World {
     static final int PARSER_MAX_DEPTH = 256;
     static final int PARSER_MAX_NUMBER_LENGTH = 1000;
     static final Pattern ROOM_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
-    static final Set<String> KINDS = Set.of("HELLO", "PING", "BYE", "CREATE_ROOM", "JOIN_ROOM", "LEAVE_ROOM",
-            "LIST_ROOMS", "UPDATE_ROOM", "KICK", "SEND", "SET_USER_DATA", "SET_ROOM_DATA");
-    static final Map<String, String> CODES = Map.ofEntries(
-            Map.entry("MALFORMED_JSON", "BADR"), Map.entry("NOT_AN_OBJECT", "BADR"), Map.entry("KIND_MISSING", "BADR"),
-            Map.entry("KIND_UNKNOWN", "BADR"), Map.entry("RID_INVALID", "BADR"), Map.entry("BINARY_FRAME", "BADR"),
-            Map.entry("MESSAGE_TOO_LARGE", "BADR"), Map.entry("NAME_INVALID", "BADR"),
-            Map.entry("DATA_INVALID", "BADR"), Map.entry("DATA_TOO_LARGE", "BADR"),
-            Map.entry("ROOM_ID_INVALID", "BADR"), Map.entry("CAPACITY_INVALID", "BADR"),
-            Map.entry("FIELD_INVALID", "BADR"), Map.entry("HELLO_REQUIRED", "STAT"),
-            Map.entry("HELLO_ALREADY_DONE", "STAT"), Map.entry("NOT_IN_ROOM", "STAT"),
-            Map.entry("ALREADY_IN_ROOM", "STAT"), Map.entry("ROOM_NOT_FOUND", "NFND"),
-            Map.entry("USER_NOT_IN_ROOM", "NFND"), Map.entry("ROOM_ID_TAKEN", "CONF"),
-            Map.entry("PASSWORD_WRONG", "DENY"), Map.entry("NOT_OWNER", "DENY"),
-            Map.entry("SESSION_TAKEN_OVER", "DENY"), Map.entry("AUTH_REQUIRED", "DENY"),
-            Map.entry("AUTH_INVALID", "DENY"), Map.entry("ROOM_FULL", "FULL"), Map.entry("SERVER_FULL", "FULL"),
-            Map.entry("RATE_LIMITED", "SLOW"), Map.entry("HELLO_TIMEOUT", "TIME"),
-            Map.entry("STORE_UNAVAILABLE", "UNAV"), Map.entry("SHUTTING_DOWN", "UNAV"),
-            Map.entry("INTERNAL", "FAIL"));
+    /** The request kinds, from the protocol's own list. */
+    static final Set<String> KINDS = Arrays.stream(RequestKind.values()).map(Enum::name)
+            .collect(Collectors.toUnmodifiableSet());
 
     /** One client of the test with its session as the model knows it. */
     static final class Actor {
         final int index;
-        WsClient ws;
+        Wire ws;
         boolean hello;
         String userId;
         String name;
@@ -67,12 +55,12 @@ final class World {
         long lastSeq;
         final Deque<Event> expected = new ArrayDeque<>();
 
-        Actor(int index, WsClient ws) {
+        Actor(int index, Wire ws) {
             this.index = index;
             this.ws = ws;
         }
 
-        void fresh(WsClient connection) {
+        void fresh(Wire connection) {
             ws = connection;
             hello = false;
             userId = null;

@@ -7,18 +7,18 @@ import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.multistudio.wsclient.WsClient;
+import io.multistudio.testsupport.Wire;
 
 /** A protocol client that said {@code HELLO}, with the user id the server gave it. */
 final class Player implements AutoCloseable {
 
-    private final WsClient client;
+    private final Wire client;
     private final String id;
     private final String auth;
     private final String reconnectToken;
     private final boolean reconnected;
 
-    private Player(WsClient client, String auth, JsonNode hello) {
+    private Player(Wire client, String auth, JsonNode hello) {
         this.client = client;
         this.id = hello.path("user").path("id").asText();
         this.auth = auth;
@@ -28,21 +28,21 @@ final class Player implements AutoCloseable {
 
     /** Connects and says {@code HELLO} as {@code name}, presenting {@code auth} unless it is {@code null}. */
     static Player hello(URI uri, String name, String auth) {
-        return open(uri, "\"name\":" + WsClient.quote(name), auth);
+        return open(uri, "\"name\":" + Wire.quote(name), auth);
     }
 
     /** Resumes this player's session on a new connection, as a client that lost its connection would. */
     Player resume(URI uri) {
-        Player resumed = open(uri, "\"reconnect_token\":" + WsClient.quote(reconnectToken), auth);
+        Player resumed = open(uri, "\"reconnect_token\":" + Wire.quote(reconnectToken), auth);
         assertThat(resumed.reconnected).as("reconnected").isTrue();
         assertThat(resumed.id).isEqualTo(id);
         return resumed;
     }
 
     private static Player open(URI uri, String fields, String auth) {
-        WsClient client = WsClient.connect(uri);
+        Wire client = Wire.connect(uri);
         JsonNode hello = client.request("{\"kind\":\"HELLO\"," + fields
-                + (auth == null ? "" : ",\"auth\":" + WsClient.quote(auth)) + "}");
+                + (auth == null ? "" : ",\"auth\":" + Wire.quote(auth)) + "}");
         assertThat(hello.path("kind").asText()).as("answer to HELLO: %s", hello).isEqualTo("HELLO");
         return new Player(client, auth, hello);
     }

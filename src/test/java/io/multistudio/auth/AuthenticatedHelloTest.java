@@ -16,7 +16,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.multistudio.wsclient.WsClient;
+import io.multistudio.testsupport.Wire;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -49,7 +49,7 @@ class AuthenticatedHelloTest {
     @ParameterizedTest
     @ValueSource(strings = { "", ",\"auth\":null" })
     void aHelloWithoutAuthIsRefusedAndACorrectedHelloOnTheSameConnectionWorks(String auth) {
-        try (WsClient client = WsClient.connect(uri)) {
+        try (Wire client = Wire.connect(uri)) {
             assertError(client.request("{\"kind\":\"HELLO\",\"rid\":\"h1\",\"name\":\"Ada\"" + auth + "}"), "DENY",
                     "AUTH_REQUIRED", "h1");
             assertError(client.request("{\"kind\":\"PING\",\"rid\":\"p1\"}"), "STAT", "HELLO_REQUIRED", "p1");
@@ -82,7 +82,7 @@ class AuthenticatedHelloTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("invalidAuth")
     void anInvalidAuthIsRefusedAndTheConnectionStaysOpenForACorrectedHello(String why, String auth) {
-        try (WsClient client = WsClient.connect(uri)) {
+        try (Wire client = Wire.connect(uri)) {
             JsonNode refused = client.request("{\"kind\":\"HELLO\",\"rid\":\"bad\",\"auth\":" + auth + "}");
             assertError(refused, "DENY", "AUTH_INVALID", "bad");
             JsonNode hello = client.request(hello("good", TestJwt.token("ada")));
@@ -96,21 +96,21 @@ class AuthenticatedHelloTest {
         String token = TestJwt.sign(TestJwt.claims("grace@example.com").claim(NAME_CLAIM, "  Grace Hopper ")
                 .claim("name", "not this one"));
         String firstId;
-        try (WsClient first = WsClient.connect(uri)) {
+        try (Wire first = Wire.connect(uri)) {
             JsonNode hello = first.request(hello("1", token));
             firstId = hello.path("user").path("id").asText();
             assertThat(hello.path("user").path("name").asText()).isEqualTo("Grace Hopper");
             first.request("{\"kind\":\"BYE\"}");
         }
         assertThat(firstId).matches("u_[A-Za-z0-9_-]{22}").doesNotContain("grace");
-        try (WsClient second = WsClient.connect(uri)) {
+        try (Wire second = Wire.connect(uri)) {
             JsonNode hello = second.request("{\"kind\":\"HELLO\",\"name\":\"Amazing Grace\",\"auth\":"
                     + quote(TestJwt.sign(TestJwt.claims("grace@example.com"))) + "}");
             assertThat(hello.path("user").path("id").asText()).isEqualTo(firstId);
             assertThat(hello.path("user").path("name").asText()).isEqualTo("Amazing Grace");
             assertThat(hello.path("reconnected").asBoolean(true)).isFalse();
         }
-        try (WsClient other = WsClient.connect(uri)) {
+        try (Wire other = Wire.connect(uri)) {
             JsonNode hello = other.request(hello("3", TestJwt.token("grace@example.org")));
             assertThat(hello.path("user").path("id").asText()).isNotEqualTo(firstId);
             assertThat(hello.path("user").path("name").asText()).startsWith("guest-");
@@ -121,18 +121,18 @@ class AuthenticatedHelloTest {
     void aResumeNeedsTheSessionsOwnSubject() {
         String adaAuth = TestJwt.token("ada-resume");
         String bobAuth = TestJwt.token("bob-resume");
-        WsClient ada = WsClient.connect(uri);
+        Wire ada = Wire.connect(uri);
         JsonNode adaHello = ada.request(hello("1", adaAuth));
         String room = "auth-resume-" + System.nanoTime();
         ada.request("{\"kind\":\"CREATE_ROOM\",\"room\":\"" + room + "\"}");
         ada.drop();
         String stolen = adaHello.path("reconnect_token").asText();
 
-        try (WsClient thief = WsClient.connect(uri)) {
+        try (Wire thief = Wire.connect(uri)) {
             assertError(thief.request("{\"kind\":\"HELLO\",\"rid\":\"t\",\"reconnect_token\":" + quote(stolen) + "}"),
                     "DENY", "AUTH_REQUIRED", "t");
         }
-        try (WsClient bob = WsClient.connect(uri)) {
+        try (Wire bob = Wire.connect(uri)) {
             JsonNode hello = bob.request("{\"kind\":\"HELLO\",\"reconnect_token\":" + quote(stolen) + ",\"auth\":"
                     + quote(bobAuth) + "}");
             assertThat(hello.path("reconnected").asBoolean(true)).isFalse();
@@ -141,7 +141,7 @@ class AuthenticatedHelloTest {
                     .isNotEqualTo(adaHello.path("user").path("id").asText());
             assertThat(bob.request("{\"kind\":\"PING\"}").path("kind").asText()).isEqualTo("PONG");
         }
-        try (WsClient back = WsClient.connect(uri)) {
+        try (Wire back = Wire.connect(uri)) {
             JsonNode hello = back.request("{\"kind\":\"HELLO\",\"rid\":\"r\",\"reconnect_token\":" + quote(stolen)
                     + ",\"auth\":" + quote(adaAuth) + "}");
             assertThat(hello.path("reconnected").asBoolean()).isTrue();
@@ -164,7 +164,7 @@ class AuthenticatedHelloTest {
     }
 
     private static String quote(String text) {
-        return WsClient.quote(text);
+        return Wire.quote(text);
     }
 
     /** A token with {@code alg: none}: well formed, but signed by nobody. */

@@ -14,7 +14,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.multistudio.auth.TestJwt;
 import io.multistudio.testsupport.Receiver;
-import io.multistudio.wsclient.WsClient;
+import io.multistudio.testsupport.Wire;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -44,7 +44,7 @@ class AuthorizeHookTest {
     @TestHTTPResource("/ws")
     URI uri;
 
-    private final Map<WsClient, String> ids = new java.util.HashMap<>();
+    private final Map<Wire, String> ids = new java.util.HashMap<>();
 
     AuthorizeHookTest() {
         BACKEND.answer(request -> {
@@ -72,7 +72,7 @@ class AuthorizeHookTest {
 
     @Test
     void theHookIsAskedWithTheUserTheRoomAndTheSubject() {
-        try (WsClient ada = hello("ada-sub", "Ada"); WsClient bob = hello("bob-sub", "Bob")) {
+        try (Wire ada = hello("ada-sub", "Ada"); Wire bob = hello("bob-sub", "Bob")) {
             String room = "ok-" + System.nanoTime();
             assertThat(ada.request(create(room)).path("kind").asText()).isEqualTo("JOINED_ROOM");
             assertThat(bob.request(join(room)).path("kind").asText()).isEqualTo("JOINED_ROOM");
@@ -93,7 +93,7 @@ class AuthorizeHookTest {
 
     @Test
     void aRoomWithoutAnIdIsNamedToTheHookBeforeItExists() {
-        try (WsClient ada = hello("anon-sub", "Anon")) {
+        try (Wire ada = hello("anon-sub", "Anon")) {
             JsonNode joined = ada.request("{\"kind\":\"CREATE_ROOM\"}");
             assertThat(joined.path("kind").asText()).isEqualTo("JOINED_ROOM");
             assertThat(json(BACKEND.received().get(0).body()).path("room").asText())
@@ -104,7 +104,7 @@ class AuthorizeHookTest {
 
     @Test
     void aRefusalIsNotAllowedWithTheReasonAndChangesNothing() {
-        try (WsClient ada = hello("deny-ada", "Ada"); WsClient bob = hello("deny-bob", "Bob")) {
+        try (Wire ada = hello("deny-ada", "Ada"); Wire bob = hello("deny-bob", "Bob")) {
             String room = "deny-" + System.nanoTime();
             JsonNode refused = ada.request(create(room));
             assertThat(refused.path("kind").asText()).isEqualTo("DENY");
@@ -122,7 +122,7 @@ class AuthorizeHookTest {
 
     @Test
     void aSilentOrFailingHookIsUnavailableAndChangesNothing() {
-        try (WsClient ada = hello("unav-ada", "Ada")) {
+        try (Wire ada = hello("unav-ada", "Ada")) {
             for (String prefix : List.of("hang", "broken", "garbled")) {
                 long started = System.nanoTime();
                 JsonNode refused = ada.request(create(prefix + "-" + System.nanoTime()));
@@ -137,7 +137,7 @@ class AuthorizeHookTest {
 
     @Test
     void aHangingHookDelaysNoOtherConnection() {
-        try (WsClient ada = hello("slow-ada", "Ada"); WsClient bob = hello("slow-bob", "Bob")) {
+        try (Wire ada = hello("slow-ada", "Ada"); Wire bob = hello("slow-bob", "Bob")) {
             ada.send("{\"kind\":\"CREATE_ROOM\",\"room\":\"hang-" + System.nanoTime() + "\",\"rid\":\"r\"}");
             long started = System.nanoTime();
             assertThat(bob.request("{\"kind\":\"PING\"}").path("kind").asText()).isEqualTo("PONG");
@@ -147,16 +147,16 @@ class AuthorizeHookTest {
         }
     }
 
-    private WsClient hello(String subject, String name) {
-        WsClient client = WsClient.connect(uri);
+    private Wire hello(String subject, String name) {
+        Wire client = Wire.connect(uri);
         JsonNode hello = client.request("{\"kind\":\"HELLO\",\"name\":\"" + name + "\",\"data\":{\"team\":\"red\"},"
-                + "\"auth\":" + WsClient.quote(TestJwt.token(subject + "-" + System.nanoTime())) + "}");
+                + "\"auth\":" + Wire.quote(TestJwt.token(subject + "-" + System.nanoTime())) + "}");
         assertThat(hello.path("kind").asText()).isEqualTo("HELLO");
         ids.put(client, hello.path("user").path("id").asText());
         return client;
     }
 
-    private String id(WsClient client) {
+    private String id(Wire client) {
         return ids.get(client);
     }
 
@@ -168,8 +168,8 @@ class AuthorizeHookTest {
         return "{\"kind\":\"JOIN_ROOM\",\"room\":\"" + room + "\",\"rid\":\"r\"}";
     }
 
-    private static void bye(WsClient... clients) {
-        for (WsClient client : clients) {
+    private static void bye(Wire... clients) {
+        for (Wire client : clients) {
             client.close(1000);
         }
     }

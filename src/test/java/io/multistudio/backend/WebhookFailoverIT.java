@@ -21,7 +21,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.multistudio.testsupport.AppProcess;
 import io.multistudio.testsupport.Receiver;
-import io.multistudio.wsclient.WsClient;
+import io.multistudio.testsupport.Wire;
 
 /**
  * Two packaged nodes on one Infinispan: every event produced on a node that is then killed with SIGKILL before it
@@ -64,11 +64,11 @@ class WebhookFailoverIT {
     void everyEventOfAKilledNodeArrivesAndRepeatsKeepTheirId() {
         RECEIVER.down();
         Set<String> expected = new HashSet<>();
-        List<WsClient> staying = new ArrayList<>();
+        List<Wire> staying = new ArrayList<>();
         for (int i = 0; i < ROOMS; i++) {
             String room = "failover-" + i + "-" + System.nanoTime();
-            WsClient owner = WsClient.hello(producer.wsUri(), "owner" + i);
-            WsClient guest = WsClient.hello(producer.wsUri(), "guest" + i);
+            Wire owner = Wire.hello(producer.wsUri(), "owner" + i);
+            Wire guest = Wire.hello(producer.wsUri(), "guest" + i);
             String ownerId = id(owner);
             String guestId = id(guest);
             assertThat(owner.request("{\"kind\":\"CREATE_ROOM\",\"room\":\"" + room + "\"}").path("kind").asText())
@@ -93,7 +93,7 @@ class WebhookFailoverIT {
         }
 
         producer.kill();
-        staying.forEach(WsClient::drop);
+        staying.forEach(Wire::drop);
         RECEIVER.up();
 
         // The producer's lease runs out after 15 s; its lanes and its connections' sessions pass to the survivor.
@@ -115,7 +115,7 @@ class WebhookFailoverIT {
     }
 
     /** Says {@code BYE} and waits for its answer, past the room events still queued for the client. */
-    private static void bye(WsClient client) {
+    private static void bye(Wire client) {
         client.send("{\"kind\":\"BYE\"}");
         while (!client.next().path("kind").asText().equals("BYE")) {
             // Room events that came before the answer.
@@ -135,7 +135,7 @@ class WebhookFailoverIT {
         return events;
     }
 
-    private static String id(WsClient client) {
+    private static String id(Wire client) {
         return client.helloAnswer().path("user").path("id").asText();
     }
 

@@ -26,7 +26,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.multistudio.testsupport.AppProcess;
 import io.multistudio.testsupport.Receiver;
-import io.multistudio.wsclient.WsClient;
+import io.multistudio.testsupport.Wire;
 
 /**
  * Webhooks from the packaged server, on each engine, to a real HTTP receiver: what each event says and how it is
@@ -75,8 +75,8 @@ abstract class WebhookTests {
     @Test
     void everyEventIsSignedAndSaysWhatHappened() {
         String room = "hooks-" + System.nanoTime();
-        WsClient ada = WsClient.hello(uri, "Ada");
-        WsClient bob = WsClient.hello(uri, "Bob");
+        Wire ada = Wire.hello(uri, "Ada");
+        Wire bob = Wire.hello(uri, "Bob");
         String adaId = id(ada);
         String bobId = id(bob);
         ada.request("{\"kind\":\"CREATE_ROOM\",\"room\":\"" + room + "\"}");
@@ -111,10 +111,10 @@ abstract class WebhookTests {
     @Test
     void aRoomsEventsArriveInTheRoomsOrder() {
         String room = "order-" + System.nanoTime();
-        WsClient owner = WsClient.hello(uri, "Owner");
+        Wire owner = Wire.hello(uri, "Owner");
         owner.request("{\"kind\":\"CREATE_ROOM\",\"room\":\"" + room + "\"}");
         for (int i = 0; i < 8; i++) {
-            WsClient guest = WsClient.hello(uri, "Guest" + i);
+            Wire guest = Wire.hello(uri, "Guest" + i);
             guest.request("{\"kind\":\"JOIN_ROOM\",\"room\":\"" + room + "\"}");
             guest.close(1000);
         }
@@ -133,7 +133,7 @@ abstract class WebhookTests {
         AtomicInteger refused = new AtomicInteger();
         RECEIVER.answer(request -> json(request.body()).path("type").asText().equals("session.started")
                 && refused.getAndIncrement() < 2 ? new Receiver.Answer(503, "{}") : Receiver.Answer.ok("{}"));
-        WsClient ada = WsClient.hello(uri, "Retried");
+        Wire ada = Wire.hello(uri, "Retried");
         String adaId = id(ada);
 
         await().atMost(Duration.ofSeconds(15)).until(() -> attempts(adaId, "session.started").size() == 3);
@@ -150,7 +150,7 @@ abstract class WebhookTests {
     void aReceiverThatWasDownGetsEveryEventOnceBack() {
         RECEIVER.down();
         String room = "down-" + System.nanoTime();
-        WsClient ada = WsClient.hello(uri, "Patient");
+        Wire ada = Wire.hello(uri, "Patient");
         String adaId = id(ada);
         ada.request("{\"kind\":\"CREATE_ROOM\",\"room\":\"" + room + "\"}");
         ada.close(1000);
@@ -171,8 +171,8 @@ abstract class WebhookTests {
     @Test
     void anExpiredSessionLeavesItsRoomAndEndsOnce() {
         String room = "expiry-" + System.nanoTime();
-        WsClient ada = WsClient.hello(uri, "Stays");
-        WsClient bob = WsClient.hello(uri, "Drops");
+        Wire ada = Wire.hello(uri, "Stays");
+        Wire bob = Wire.hello(uri, "Drops");
         String bobId = id(bob);
         ada.request("{\"kind\":\"CREATE_ROOM\",\"room\":\"" + room + "\"}");
         bob.request("{\"kind\":\"JOIN_ROOM\",\"room\":\"" + room + "\"}");
@@ -212,7 +212,7 @@ abstract class WebhookTests {
         return found.get(0);
     }
 
-    private static String id(WsClient client) {
+    private static String id(Wire client) {
         return client.helloAnswer().path("user").path("id").asText();
     }
 

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.multistudio.wsclient.WsClient;
+import io.multistudio.testsupport.Wire;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.websockets.next.CloseReason;
@@ -103,7 +103,7 @@ class ClientV11BrowserTest {
                 await client.connect();
                 return (await client.createRoom({ name: 'Exactly once' })).room.id;
                 """).asText();
-        try (WsClient observer = WsClient.hello(ws, "Observer")) {
+        try (Wire observer = Wire.hello(ws, "Observer")) {
             assertThat(observer.request("{\"kind\":\"JOIN_ROOM\",\"room\":\"" + room + "\"}").path("kind").asText())
                     .isEqualTo("JOINED_ROOM");
             chrome.module("""

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 
-import io.multistudio.wsclient.WsClient;
+import io.multistudio.testsupport.Wire;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -258,8 +258,8 @@ abstract class ClientTests {
         List<ServerMessage> adaSaw = record(ada.messages());
         List<Retry> retries = record(ada.retries());
         String token = answer(ada.connect()).reconnectToken();
-        try (WsClient thief = WsClient.connect(uri)) {
-            thief.request("{\"kind\":\"HELLO\",\"reconnect_token\":" + WsClient.quote(token) + "}");
+        try (Wire thief = Wire.connect(uri)) {
+            thief.request("{\"kind\":\"HELLO\",\"reconnect_token\":" + Wire.quote(token) + "}");
             await().atMost(TIMEOUT).until(() -> ada.state() == ConnectionState.CLOSED);
         }
         assertThat(adaSaw).contains(new ServerMessage.Error("DENY", "SESSION_TAKEN_OVER", null, null));

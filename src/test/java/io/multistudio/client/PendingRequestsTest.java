@@ -20,7 +20,7 @@ class PendingRequestsTest {
     private static final Duration LONG = Duration.ofMinutes(1);
 
     private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor();
-    private final PendingRequests pending = new PendingRequests(loop);
+    private final PendingRequests pending = new PendingRequests(loop, true);
 
     @AfterEach
     void stop() {
@@ -45,6 +45,17 @@ class PendingRequestsTest {
         assertThat(pending.all()).extracting(request -> request.rid).containsExactly("1", "2", "3", "4")
                 .containsExactly(hello.message.path("rid").asText(), send.message.path("rid").asText(),
                         ping.message.path("rid").asText(), bye.message.path("rid").asText());
+    }
+
+    @Test
+    void aKeyTheRequestCarriesIsKeptAndWithoutAutoKeysNoneIsAdded() {
+        ObjectNode chosen = request("SEND").put("key", "mine");
+        assertThat(pending.track("SEND", chosen, LONG).message.path("key").asText()).isEqualTo("mine");
+        PendingRequests keyless = new PendingRequests(loop, false);
+        PendingRequests.Request send = keyless.track("SEND", request("SEND"), LONG);
+        assertThat(send.message.has("key")).isFalse();
+        assertThat(send.resendable()).isFalse();
+        assertThat(keyless.track("SEND", request("SEND").put("key", "k"), LONG).resendable()).isTrue();
     }
 
     @Test

@@ -135,7 +135,7 @@ final class ClusterHarness implements AutoCloseable {
 
     /** A client (not yet connected) whose home is application node {@code node}. */
     ResumingClient client(String prefix, int node) {
-        return new ResumingClient(prefix + "-" + (++clients) + "@" + node, wsUris(), node, http, scheduler);
+        return new ResumingClient(prefix + "-" + (++clients) + "@" + node, wsUris(), node, scheduler);
     }
 
     /** The HTTP status of the node's readiness check, -1 if it does not answer. */

@@ -1,6 +1,5 @@
 package io.multistudio.cluster;
 
-import static io.multistudio.cluster.ResumingClient.object;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -17,7 +16,6 @@ import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
@@ -34,9 +32,10 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.multistudio.client.ServerMessage;
 import io.multistudio.testsupport.AppProcess;
 import io.multistudio.testsupport.InfinispanServer;
-import io.multistudio.wsclient.WsClient;
+import io.multistudio.testsupport.Wire;
 
 /**
  * Issue 4: the server as a cluster of separate processes — three packaged application nodes on a two-node Infinispan
@@ -135,11 +134,11 @@ class ClusterIT {
         try {
             String roomId = members.get(0).room();
             for (int node = 0; node < APP_NODES; node++) {
-                JsonNode list = members.get(node).request(object("LIST_ROOMS").put("limit", 200));
-                assertThat(list.path("kind").asText()).as("%s", list).isEqualTo("ROOM_LIST");
-                JsonNode listed = find(list.path("rooms"), room -> roomId.equals(room.path("id").asText()));
+                ServerMessage.RoomList list = members.get(node).listRooms(200);
+                ServerMessage.Room listed = list.rooms().stream().filter(room -> roomId.equals(room.id())).findFirst()
+                        .orElse(null);
                 assertThat(listed).as("LIST_ROOMS on node %d sees the room: %s", node, list).isNotNull();
-                assertThat(listed.path("member_count").asInt()).isEqualTo(members.size());
+                assertThat(listed.memberCount()).isEqualTo(members.size());
             }
 
             int perSender = 50;
@@ -171,12 +170,12 @@ class ClusterIT {
 
             await("DENY/SESSION_TAKEN_OVER and close 4000 on the old connection (node 0)")
                     .atMost(Duration.ofSeconds(15))
-                    .until(() -> old.closeCodes().contains(4000));
-            assertThat(old.errors()).as("the old connection is told why")
+                    .until(() -> old.log().closeCodes().contains(4000));
+            assertThat(old.log().errors()).as("the old connection is told why")
                     .anyMatch(error -> error.contains("\"DENY\"") && error.contains("SESSION_TAKEN_OVER"));
             await("the new connection (node 1) back in the room").atMost(Duration.ofSeconds(15))
                     .until(successor::connectedAndInRoom);
-            assertThat(successor.unrecoveredResumes()).isZero();
+            assertThat(successor.log().unrecoveredResumes()).isZero();
             assertThat(successor.userId()).isEqualTo(old.userId());
 
             long traffic = System.nanoTime();
@@ -185,7 +184,7 @@ class ClusterIT {
             Tally tally = settle("take-over node 0 → node 1, then traffic", traffic, now);
             ClusterReport.evidence("take-over node 0 → node 1, then traffic", List.of(old));
             assertClean(tally, now);
-            assertThat(old.received()).as("nothing reaches the taken-over connection")
+            assertThat(old.log().received()).as("nothing reaches the taken-over connection")
                     .noneMatch(event -> event.msgId() != null);
             ClusterReport.note("take-over: old connection got DENY/SESSION_TAKEN_OVER and close 4000; scenario took "
                     + seconds(started));
@@ -225,7 +224,7 @@ class ClusterIT {
             tally.sent = 1;
             tally.expected = observers.size();
             for (ResumingClient observer : observers) {
-                List<ResumingClient.Received> left = observer.received().stream()
+                List<MemberLog.Received> left = observer.log().received().stream()
                         .filter(event -> "USER_LEFT".equals(event.kind()) && leaverId.equals(event.subject()))
                         .toList();
                 if (left.isEmpty()) {
@@ -277,8 +276,8 @@ class ClusterIT {
             Tally tally = settle("2. kill -9 of app node 2 mid-stream", started, members);
             assertClean(tally, members);
             for (ResumingClient member : homedOn(members, 2)) {
-                assertThat(member.resumes()).as("%s resumed after its node died: %s", member, member.resumeLog())
-                        .isPositive();
+                assertThat(member.log().resumes())
+                        .as("%s resumed after its node died: %s", member, member.log().resumeLog()).isPositive();
                 assertThat(member.port()).as("%s now on another node", member).isNotEqualTo(victim.port());
             }
         } finally {
@@ -311,8 +310,8 @@ class ClusterIT {
             Tally tally = settle("3. rolling restart of all 3 app nodes", started, members);
             assertClean(tally, members);
             for (ResumingClient member : members) {
-                assertThat(member.closeCodes()).as("%s was told to go elsewhere (1012)", member).contains(1012);
-                assertThat(member.resumes()).as("%s resumed", member).isPositive();
+                assertThat(member.log().closeCodes()).as("%s was told to go elsewhere (1012)", member).contains(1012);
+                assertThat(member.log().resumes()).as("%s resumed", member).isPositive();
             }
         } finally {
             close(members);
@@ -335,7 +334,7 @@ class ClusterIT {
                     + " messages were acknowledged");
 
             Tally tally = settle("4. kill -9 of Infinispan node 0 (owners=2)", started, members);
-            long refused = members.stream().mapToLong(ResumingClient::storeUnavailable).sum();
+            long refused = members.stream().mapToLong(member -> member.log().storeUnavailable()).sum();
             ClusterReport.note("kill -9 Infinispan node: " + refused + " SENDs refused with STORE_UNAVAILABLE (re-sent)");
             assertClean(tally, members);
         } finally {
@@ -348,18 +347,18 @@ class ClusterIT {
     void infinispanOutageAndRecovery() {
         long started = System.nanoTime();
         List<URI> uris = cluster.wsUris();
-        List<WsClient> inRoom = new ArrayList<>();
-        List<WsClient> listers = new ArrayList<>();
-        List<WsClient> fresh = new ArrayList<>();
+        List<Wire> inRoom = new ArrayList<>();
+        List<Wire> listers = new ArrayList<>();
+        List<Wire> fresh = new ArrayList<>();
         SoftAssertions softly = new SoftAssertions();
         try {
             for (int node = 0; node < APP_NODES; node++) {
-                WsClient client = WsClient.hello(uris.get(node), "outage-" + node);
+                Wire client = Wire.hello(uris.get(node), "outage-" + node);
                 inRoom.add(client);
                 JsonNode joined = client.request("{\"kind\":\"CREATE_ROOM\",\"room\":\"outage-" + node + "-"
                         + UUID.randomUUID().toString().substring(0, 6) + "\"}");
                 assertThat(joined.path("kind").asText()).as("%s", joined).isEqualTo("JOINED_ROOM");
-                listers.add(WsClient.hello(uris.get(node), "outage-lister-" + node));
+                listers.add(Wire.hello(uris.get(node), "outage-lister-" + node));
             }
 
             long stopping = System.nanoTime();
@@ -373,7 +372,7 @@ class ClusterIT {
             // Every node, three requests at once: a SEND in a room, a LIST_ROOMS, and a fresh connection's HELLO.
             List<CompletableFuture<Probe>> probes = new ArrayList<>();
             for (int node = 0; node < APP_NODES; node++) {
-                WsClient newcomer = WsClient.connect(uris.get(node));
+                Wire newcomer = Wire.connect(uris.get(node));
                 fresh.add(newcomer);
                 probes.add(probe("SEND on node " + node, inRoom.get(node),
                         "{\"kind\":\"SEND\",\"rid\":\"p\",\"data\":1}"));
@@ -426,9 +425,9 @@ class ClusterIT {
             }
             ClusterReport.note("after the outage: " + String.join("; ", after));
         } finally {
-            inRoom.forEach(WsClient::close);
-            listers.forEach(WsClient::close);
-            fresh.forEach(WsClient::close);
+            inRoom.forEach(Wire::close);
+            listers.forEach(Wire::close);
+            fresh.forEach(Wire::close);
         }
         softly.assertAll();
     }
@@ -438,7 +437,7 @@ class ClusterIT {
         int next = (node + 1) % APP_NODES;
         String room = "after-" + node + "-" + UUID.randomUUID().toString().substring(0, 6);
         String[] step = {"connect"};
-        try (WsClient owner = WsClient.connect(uris.get(node)); WsClient guest = WsClient.connect(uris.get(next))) {
+        try (Wire owner = Wire.connect(uris.get(node)); Wire guest = Wire.connect(uris.get(next))) {
             step[0] = "HELLO on node " + node;
             JsonNode hello = owner.request("{\"kind\":\"HELLO\",\"name\":\"after-" + node + "\"}");
             softly.assertThat(hello.path("kind").asText()).as("fresh HELLO on node %d: %s", node, hello)
@@ -498,7 +497,7 @@ class ClusterIT {
         }
     }
 
-    private static CompletableFuture<Probe> probe(String name, WsClient client, String request) {
+    private static CompletableFuture<Probe> probe(String name, Wire client, String request) {
         return CompletableFuture.supplyAsync(() -> {
             long sent = System.nanoTime();
             JsonNode answer;
@@ -593,15 +592,16 @@ class ClusterIT {
     private static void assertClean(Tally tally, List<ResumingClient> members) {
         String details = tally.row() + System.lineSeparator() + "problems:" + System.lineSeparator()
                 + tally.problems() + System.lineSeparator() + "members:" + System.lineSeparator()
-                + members.stream().map(member -> member + " resumes: " + member.resumeLog() + " errors: "
-                        + member.errors().stream().limit(5).toList())
+                + members.stream().map(member -> member + " resumes: " + member.log().resumeLog() + " errors: "
+                        + member.log().errors().stream().limit(5).toList())
                         .collect(Collectors.joining(System.lineSeparator()));
         assertThat(Map.of("unacked", tally.unacked, "refused", tally.refused, "lost", tally.lost, "duplicated",
                 tally.duplicated, "out of order", tally.outOfOrder, "diverged", tally.diverged))
                 .as(details).allSatisfy((what, count) -> assertThat(count).as(what + ": " + details).isZero());
         for (ResumingClient member : members) {
-            assertThat(member.failedResumes()).as("%s could always resume: %s", member, member.resumeLog()).isZero();
-            assertThat(member.unrecoveredResumes()).as("%s resumed with full replay: %s", member, member.resumeLog())
+            List<String> resumeLog = member.log().resumeLog();
+            assertThat(member.log().failedResumes()).as("%s could always resume: %s", member, resumeLog).isZero();
+            assertThat(member.log().unrecoveredResumes()).as("%s resumed with full replay: %s", member, resumeLog)
                     .isZero();
         }
     }
@@ -615,18 +615,9 @@ class ClusterIT {
     }
 
     private static long count(ResumingClient client, String kind, String subject) {
-        return client.received().stream()
+        return client.log().received().stream()
                 .filter(event -> kind.equals(event.kind()) && subject.equals(event.subject()))
                 .count();
-    }
-
-    private static JsonNode find(JsonNode array, Predicate<JsonNode> match) {
-        for (JsonNode element : array) {
-            if (match.test(element)) {
-                return element;
-            }
-        }
-        return null;
     }
 
     private static void close(List<ResumingClient> clients) {

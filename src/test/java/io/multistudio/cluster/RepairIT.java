@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 
 import io.multistudio.testsupport.AppProcess;
 import io.multistudio.testsupport.InfinispanServer;
-import io.multistudio.wsclient.WsClient;
+import io.multistudio.testsupport.Wire;
 
 /**
  * Every app node is killed at once while clients sit in a room, and comes back only after their leases expired, so
@@ -53,16 +53,16 @@ class RepairIT {
     @Test
     void noGhostRemainsAfterEveryNodeWasKilled() throws Exception {
         String room = "repair-" + UUID.randomUUID().toString().substring(0, 8);
-        List<WsClient> clients = new ArrayList<>();
+        List<Wire> clients = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
-            WsClient client = WsClient.hello(nodes.get(i % 2).wsUri(), "member-" + i);
+            Wire client = Wire.hello(nodes.get(i % 2).wsUri(), "member-" + i);
             client.request("{\"kind\":\"" + (i == 0 ? "CREATE_ROOM" : "JOIN_ROOM") + "\",\"room\":\"" + room + "\"}");
             clients.add(client);
         }
         assertThat(roomDetails(nodes.get(0), room).body()).contains("member-3");
 
         nodes.forEach(AppProcess::kill);
-        clients.forEach(WsClient::drop);
+        clients.forEach(Wire::drop);
         try (RemoteCacheManager store = new RemoteCacheManager(new ConfigurationBuilder()
                 .addServers(InfinispanServer.shared().hotRodAddress())
                 .clientIntelligence(ClientIntelligence.BASIC).build())) {

@@ -12,7 +12,8 @@ import java.util.TreeMap;
 /**
  * What a scenario's members sent and received, counted the same way for every scenario:
  * <ul>
- * <li><b>sent</b>: distinct messages (ids); <b>resent</b>: extra transmissions after a lost connection or a refusal;
+ * <li><b>sent</b>: distinct messages (ids); <b>resent</b>: extra requests after a transient refusal (the client's own
+ * resends of a request in flight at a loss, with the same key, are not counted: the key makes them one request);
  * <b>unacked</b>: messages whose sender never saw its own copy, nor an error; <b>refused</b>: messages answered
  * with a permanent error (not sent again).</li>
  * <li><b>expected</b>: one delivery per message and recipient (every member for a broadcast, sender and addressee
@@ -69,7 +70,7 @@ final class Tally {
     private void count(List<ResumingClient> members) {
         Map<String, Sent> messages = new HashMap<>();
         for (ResumingClient member : members) {
-            resumes += member.resumes();
+            resumes += member.log().resumes();
             for (ResumingClient.Outgoing out : member.outgoing()) {
                 messages.put(out.id, new Sent(member.userId(), out.to, out.sends, out.acked));
                 sent++;
@@ -89,7 +90,7 @@ final class Tally {
             Set<Long> seen = new HashSet<>();
             long highest = Long.MIN_VALUE;
             Map<String, Set<Long>> copies = new HashMap<>();
-            for (ResumingClient.Received event : member.received()) {
+            for (MemberLog.Received event : member.log().received()) {
                 if (!seen.add(event.seq())) {
                     duplicated++;
                     problem(member.name() + " received seq " + event.seq() + " again: " + event);

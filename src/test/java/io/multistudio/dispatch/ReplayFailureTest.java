@@ -14,7 +14,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.multistudio.engine.Engine;
 import io.multistudio.testsupport.FailingEngine;
-import io.multistudio.wsclient.WsClient;
+import io.multistudio.testsupport.Wire;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -48,7 +48,7 @@ class ReplayFailureTest {
 
     @Test
     void aJoinWhoseReplayFailsIsDroppedAsLostAndResumesWithWhatItMissed() {
-        try (WsClient owner = WsClient.hello(uri, "Owner"); WsClient joiner = WsClient.hello(uri, "Joiner")) {
+        try (Wire owner = Wire.hello(uri, "Owner"); Wire joiner = Wire.hello(uri, "Joiner")) {
             owner.request("{\"kind\":\"CREATE_ROOM\",\"room\":\"replay-fails\"}");
             String token = joiner.helloAnswer().path("reconnect_token").asText();
             String joinerId = joiner.helloAnswer().path("user").path("id").asText();
@@ -57,13 +57,13 @@ class ReplayFailureTest {
             joiner.send("{\"kind\":\"JOIN_ROOM\",\"room\":\"replay-fails\"}");
 
             assertThat(owner.next().path("kind").asText()).isEqualTo("USER_JOINED");
-            assertThat(joiner.awaitClose()).as("dropped as lost").isEqualTo(WsClient.NO_CLOSE_FRAME);
+            assertThat(joiner.awaitClose()).as("dropped as lost").isEqualTo(Wire.NO_CLOSE_FRAME);
             JsonNode away = owner.next();
             assertThat(away.path("kind").asText()).isEqualTo("USER_AWAY");
             assertThat(away.path("user_id").asText()).isEqualTo(joinerId);
             JsonNode missed = owner.request("{\"kind\":\"SEND\",\"data\":\"while you were away\"}");
 
-            try (WsClient back = WsClient.connect(uri)) {
+            try (Wire back = Wire.connect(uri)) {
                 JsonNode hello = back.request("{\"kind\":\"HELLO\",\"reconnect_token\":\"" + token + "\"}");
                 assertThat(hello.path("reconnected").asBoolean()).as(hello.toString()).isTrue();
                 JsonNode joined = back.next();

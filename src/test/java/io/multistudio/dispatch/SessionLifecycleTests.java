@@ -12,7 +12,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.multistudio.wsclient.WsClient;
+import io.multistudio.testsupport.Wire;
 import io.quarkus.test.common.http.TestHTTPResource;
 
 /**
@@ -26,7 +26,7 @@ abstract class SessionLifecycleTests {
 
     @Test
     void freshHelloAssignsAUserAndAToken() {
-        try (WsClient client = WsClient.connect(uri)) {
+        try (Wire client = Wire.connect(uri)) {
             JsonNode hello = client.request(
                     "{\"kind\":\"HELLO\",\"rid\":\"1\",\"name\":\"  Ada  \",\"data\":{\"color\":\"#0af\"}}");
             assertThat(hello.path("kind").asText()).isEqualTo("HELLO");
@@ -42,7 +42,7 @@ abstract class SessionLifecycleTests {
 
     @Test
     void helloWithoutNameOrDataGetsAGuestNameAndEmptyData() {
-        try (WsClient client = WsClient.connect(uri)) {
+        try (Wire client = Wire.connect(uri)) {
             JsonNode user = client.request("{\"kind\":\"HELLO\"}").path("user");
             assertThat(user.path("name").asText()).matches("guest-[a-z0-9]{4}");
             assertThat(user.path("data").isObject()).isTrue();
@@ -52,7 +52,7 @@ abstract class SessionLifecycleTests {
 
     @Test
     void namesCountCodePoints() {
-        try (WsClient client = WsClient.connect(uri)) {
+        try (Wire client = Wire.connect(uri)) {
             String longest = "😀".repeat(64);
             JsonNode hello = client.request("{\"kind\":\"HELLO\",\"name\":\"" + longest + "\"}");
             assertThat(hello.path("user").path("name").asText()).isEqualTo(longest);
@@ -63,7 +63,7 @@ abstract class SessionLifecycleTests {
     @ValueSource(strings = { "\"\"", "\"   \"", "\"a\\u0007b\"", "\"line\\nbreak\"", "42", "{}", "[\"Ada\"]",
             "\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\"" })
     void invalidNamesAreRejectedAndAHelloCanBeRetried(String name) {
-        try (WsClient client = WsClient.connect(uri)) {
+        try (Wire client = Wire.connect(uri)) {
             JsonNode error = client.request("{\"kind\":\"HELLO\",\"rid\":\"n\",\"name\":" + name + "}");
             assertError(error, "BADR", "NAME_INVALID", "n");
             assertThat(error.path("field").asText()).isEqualTo("name");
@@ -77,7 +77,7 @@ abstract class SessionLifecycleTests {
     @ParameterizedTest
     @ValueSource(strings = { "[]", "\"text\"", "7", "true" })
     void dataMustBeAnObject(String data) {
-        try (WsClient client = WsClient.connect(uri)) {
+        try (Wire client = Wire.connect(uri)) {
             assertError(client.request("{\"kind\":\"HELLO\",\"rid\":\"d\",\"data\":" + data + "}"), "BADR",
                     "DATA_INVALID", "d");
         }
@@ -85,12 +85,12 @@ abstract class SessionLifecycleTests {
 
     @Test
     void dataIsLimitedTo4KiB() {
-        try (WsClient client = WsClient.connect(uri)) {
+        try (Wire client = Wire.connect(uri)) {
             String fits = "{\"v\":\"" + "x".repeat(4096 - 8) + "\"}";
             assertThat(client.request("{\"kind\":\"HELLO\",\"data\":" + fits + "}").path("kind").asText())
                     .isEqualTo("HELLO");
         }
-        try (WsClient client = WsClient.connect(uri)) {
+        try (Wire client = Wire.connect(uri)) {
             String tooLarge = "{\"v\":\"" + "x".repeat(4096 - 7) + "\"}";
             assertError(client.request("{\"kind\":\"HELLO\",\"rid\":\"d\",\"data\":" + tooLarge + "}"), "BADR",
                     "DATA_TOO_LARGE", "d");
@@ -99,7 +99,7 @@ abstract class SessionLifecycleTests {
 
     @Test
     void lastSeqMustBeANonNegativeInteger() {
-        try (WsClient client = WsClient.connect(uri)) {
+        try (Wire client = Wire.connect(uri)) {
             for (String lastSeq : new String[] { "\"4\"", "-1", "1.5", "[]" }) {
                 JsonNode error = client.request("{\"kind\":\"HELLO\",\"rid\":\"s\",\"last_seq\":" + lastSeq + "}");
                 assertError(error, "BADR", "FIELD_INVALID", "s");
@@ -111,7 +111,7 @@ abstract class SessionLifecycleTests {
     @ParameterizedTest
     @ValueSource(strings = { "42", "\"not-a-jwt\"", "{}" })
     void authIsIgnoredWhileAuthenticationIsOff(String auth) {
-        try (WsClient client = WsClient.connect(uri)) {
+        try (Wire client = Wire.connect(uri)) {
             JsonNode hello = client.request("{\"kind\":\"HELLO\",\"auth\":" + auth + "}");
             assertThat(hello.path("kind").asText()).isEqualTo("HELLO");
         }
@@ -119,7 +119,7 @@ abstract class SessionLifecycleTests {
 
     @Test
     void aSecondHelloIsRejected() {
-        try (WsClient client = WsClient.hello(uri, "Ada")) {
+        try (Wire client = Wire.hello(uri, "Ada")) {
             assertError(client.request("{\"kind\":\"HELLO\",\"rid\":\"again\"}"), "STAT", "HELLO_ALREADY_DONE",
                     "again");
         }
@@ -127,7 +127,7 @@ abstract class SessionLifecycleTests {
 
     @Test
     void pingAnswersPongWithTheServerTime() {
-        try (WsClient client = WsClient.hello(uri, "Ada")) {
+        try (Wire client = Wire.hello(uri, "Ada")) {
             long before = System.currentTimeMillis();
             JsonNode pong = client.request("{\"kind\":\"PING\",\"rid\":\"t\"}");
             assertThat(pong.path("kind").asText()).isEqualTo("PONG");
@@ -138,11 +138,11 @@ abstract class SessionLifecycleTests {
 
     @Test
     void resumeAfterAnAbnormalLossRestoresTheSameUserWithANewToken() {
-        WsClient first = WsClient.connect(uri);
+        Wire first = Wire.connect(uri);
         JsonNode original = first.request("{\"kind\":\"HELLO\",\"name\":\"Ada\",\"data\":{\"level\":3}}");
         first.drop();
 
-        try (WsClient second = WsClient.connect(uri)) {
+        try (Wire second = Wire.connect(uri)) {
             JsonNode resumed = second.request("{\"kind\":\"HELLO\",\"rid\":\"r\",\"name\":\"Eve\",\"data\":{},"
                     + "\"reconnect_token\":" + original.get("reconnect_token") + "}");
             assertThat(resumed.path("rid").asText()).isEqualTo("r");
@@ -155,7 +155,7 @@ abstract class SessionLifecycleTests {
 
     /** Opens a session with {@code hello}, loses its connection abnormally, and returns the HELLO answer. */
     private JsonNode lostSession(String hello) {
-        WsClient client = WsClient.connect(uri);
+        Wire client = Wire.connect(uri);
         JsonNode answer = client.request(hello);
         client.drop();
         return answer;
@@ -163,15 +163,15 @@ abstract class SessionLifecycleTests {
 
     /** The answer to a HELLO presenting {@code token} on a new connection, which is then lost abnormally. */
     private JsonNode helloWithToken(String token) {
-        try (WsClient client = WsClient.connect(uri)) {
-            return client.request("{\"kind\":\"HELLO\",\"reconnect_token\":" + WsClient.quote(token) + "}");
+        try (Wire client = Wire.connect(uri)) {
+            return client.request("{\"kind\":\"HELLO\",\"reconnect_token\":" + Wire.quote(token) + "}");
         }
     }
 
     @Test
     void aResumeIgnoresNameAndDataEvenInvalidOnes() {
         JsonNode original = lostSession("{\"kind\":\"HELLO\",\"name\":\"Ada\"}");
-        try (WsClient client = WsClient.connect(uri)) {
+        try (Wire client = Wire.connect(uri)) {
             JsonNode resumed = client.request("{\"kind\":\"HELLO\",\"name\":\"\",\"data\":[],\"reconnect_token\":"
                     + original.get("reconnect_token") + "}");
             assertThat(resumed.path("reconnected").asBoolean()).as("%s", resumed).isTrue();
@@ -194,7 +194,7 @@ abstract class SessionLifecycleTests {
     @ParameterizedTest
     @ValueSource(strings = { "\"garbage\"", "\"u_nobody.c2VjcmV0\"", "\".\"", "42", "{\"t\":1}", "null" })
     void anInvalidTokenGivesAFreshSession(String token) {
-        try (WsClient client = WsClient.connect(uri)) {
+        try (Wire client = Wire.connect(uri)) {
             JsonNode hello = client.request("{\"kind\":\"HELLO\",\"name\":\"Ada\",\"reconnect_token\":" + token + "}");
             assertThat(hello.path("kind").asText()).isEqualTo("HELLO");
             assertThat(hello.path("reconnected").asBoolean(true)).isFalse();
@@ -217,7 +217,7 @@ abstract class SessionLifecycleTests {
 
     @Test
     void resumingAnOpenSessionTakesItOver() {
-        try (WsClient old = WsClient.hello(uri, "Ada"); WsClient fresh = WsClient.connect(uri)) {
+        try (Wire old = Wire.hello(uri, "Ada"); Wire fresh = Wire.connect(uri)) {
             JsonNode resumed = fresh.request(
                     "{\"kind\":\"HELLO\",\"reconnect_token\":" + old.helloAnswer().get("reconnect_token") + "}");
             assertThat(resumed.path("reconnected").asBoolean()).isTrue();
@@ -225,7 +225,7 @@ abstract class SessionLifecycleTests {
             assertThat(old.awaitClose()).isEqualTo(4000);
 
             fresh.drop();
-            try (WsClient again = WsClient.connect(uri)) {
+            try (Wire again = Wire.connect(uri)) {
                 JsonNode hello = again.request(
                         "{\"kind\":\"HELLO\",\"reconnect_token\":" + resumed.get("reconnect_token") + "}");
                 assertThat(hello.path("reconnected").asBoolean())
@@ -236,7 +236,7 @@ abstract class SessionLifecycleTests {
 
     @Test
     void byeEndsTheSession() {
-        WsClient client = WsClient.hello(uri, "Ada");
+        Wire client = Wire.hello(uri, "Ada");
         JsonNode bye = client.request("{\"kind\":\"BYE\",\"rid\":\"b\"}");
         assertThat(bye.path("kind").asText()).isEqualTo("BYE");
         assertThat(bye.path("rid").asText()).isEqualTo("b");
@@ -246,16 +246,16 @@ abstract class SessionLifecycleTests {
 
     @Test
     void aClientCloseWith1000EndsTheSession() {
-        WsClient client = WsClient.hello(uri, "Ada");
+        Wire client = Wire.hello(uri, "Ada");
         client.close(1000);
         assertTokenIsDead(client.helloAnswer());
     }
 
     @Test
     void aClientCloseWithAnotherCodeKeepsTheSession() {
-        WsClient client = WsClient.hello(uri, "Ada");
+        Wire client = Wire.hello(uri, "Ada");
         client.close(1001);
-        try (WsClient again = WsClient.connect(uri)) {
+        try (Wire again = Wire.connect(uri)) {
             JsonNode hello = again.request(
                     "{\"kind\":\"HELLO\",\"reconnect_token\":" + client.helloAnswer().get("reconnect_token") + "}");
             assertThat(hello.path("reconnected").asBoolean()).isTrue();
@@ -265,7 +265,7 @@ abstract class SessionLifecycleTests {
     @Test
     void requestsBeforeHelloAreRefusedUntilTheTimeoutClosesTheConnection() {
         long connected = System.nanoTime();
-        try (WsClient client = WsClient.connect(uri)) {
+        try (Wire client = Wire.connect(uri)) {
             assertError(client.request("{\"kind\":\"PING\",\"rid\":\"p\"}"), "STAT", "HELLO_REQUIRED", "p");
             assertError(client.request("{\"kind\":\"BYE\"}"), "STAT", "HELLO_REQUIRED", null);
             assertError(client.request("{\"kind\":\"JOIN_ROOM\",\"room\":\"x\"}"), "STAT", "HELLO_REQUIRED", null);
@@ -277,7 +277,7 @@ abstract class SessionLifecycleTests {
     }
 
     private void assertTokenIsDead(JsonNode originalHello) {
-        try (WsClient again = WsClient.connect(uri)) {
+        try (Wire again = Wire.connect(uri)) {
             JsonNode hello = again.request(
                     "{\"kind\":\"HELLO\",\"reconnect_token\":" + originalHello.get("reconnect_token") + "}");
             assertThat(hello.path("reconnected").asBoolean(true)).isFalse();

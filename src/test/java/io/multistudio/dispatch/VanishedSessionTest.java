@@ -14,7 +14,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.multistudio.cluster.Node;
 import io.multistudio.engine.Engine;
 import io.multistudio.session.Session;
-import io.multistudio.wsclient.WsClient;
+import io.multistudio.testsupport.Wire;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 
@@ -41,7 +41,7 @@ class VanishedSessionTest {
     void aRequestOnAVanishedSessionClosesWith1012() {
         for (String request : new String[] { "{\"kind\":\"SET_USER_DATA\",\"data\":{\"a\":1}}",
                 "{\"kind\":\"CREATE_ROOM\",\"room\":\"vanished\"}", "{\"kind\":\"JOIN_ROOM\",\"room\":\"vanished\"}" }) {
-            try (WsClient client = WsClient.hello(uri, "Vanishing")) {
+            try (Wire client = Wire.hello(uri, "Vanishing")) {
                 String id = client.helloAnswer().path("user").path("id").asText();
                 engine.map("sessions", Session.class, session -> Engine.IMMORTAL).remove(id)
                         .await().atMost(Duration.ofSeconds(5));
@@ -59,7 +59,7 @@ class VanishedSessionTest {
 
     @Test
     void aNodeThatFindsItsLeaseGoneClosesItsConnectionsWith1012() {
-        try (WsClient client = WsClient.hello(uri, "Served")) {
+        try (Wire client = Wire.hello(uri, "Served")) {
             engine.map("nodes", Object.class, lease -> Engine.IMMORTAL).remove(node.id())
                     .await().atMost(Duration.ofSeconds(5));
 

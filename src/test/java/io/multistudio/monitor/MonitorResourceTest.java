@@ -15,7 +15,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
-import io.multistudio.wsclient.WsClient;
+import io.multistudio.testsupport.Wire;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
@@ -44,7 +44,7 @@ class MonitorResourceTest {
     void countsTheWebSocketTraffic() {
         long in = totals().getLong("messages_in_total");
         long out = totals().getLong("messages_out_total");
-        try (WsClient client = WsClient.hello(ws, "Monitor")) {
+        try (Wire client = Wire.hello(ws, "Monitor")) {
             client.request("{\"kind\":\"CREATE_ROOM\"}");
             client.request("{\"kind\":\"PING\"}");
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {

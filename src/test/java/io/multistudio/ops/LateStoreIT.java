@@ -19,7 +19,7 @@ import io.multistudio.client.MultiStudioClient;
 import io.multistudio.client.RoomEvent;
 import io.multistudio.testsupport.AppProcess;
 import io.multistudio.testsupport.InfinispanServer;
-import io.multistudio.wsclient.WsClient;
+import io.multistudio.testsupport.Wire;
 
 /**
  * A node started before its store (in Kubernetes both often start together): it starts, is live and not ready, and
@@ -54,7 +54,7 @@ class LateStoreIT {
         long pid = app.pid();
         assertThat(app.status("/q/health/live")).as("live without a store").isEqualTo(200);
         assertThat(app.status("/q/health/ready")).as("ready without a store").isEqualTo(503);
-        try (WsClient early = WsClient.connect(app.wsUri())) {
+        try (Wire early = Wire.connect(app.wsUri())) {
             JsonNode answer = early.request("{\"kind\":\"HELLO\",\"name\":\"Early\"}");
             assertThat(answer.path("kind").asText()).as(answer.toString()).isEqualTo("UNAV");
             assertThat(answer.path("why").asText()).isEqualTo("STORE_UNAVAILABLE");

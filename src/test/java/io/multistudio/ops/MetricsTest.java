@@ -15,7 +15,7 @@ import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
 
-import io.multistudio.wsclient.WsClient;
+import io.multistudio.testsupport.Wire;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 
@@ -40,12 +40,12 @@ class MetricsTest {
 
     @Test
     void theServerPublishesItsMetersAndEveryOneTheMonitoringUses() throws IOException {
-        try (WsClient ada = WsClient.hello(uri, "Ada")) {
+        try (Wire ada = Wire.hello(uri, "Ada")) {
             ada.request("{\"kind\":\"CREATE_ROOM\"}");
             ada.request("{\"kind\":\"SEND\",\"data\":1}");
             ada.request("not json");
             ada.drop();
-            try (WsClient back = WsClient.connect(uri)) {
+            try (Wire back = Wire.connect(uri)) {
                 back.request("{\"kind\":\"HELLO\",\"reconnect_token\":" + ada.helloAnswer().get("reconnect_token") + "}");
                 back.next();
             }

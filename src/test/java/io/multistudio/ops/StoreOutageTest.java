@@ -16,7 +16,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.multistudio.testsupport.InfinispanServer;
 import io.multistudio.testsupport.InfinispanTestResource;
-import io.multistudio.wsclient.WsClient;
+import io.multistudio.testsupport.Wire;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -67,7 +67,7 @@ class StoreOutageTest {
     @Test
     void readinessFollowsTheStoreAndRequestsFailFastWhileItIsGone() {
         given().when().get(ready).then().statusCode(200);
-        try (WsClient ada = WsClient.hello(uri, "Ada")) {
+        try (Wire ada = Wire.hello(uri, "Ada")) {
             store.stop();
 
             await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().when().get(ready).then()
@@ -83,7 +83,7 @@ class StoreOutageTest {
             await().atMost(Duration.ofSeconds(60)).untilAsserted(
                     () -> given().when().get(ready).then().statusCode(200));
         }
-        try (WsClient bob = WsClient.hello(uri, "Bob")) {
+        try (Wire bob = Wire.hello(uri, "Bob")) {
             assertThat(bob.request("{\"kind\":\"CREATE_ROOM\"}").path("kind").asText()).isEqualTo("JOINED_ROOM");
         }
     }

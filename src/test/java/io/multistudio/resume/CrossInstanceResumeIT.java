@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.multistudio.testsupport.AppProcess;
-import io.multistudio.wsclient.WsClient;
+import io.multistudio.testsupport.Wire;
 
 /**
  * A session written by one app instance is resumed by another that never saw it: the only thing the two share is the
@@ -43,19 +43,21 @@ class CrossInstanceResumeIT {
 
     @Test
     void aSessionOpenedOnOneInstanceResumesOnAnotherWithItsRoomAndMissedEvents() {
-        WsClient ada = WsClient.connect(first.wsUri());
+        Wire ada = Wire.connect(first.wsUri());
         JsonNode hello = ada.request("{\"kind\":\"HELLO\",\"name\":\"Ada\",\"data\":{\"x\":1}}");
         String room = "cross-" + System.nanoTime();
         ada.request("{\"kind\":\"CREATE_ROOM\",\"room\":\"" + room + "\"}");
-        try (WsClient bob = WsClient.hello(second.wsUri(), "Bob")) {
+        try (Wire bob = Wire.hello(second.wsUri(), "Bob")) {
             JsonNode joined = bob.request("{\"kind\":\"JOIN_ROOM\",\"room\":\"" + room + "\"}");
             assertThat(joined.path("members").findValuesAsText("id"))
                     .containsExactly(hello.path("user").path("id").asText(), bob.helloAnswer().path("user").path("id").asText());
             long lastSeq = ada.next().path("seq").asLong();
             ada.drop();
+            // Sent once Bob saw Ada away, so that the answer is the next frame and the message one Ada missed.
+            assertThat(bob.next().path("kind").asText()).isEqualTo("USER_AWAY");
             JsonNode missed = bob.request("{\"kind\":\"SEND\",\"data\":\"while you were away\"}");
 
-            try (WsClient back = WsClient.connect(second.wsUri())) {
+            try (Wire back = Wire.connect(second.wsUri())) {
                 JsonNode resumed = back.request("{\"kind\":\"HELLO\",\"reconnect_token\":" + hello.get("reconnect_token")
                         + ",\"last_seq\":" + lastSeq + "}");
                 assertThat(resumed.path("reconnected").asBoolean()).isTrue();
@@ -77,16 +79,16 @@ class CrossInstanceResumeIT {
      */
     @Test
     void keysFromOneInstanceAreHonouredOnAnotherAfterAResume() {
-        WsClient ada = WsClient.hello(first.wsUri(), "Ada");
+        Wire ada = Wire.hello(first.wsUri(), "Ada");
         String room = ada.request("{\"kind\":\"CREATE_ROOM\"}").path("room").path("id").asText();
-        try (WsClient bob = WsClient.hello(second.wsUri(), "Bob")) {
+        try (Wire bob = Wire.hello(second.wsUri(), "Bob")) {
             assertThat(bob.request("{\"kind\":\"JOIN_ROOM\",\"room\":\"" + room + "\"}").path("members")).hasSize(2);
             assertThat(ada.next().path("kind").asText()).isEqualTo("USER_JOINED");
             JsonNode answered = ada.request("{\"kind\":\"SEND\",\"rid\":\"1\",\"key\":\"answered\",\"data\":\"a\"}");
             ada.send("{\"kind\":\"SEND\",\"rid\":\"2\",\"key\":\"in-flight\",\"data\":\"b\"}");
             ada.drop();
 
-            try (WsClient back = WsClient.connect(second.wsUri())) {
+            try (Wire back = Wire.connect(second.wsUri())) {
                 JsonNode resumed = back.request("{\"kind\":\"HELLO\",\"reconnect_token\":"
                         + ada.helloAnswer().get("reconnect_token") + ",\"last_seq\":" + answered.path("seq") + "}");
                 assertThat(resumed.path("reconnected").asBoolean()).isTrue();

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.multistudio.wsclient.WsClient;
+import io.multistudio.testsupport.Wire;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -33,9 +33,9 @@ class BoundedRoomTest {
     @Test
     void aResumeBeyondTheHistoryIsNotRecovered() {
         String room = RoomTests.newRoomId();
-        try (WsClient ada = WsClient.hello(uri, "Ada")) {
+        try (Wire ada = Wire.hello(uri, "Ada")) {
             RoomTests.create(ada, room, "");
-            WsClient bob = WsClient.hello(uri, "Bob");
+            Wire bob = Wire.hello(uri, "Bob");
             long lastSeq = RoomTests.join(bob, room).path("seq").asLong();
             ada.next();
             bob.drop();
@@ -43,7 +43,7 @@ class BoundedRoomTest {
             for (int i = 0; i < 20; i++) {
                 ada.request("{\"kind\":\"SEND\",\"data\":" + i + "}");
             }
-            try (WsClient back = WsClient.connect(uri)) {
+            try (Wire back = Wire.connect(uri)) {
                 JsonNode hello = back.request("{\"kind\":\"HELLO\",\"reconnect_token\":"
                         + bob.helloAnswer().get("reconnect_token") + ",\"last_seq\":" + lastSeq + "}");
                 assertThat(hello.path("reconnected").asBoolean()).isTrue();
@@ -61,8 +61,8 @@ class BoundedRoomTest {
     @Test
     void aMemberWhoseGraceRunsOutLeavesAndTheOwnershipPasses() {
         String room = RoomTests.newRoomId();
-        try (WsClient bob = WsClient.hello(uri, "Bob")) {
-            WsClient ada = WsClient.hello(uri, "Ada");
+        try (Wire bob = Wire.hello(uri, "Bob")) {
+            Wire ada = Wire.hello(uri, "Ada");
             RoomTests.create(ada, room, "");
             RoomTests.join(bob, room);
             ada.next();
@@ -75,7 +75,7 @@ class BoundedRoomTest {
             JsonNode owner = bob.next();
             assertThat(owner.path("kind").asText()).isEqualTo("ROOM_UPDATED");
             assertThat(owner.path("room").path("owner").asText()).isEqualTo(RoomTests.id(bob));
-            try (WsClient late = WsClient.connect(uri)) {
+            try (Wire late = Wire.connect(uri)) {
                 JsonNode hello = late.request(
                         "{\"kind\":\"HELLO\",\"reconnect_token\":" + ada.helloAnswer().get("reconnect_token") + "}");
                 assertThat(hello.path("reconnected").asBoolean(true)).isFalse();

@@ -16,7 +16,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.multistudio.wsclient.WsClient;
+import io.multistudio.testsupport.Wire;
 import io.quarkus.test.common.http.TestHTTPResource;
 
 /** PROTOCOL.md §2.7b: HISTORY and JOIN_ROOM's history. Run once per engine. */
@@ -27,7 +27,7 @@ abstract class HistoryTests {
 
     @Test
     void historyPagesBackThroughWhatTheMemberReceivedLiveOldestFirst() {
-        try (WsClient ada = WsClient.hello(uri, "Ada"); WsClient bob = WsClient.hello(uri, "Bob")) {
+        try (Wire ada = Wire.hello(uri, "Ada"); Wire bob = Wire.hello(uri, "Bob")) {
             String room = newRoomId();
             gather(room, ada, bob);
             for (int i = 0; i < 60; i++) {
@@ -56,15 +56,15 @@ abstract class HistoryTests {
 
     @Test
     void aDirectMessageIsInTheHistoryOfItsSenderAndTargetOnly() {
-        try (WsClient ada = WsClient.hello(uri, "Ada"); WsClient bob = WsClient.hello(uri, "Bob");
-                WsClient cy = WsClient.hello(uri, "Cy")) {
+        try (Wire ada = Wire.hello(uri, "Ada"); Wire bob = Wire.hello(uri, "Bob");
+                Wire cy = Wire.hello(uri, "Cy")) {
             gather(newRoomId(), ada, bob, cy);
             JsonNode direct = ada.request("{\"kind\":\"SEND\",\"to\":\"" + id(bob) + "\",\"data\":\"psst\"}");
             JsonNode broadcast = ada.request("{\"kind\":\"SEND\",\"data\":\"all\"}");
             assertThat(bob.next(2)).extracting(message -> message.path("seq")).containsExactly(direct.path("seq"),
                     broadcast.path("seq"));
             cy.next();
-            for (WsClient reader : List.of(ada, bob)) {
+            for (Wire reader : List.of(ada, bob)) {
                 JsonNode history = reader.request("{\"kind\":\"HISTORY\",\"limit\":2}");
                 assertThat(history.path("events").findValuesAsText("seq"))
                         .containsExactly(direct.path("seq").asText(), broadcast.path("seq").asText());
@@ -77,7 +77,7 @@ abstract class HistoryTests {
 
     @Test
     void historyOutsideARoomIsRefused() {
-        try (WsClient ada = WsClient.hello(uri, "Ada")) {
+        try (Wire ada = Wire.hello(uri, "Ada")) {
             assertError(ada.request("{\"kind\":\"HISTORY\",\"rid\":\"h\"}"), "STAT", "NOT_IN_ROOM", "h");
         }
     }
@@ -86,7 +86,7 @@ abstract class HistoryTests {
     @CsvSource(delimiter = '|', value = { "before|-1", "before|\"5\"", "before|1.5", "limit|0", "limit|101",
             "limit|\"10\"" })
     void beforeAndLimitAreChecked(String field, String value) {
-        try (WsClient ada = WsClient.hello(uri, "Ada")) {
+        try (Wire ada = Wire.hello(uri, "Ada")) {
             gather(newRoomId(), ada);
             JsonNode answer = ada.request("{\"kind\":\"HISTORY\",\"rid\":\"h\",\"" + field + "\":" + value + "}");
             assertError(answer, "BADR", "FIELD_INVALID", "h");
@@ -96,7 +96,7 @@ abstract class HistoryTests {
 
     @Test
     void joinWithHistorySendsTheLatestVisibleEventsRightAfterJoinedRoom() {
-        try (WsClient ada = WsClient.hello(uri, "Ada"); WsClient bob = WsClient.hello(uri, "Bob")) {
+        try (Wire ada = Wire.hello(uri, "Ada"); Wire bob = Wire.hello(uri, "Bob")) {
             String room = newRoomId();
             gather(room, ada, bob);
             List<JsonNode> sent = new ArrayList<>();
@@ -105,7 +105,7 @@ abstract class HistoryTests {
             }
             ada.request("{\"kind\":\"SEND\",\"to\":\"" + id(bob) + "\",\"data\":\"not for Cy\"}");
             bob.next(5);
-            try (WsClient cy = WsClient.hello(uri, "Cy")) {
+            try (Wire cy = Wire.hello(uri, "Cy")) {
                 JsonNode joined = cy.request("{\"kind\":\"JOIN_ROOM\",\"rid\":\"j\",\"room\":\"" + room
                         + "\",\"history\":3}");
                 assertThat(joined.path("kind").asText()).isEqualTo("JOINED_ROOM");
@@ -124,7 +124,7 @@ abstract class HistoryTests {
     @ParameterizedTest
     @CsvSource({ "-1", "101", "'\"3\"'" })
     void joinHistoryIsChecked(String value) {
-        try (WsClient ada = WsClient.hello(uri, "Ada"); WsClient bob = WsClient.hello(uri, "Bob")) {
+        try (Wire ada = Wire.hello(uri, "Ada"); Wire bob = Wire.hello(uri, "Bob")) {
             String room = newRoomId();
             gather(room, ada);
             JsonNode answer = bob.request("{\"kind\":\"JOIN_ROOM\",\"rid\":\"j\",\"room\":\"" + room

@@ -21,7 +21,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.multistudio.wsclient.WsClient;
+import io.multistudio.testsupport.Wire;
 import io.quarkus.test.common.http.TestHTTPResource;
 
 /** PROTOCOL.md §2.7a: idempotent requests. Run once per engine. */
@@ -32,7 +32,7 @@ abstract class KeyTests {
 
     @Test
     void aRepeatedKeyGetsTheRememberedAnswerWithItsOwnRidAndIsNotFannedOutAgain() {
-        try (WsClient ada = WsClient.hello(uri, "Ada"); WsClient bob = WsClient.hello(uri, "Bob")) {
+        try (Wire ada = Wire.hello(uri, "Ada"); Wire bob = Wire.hello(uri, "Bob")) {
             gather(newRoomId(), ada, bob);
             JsonNode first = ada.request("{\"kind\":\"SEND\",\"rid\":\"1\",\"key\":\"k-1\",\"data\":\"once\"}");
             JsonNode again = ada.request("{\"kind\":\"SEND\",\"rid\":\"2\",\"key\":\"k-1\",\"data\":\"twice?\"}");
@@ -50,12 +50,12 @@ abstract class KeyTests {
 
     @Test
     void aKeyIsHonouredAfterAResumeAndTheOthersSeeTheRequestOnce() {
-        try (WsClient ada = WsClient.hello(uri, "Ada"); WsClient bob = WsClient.hello(uri, "Bob")) {
+        try (Wire ada = Wire.hello(uri, "Ada"); Wire bob = Wire.hello(uri, "Bob")) {
             gather(newRoomId(), ada, bob);
             JsonNode sent = bob.request("{\"kind\":\"SEND\",\"key\":\"in-flight\",\"data\":\"hi\"}");
             bob.drop();
             ada.next(2);
-            try (WsClient back = WsClient.connect(uri)) {
+            try (Wire back = Wire.connect(uri)) {
                 JsonNode hello = back.request("{\"kind\":\"HELLO\",\"reconnect_token\":"
                         + bob.helloAnswer().get("reconnect_token") + ",\"last_seq\":" + sent.path("seq") + "}");
                 assertThat(hello.path("reconnected").asBoolean()).isTrue();
@@ -75,7 +75,7 @@ abstract class KeyTests {
     @Test
     void eachKindThatTakesEffectIsRememberedWithItsDirectAnswer() {
         String room = newRoomId();
-        try (WsClient ada = WsClient.hello(uri, "Ada"); WsClient bob = WsClient.hello(uri, "Bob")) {
+        try (Wire ada = Wire.hello(uri, "Ada"); Wire bob = Wire.hello(uri, "Bob")) {
             JsonNode created = ada.request("{\"kind\":\"CREATE_ROOM\",\"key\":\"c\",\"room\":\"" + room + "\"}");
             assertRepeats(ada, "{\"kind\":\"CREATE_ROOM\",\"key\":\"c\",\"room\":\"" + room + "\"}", created);
             JsonNode joined = bob.request("{\"kind\":\"JOIN_ROOM\",\"key\":\"j\",\"room\":\"" + room + "\"}");
@@ -105,7 +105,7 @@ abstract class KeyTests {
 
     @Test
     void anErrorIsNotRememberedSoTheKeyExecutesOnceItCan() {
-        try (WsClient ada = WsClient.hello(uri, "Ada")) {
+        try (Wire ada = Wire.hello(uri, "Ada")) {
             assertError(ada.request("{\"kind\":\"SEND\",\"rid\":\"x\",\"key\":\"retry-me\",\"data\":1}"), "STAT",
                     "NOT_IN_ROOM", "x");
             create(ada, newRoomId(), "");
@@ -116,7 +116,7 @@ abstract class KeyTests {
 
     @Test
     void readsAreAnsweredAfreshAndKeysBelongToOneSession() {
-        try (WsClient ada = WsClient.hello(uri, "Ada"); WsClient bob = WsClient.hello(uri, "Bob")) {
+        try (Wire ada = Wire.hello(uri, "Ada"); Wire bob = Wire.hello(uri, "Bob")) {
             create(bob, newRoomId(), "");
             JsonNode before = bob.request("{\"kind\":\"HISTORY\",\"key\":\"read\"}");
             bob.request("{\"kind\":\"SEND\",\"data\":\"news\"}");
@@ -136,7 +136,7 @@ abstract class KeyTests {
     @ValueSource(strings = { "\"\"", "1", "true", "{}",
             "\"12345678901234567890123456789012345678901234567890123456789012345\"" })
     void aKeyMustBeAStringOf1To64Characters(String key) {
-        try (WsClient ada = WsClient.hello(uri, "Ada")) {
+        try (Wire ada = Wire.hello(uri, "Ada")) {
             JsonNode answer = ada.request("{\"kind\":\"PING\",\"rid\":\"p\",\"key\":" + key + "}");
             assertError(answer, "BADR", "FIELD_INVALID", "p");
             assertThat(answer.path("field").asText()).isEqualTo("key");
@@ -148,7 +148,7 @@ abstract class KeyTests {
 
     @Test
     void theLast256KeysOfASessionAreRemembered() {
-        try (WsClient ada = WsClient.hello(uri, "Ada")) {
+        try (Wire ada = Wire.hello(uri, "Ada")) {
             List<JsonNode> answers = new ArrayList<>();
             for (int i = 0; i < 256; i++) {
                 answers.add(paced(ada, "{\"kind\":\"SET_USER_DATA\",\"key\":\"n" + i + "\",\"data\":{\"n\":" + i + "}}"));
@@ -164,7 +164,7 @@ abstract class KeyTests {
     }
 
     /** The answer to {@code request}, sent again while the rate limit refuses it. */
-    private static JsonNode paced(WsClient client, String request) {
+    private static JsonNode paced(Wire client, String request) {
         AtomicReference<JsonNode> answer = new AtomicReference<>();
         await().atMost(Duration.ofSeconds(10)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(25))
                 .until(() -> {
@@ -175,7 +175,7 @@ abstract class KeyTests {
     }
 
     /** Sends {@code request} again with a new rid: the answer is {@code first} with that rid. */
-    private static void assertRepeats(WsClient client, String request, JsonNode first) {
+    private static void assertRepeats(Wire client, String request, JsonNode first) {
         assertThat(first.has("why")).as("%s", first).isFalse();
         JsonNode again = client.request(request.replaceFirst("\\{", "{\"rid\":\"repeat\","));
         assertThat(again.path("rid").asText()).as("%s", again).isEqualTo("repeat");

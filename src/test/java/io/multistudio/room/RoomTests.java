@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.multistudio.wsclient.WsClient;
+import io.multistudio.testsupport.Wire;
 import io.quarkus.test.common.http.TestHTTPResource;
 
 /** PROTOCOL.md §2.3–2.6: rooms, messages, shared data, presence and replay. Run once per engine. */
@@ -27,17 +27,17 @@ abstract class RoomTests {
         return "room-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
-    public static String id(WsClient client) {
+    public static String id(Wire client) {
         return client.helloAnswer().path("user").path("id").asText();
     }
 
-    public static JsonNode create(WsClient owner, String room, String extra) {
+    public static JsonNode create(Wire owner, String room, String extra) {
         JsonNode joined = owner.request("{\"kind\":\"CREATE_ROOM\",\"rid\":\"c\",\"room\":\"" + room + "\"" + extra + "}");
         assertThat(joined.path("kind").asText()).as("%s", joined).isEqualTo("JOINED_ROOM");
         return joined;
     }
 
-    public static JsonNode join(WsClient client, String room) {
+    public static JsonNode join(Wire client, String room) {
         JsonNode joined = client.request("{\"kind\":\"JOIN_ROOM\",\"rid\":\"j\",\"room\":\"" + room + "\"}");
         assertThat(joined.path("kind").asText()).as("%s", joined).isEqualTo("JOINED_ROOM");
         return joined;
@@ -47,19 +47,19 @@ abstract class RoomTests {
      * {@code owner} creates {@code room} and the others join it in order; the USER_JOINED notices this causes are
      * taken, so every client starts with nothing pending.
      */
-    static void gather(String room, WsClient owner, WsClient... others) {
+    static void gather(String room, Wire owner, Wire... others) {
         create(owner, room, "");
-        List<WsClient> inside = new ArrayList<>(List.of(owner));
-        for (WsClient joiner : others) {
+        List<Wire> inside = new ArrayList<>(List.of(owner));
+        for (Wire joiner : others) {
             join(joiner, room);
-            inside.forEach(WsClient::next);
+            inside.forEach(Wire::next);
             inside.add(joiner);
         }
     }
 
     @Test
     void createRoomMakesTheCreatorOwnerAndSoleMember() {
-        try (WsClient ada = WsClient.hello(uri, "Ada")) {
+        try (Wire ada = Wire.hello(uri, "Ada")) {
             String room = newRoomId();
             JsonNode joined = ada.request("{\"kind\":\"CREATE_ROOM\",\"rid\":\"c1\",\"room\":\"" + room
                     + "\",\"name\":\"Lobby\",\"capacity\":5,\"password\":\"pw\",\"listed\":false,\"data\":{\"topic\":\"x\"}}");
@@ -86,7 +86,7 @@ abstract class RoomTests {
 
     @Test
     void createRoomDefaultsAndGeneratedIds() {
-        try (WsClient ada = WsClient.hello(uri, "Ada")) {
+        try (Wire ada = Wire.hello(uri, "Ada")) {
             JsonNode view = ada.request("{\"kind\":\"CREATE_ROOM\"}").path("room");
             assertThat(view.path("id").asText()).matches("[A-Za-z0-9_-]{1,64}");
             assertThat(view.path("capacity").asInt()).isEqualTo(16);
@@ -99,7 +99,7 @@ abstract class RoomTests {
     @Test
     void createRoomRefusals() {
         String taken = newRoomId();
-        try (WsClient ada = WsClient.hello(uri, "Ada"); WsClient bob = WsClient.hello(uri, "Bob")) {
+        try (Wire ada = Wire.hello(uri, "Ada"); Wire bob = Wire.hello(uri, "Bob")) {
             assertError(bob.request("{\"kind\":\"CREATE_ROOM\",\"rid\":\"x\",\"room\":\"bad id!\"}"), "BADR",
                     "ROOM_ID_INVALID", "x");
             assertError(bob.request("{\"kind\":\"CREATE_ROOM\",\"room\":\"" + "r".repeat(65) + "\"}"), "BADR",
@@ -113,7 +113,7 @@ abstract class RoomTests {
             assertError(bob.request("{\"kind\":\"CREATE_ROOM\",\"data\":{\"v\":\"" + "x".repeat(65536) + "\"}}"),
                     "BADR", "MESSAGE_TOO_LARGE", null);
         }
-        try (WsClient ada = WsClient.hello(uri, "Ada"); WsClient bob = WsClient.hello(uri, "Bob")) {
+        try (Wire ada = Wire.hello(uri, "Ada"); Wire bob = Wire.hello(uri, "Bob")) {
             create(ada, taken, "");
             assertError(bob.request("{\"kind\":\"CREATE_ROOM\",\"rid\":\"t\",\"room\":\"" + taken + "\"}"), "CONF",
                     "ROOM_ID_TAKEN", "t");
@@ -126,8 +126,8 @@ abstract class RoomTests {
     @Test
     void joinRoomTellsTheOthers() {
         String room = newRoomId();
-        try (WsClient ada = WsClient.hello(uri, "Ada"); WsClient bob = WsClient.hello(uri, "Bob");
-                WsClient cy = WsClient.hello(uri, "Cy")) {
+        try (Wire ada = Wire.hello(uri, "Ada"); Wire bob = Wire.hello(uri, "Bob");
+                Wire cy = Wire.hello(uri, "Cy")) {
             create(ada, room, "");
             JsonNode bobJoined = join(bob, room);
             assertThat(bobJoined.path("rid").asText()).isEqualTo("j");
@@ -153,8 +153,8 @@ abstract class RoomTests {
     void joinRoomRefusals() {
         String room = newRoomId();
         String locked = newRoomId();
-        try (WsClient ada = WsClient.hello(uri, "Ada"); WsClient bob = WsClient.hello(uri, "Bob");
-                WsClient cy = WsClient.hello(uri, "Cy"); WsClient dee = WsClient.hello(uri, "Dee")) {
+        try (Wire ada = Wire.hello(uri, "Ada"); Wire bob = Wire.hello(uri, "Bob");
+                Wire cy = Wire.hello(uri, "Cy"); Wire dee = Wire.hello(uri, "Dee")) {
             create(ada, room, ",\"capacity\":2");
             create(dee, locked, ",\"password\":\"secret\"");
             assertError(bob.request("{\"kind\":\"JOIN_ROOM\",\"rid\":\"n\",\"room\":\"nope-" + room + "\"}"), "NFND",
@@ -178,7 +178,7 @@ abstract class RoomTests {
     @Test
     void leavingPassesOwnershipAndTheLastOneOutDeletesTheRoom() {
         String room = newRoomId();
-        try (WsClient ada = WsClient.hello(uri, "Ada"); WsClient bob = WsClient.hello(uri, "Bob")) {
+        try (Wire ada = Wire.hello(uri, "Ada"); Wire bob = Wire.hello(uri, "Bob")) {
             gather(room, ada, bob);
             JsonNode left = ada.request("{\"kind\":\"LEAVE_ROOM\",\"rid\":\"l\"}");
             assertThat(left.path("kind").asText()).isEqualTo("LEFT_ROOM");
@@ -205,8 +205,8 @@ abstract class RoomTests {
 
     @Test
     void listRoomsShowsListedRoomsOldestFirstWithoutData() {
-        try (WsClient a = WsClient.hello(uri, "A"); WsClient b = WsClient.hello(uri, "B");
-                WsClient c = WsClient.hello(uri, "C"); WsClient d = WsClient.hello(uri, "D")) {
+        try (Wire a = Wire.hello(uri, "A"); Wire b = Wire.hello(uri, "B");
+                Wire c = Wire.hello(uri, "C"); Wire d = Wire.hello(uri, "D")) {
             String first = newRoomId();
             String hidden = newRoomId();
             String locked = newRoomId();
@@ -239,7 +239,7 @@ abstract class RoomTests {
     @Test
     void updateRoomIsForTheOwner() {
         String room = newRoomId();
-        try (WsClient ada = WsClient.hello(uri, "Ada"); WsClient bob = WsClient.hello(uri, "Bob")) {
+        try (Wire ada = Wire.hello(uri, "Ada"); Wire bob = Wire.hello(uri, "Bob")) {
             create(ada, room, ",\"password\":\"pw\"");
             bob.request("{\"kind\":\"JOIN_ROOM\",\"room\":\"" + room + "\",\"password\":\"pw\"}");
             ada.next();
@@ -259,7 +259,7 @@ abstract class RoomTests {
             assertThat(seen.path("room")).isEqualTo(updated.path("room"));
             assertThat(seen.path("seq")).isEqualTo(updated.path("seq"));
         }
-        try (WsClient lonely = WsClient.hello(uri, "Lonely")) {
+        try (Wire lonely = Wire.hello(uri, "Lonely")) {
             assertError(lonely.request("{\"kind\":\"UPDATE_ROOM\",\"name\":\"x\"}"), "STAT", "NOT_IN_ROOM", null);
         }
     }
@@ -267,8 +267,8 @@ abstract class RoomTests {
     @Test
     void kickRemovesTheTarget() {
         String room = newRoomId();
-        try (WsClient ada = WsClient.hello(uri, "Ada"); WsClient bob = WsClient.hello(uri, "Bob");
-                WsClient cy = WsClient.hello(uri, "Cy")) {
+        try (Wire ada = Wire.hello(uri, "Ada"); Wire bob = Wire.hello(uri, "Bob");
+                Wire cy = Wire.hello(uri, "Cy")) {
             gather(room, ada, bob, cy);
             assertError(bob.request("{\"kind\":\"KICK\",\"rid\":\"k\",\"user\":\"" + id(cy) + "\"}"), "DENY",
                     "NOT_OWNER", "k");
@@ -296,8 +296,8 @@ abstract class RoomTests {
     @Test
     void sendBroadcastsAndDirectMessagesReachOnlyTheirAddressee() {
         String room = newRoomId();
-        try (WsClient ada = WsClient.hello(uri, "Ada"); WsClient bob = WsClient.hello(uri, "Bob");
-                WsClient cy = WsClient.hello(uri, "Cy")) {
+        try (Wire ada = Wire.hello(uri, "Ada"); Wire bob = Wire.hello(uri, "Bob");
+                Wire cy = Wire.hello(uri, "Cy")) {
             gather(room, ada, bob, cy);
 
             JsonNode own = ada.request("{\"kind\":\"SEND\",\"rid\":\"s\",\"data\":{\"text\":\"hi\"}}");
@@ -306,7 +306,7 @@ abstract class RoomTests {
             assertThat(own.path("from").asText()).isEqualTo(id(ada));
             assertThat(own.path("data").path("text").asText()).isEqualTo("hi");
             assertThat(own.has("to")).isFalse();
-            for (WsClient other : List.of(bob, cy)) {
+            for (Wire other : List.of(bob, cy)) {
                 JsonNode copy = other.next();
                 assertThat(copy.has("rid")).isFalse();
                 assertThat(copy.path("seq")).isEqualTo(own.path("seq"));
@@ -327,7 +327,7 @@ abstract class RoomTests {
                     "USER_NOT_IN_ROOM", null);
             assertError(ada.request("{\"kind\":\"SEND\",\"rid\":\"m\"}"), "BADR", "FIELD_INVALID", "m");
         }
-        try (WsClient lonely = WsClient.hello(uri, "Lonely")) {
+        try (Wire lonely = Wire.hello(uri, "Lonely")) {
             assertError(lonely.request("{\"kind\":\"SEND\",\"rid\":\"n\",\"data\":1}"), "STAT", "NOT_IN_ROOM", "n");
             assertError(lonely.request("{\"kind\":\"SET_ROOM_DATA\",\"data\":{}}"), "STAT", "NOT_IN_ROOM", null);
             assertError(lonely.request("{\"kind\":\"KICK\",\"user\":\"u_x\"}"), "STAT", "NOT_IN_ROOM", null);
@@ -337,7 +337,7 @@ abstract class RoomTests {
     @Test
     void userDataIsMergePatched() {
         String room = newRoomId();
-        try (WsClient ada = WsClient.connect(uri); WsClient bob = WsClient.hello(uri, "Bob")) {
+        try (Wire ada = Wire.connect(uri); Wire bob = Wire.hello(uri, "Bob")) {
             ada.request("{\"kind\":\"HELLO\",\"name\":\"Ada\",\"data\":{\"a\":1,\"nested\":{\"x\":1,\"y\":2}}}");
             JsonNode alone = ada.request(
                     "{\"kind\":\"SET_USER_DATA\",\"rid\":\"p\",\"data\":{\"a\":null,\"b\":2,\"nested\":{\"y\":null}}}");
@@ -367,17 +367,17 @@ abstract class RoomTests {
     @Test
     void concurrentRoomDataPatchesAreAllApplied() {
         String room = newRoomId();
-        try (WsClient ada = WsClient.hello(uri, "Ada"); WsClient bob = WsClient.hello(uri, "Bob");
-                WsClient cy = WsClient.hello(uri, "Cy")) {
+        try (Wire ada = Wire.hello(uri, "Ada"); Wire bob = Wire.hello(uri, "Bob");
+                Wire cy = Wire.hello(uri, "Cy")) {
             gather(room, ada, bob, cy);
-            List<WsClient> members = List.of(ada, bob, cy);
+            List<Wire> members = List.of(ada, bob, cy);
             int patchesEach = 10;
             CompletableFuture.allOf(IntStream.range(0, members.size()).mapToObj(m -> CompletableFuture.runAsync(() -> {
                 for (int i = 0; i < patchesEach; i++) {
                     members.get(m).send("{\"kind\":\"SET_ROOM_DATA\",\"data\":{\"k" + m + "_" + i + "\":" + i + "}}");
                 }
             })).toArray(CompletableFuture[]::new)).join();
-            for (WsClient member : members) {
+            for (Wire member : members) {
                 List<JsonNode> updates = member.next(members.size() * patchesEach);
                 assertThat(updates).allMatch(update -> update.path("kind").asText().equals("ROOM_UPDATED"));
                 JsonNode last = updates.get(updates.size() - 1);
@@ -396,10 +396,10 @@ abstract class RoomTests {
     @Test
     void everyMemberSeesTheSameOrder() {
         String room = newRoomId();
-        try (WsClient ada = WsClient.hello(uri, "Ada"); WsClient bob = WsClient.hello(uri, "Bob");
-                WsClient cy = WsClient.hello(uri, "Cy")) {
+        try (Wire ada = Wire.hello(uri, "Ada"); Wire bob = Wire.hello(uri, "Bob");
+                Wire cy = Wire.hello(uri, "Cy")) {
             gather(room, ada, bob, cy);
-            List<WsClient> members = List.of(ada, bob, cy);
+            List<Wire> members = List.of(ada, bob, cy);
             int each = 50;
             CompletableFuture.allOf(members.stream().map(member -> CompletableFuture.runAsync(() -> {
                 for (int i = 0; i < each; i++) {
@@ -407,7 +407,7 @@ abstract class RoomTests {
                 }
             })).toArray(CompletableFuture[]::new)).join();
             List<List<String>> seen = new ArrayList<>();
-            for (WsClient member : members) {
+            for (Wire member : members) {
                 List<JsonNode> messages = member.next(members.size() * each);
                 List<Long> seqs = messages.stream().map(m -> m.path("seq").asLong()).toList();
                 assertThat(seqs).isSorted().doesNotHaveDuplicates();
@@ -422,9 +422,9 @@ abstract class RoomTests {
     @Test
     void aDroppedMemberResumesWithEveryMissedEventExactlyOnce() {
         String room = newRoomId();
-        try (WsClient ada = WsClient.hello(uri, "Ada")) {
+        try (Wire ada = Wire.hello(uri, "Ada")) {
             create(ada, room, "");
-            WsClient bob = WsClient.hello(uri, "Bob");
+            Wire bob = Wire.hello(uri, "Bob");
             long lastSeq = join(bob, room).path("seq").asLong();
             ada.next();
             bob.drop();
@@ -436,7 +436,7 @@ abstract class RoomTests {
             for (int i = 0; i < 20; i++) {
                 sent.add(ada.request("{\"kind\":\"SEND\",\"data\":{\"n\":" + i + "}}"));
             }
-            try (WsClient back = WsClient.connect(uri)) {
+            try (Wire back = Wire.connect(uri)) {
                 JsonNode hello = back.request("{\"kind\":\"HELLO\",\"rid\":\"r\",\"reconnect_token\":"
                         + bob.helloAnswer().get("reconnect_token") + ",\"last_seq\":" + lastSeq + "}");
                 assertThat(hello.path("reconnected").asBoolean()).isTrue();
@@ -466,7 +466,7 @@ abstract class RoomTests {
     @Test
     void byeInARoomLeavesIt() {
         String room = newRoomId();
-        try (WsClient ada = WsClient.hello(uri, "Ada"); WsClient bob = WsClient.hello(uri, "Bob")) {
+        try (Wire ada = Wire.hello(uri, "Ada"); Wire bob = Wire.hello(uri, "Bob")) {
             gather(room, ada, bob);
             bob.request("{\"kind\":\"BYE\"}");
             JsonNode left = ada.next();

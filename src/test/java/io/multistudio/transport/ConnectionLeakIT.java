@@ -19,7 +19,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.multistudio.testsupport.AppProcess;
-import io.multistudio.wsclient.WsClient;
+import io.multistudio.testsupport.Wire;
 
 /**
  * Thousands of sessions that end every way a session can (BYE, a client close with 1000, a connection dropped
@@ -49,7 +49,7 @@ class ConnectionLeakIT {
     @Test
     void sessionsThatEndedLeaveNoConnectionBehind() throws Exception {
         for (int i = 0; i < CYCLES; i++) {
-            WsClient client = WsClient.hello(app.wsUri(), "cycle-" + i);
+            Wire client = Wire.hello(app.wsUri(), "cycle-" + i);
             client.request("{\"kind\":\"CREATE_ROOM\",\"room\":\"leak-" + i + "\"}");
             client.request("{\"kind\":\"SEND\",\"data\":{\"n\":" + i + "}}");
             client.request("{\"kind\":\"SET_USER_DATA\",\"data\":{\"n\":" + i + "}}");

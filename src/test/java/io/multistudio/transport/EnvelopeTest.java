@@ -10,7 +10,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.multistudio.wsclient.WsClient;
+import io.multistudio.testsupport.Wire;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 
@@ -26,7 +26,7 @@ public class EnvelopeTest {
     @ParameterizedTest
     @ValueSource(strings = { "{", "{\"kind\":\"PING\"", "not json", "{\"kind\":\"PING\"} {}", "{\"a\":1,\"a\":2}" })
     void malformedJsonIsRejected(String frame) {
-        try (WsClient client = WsClient.connect(uri)) {
+        try (Wire client = Wire.connect(uri)) {
             assertError(client.request(frame), "BADR", "MALFORMED_JSON", null);
         }
     }
@@ -34,7 +34,7 @@ public class EnvelopeTest {
     @ParameterizedTest
     @ValueSource(strings = { "[]", "[{\"kind\":\"HELLO\"}]", "\"HELLO\"", "42", "null", "true" })
     void aMessageMustBeAnObject(String frame) {
-        try (WsClient client = WsClient.connect(uri)) {
+        try (Wire client = Wire.connect(uri)) {
             assertError(client.request(frame), "BADR", "NOT_AN_OBJECT", null);
         }
     }
@@ -43,14 +43,14 @@ public class EnvelopeTest {
     @ValueSource(strings = { "{\"rid\":\"k1\"}", "{\"kind\":7,\"rid\":\"k1\"}", "{\"kind\":null,\"rid\":\"k1\"}",
             "{\"kind\":{\"x\":1},\"rid\":\"k1\"}" })
     void kindMustBeAString(String frame) {
-        try (WsClient client = WsClient.connect(uri)) {
+        try (Wire client = Wire.connect(uri)) {
             assertError(client.request(frame), "BADR", "KIND_MISSING", "k1");
         }
     }
 
     @Test
     void unknownKindIsRejectedBeforeHelloRequired() {
-        try (WsClient client = WsClient.connect(uri)) {
+        try (Wire client = Wire.connect(uri)) {
             assertError(client.request("{\"kind\":\"DANCE\",\"rid\":\"r-9\"}"), "BADR", "KIND_UNKNOWN", "r-9");
             assertError(client.request("{\"kind\":\"hello\"}"), "BADR", "KIND_UNKNOWN", null);
         }
@@ -60,14 +60,14 @@ public class EnvelopeTest {
     @ValueSource(strings = { "{\"kind\":\"PING\",\"rid\":1}", "{\"kind\":\"PING\",\"rid\":true}",
             "{\"kind\":\"PING\",\"rid\":[\"a\"]}", "{\"kind\":\"NOPE\",\"rid\":{}}" })
     void ridMustBeAString(String frame) {
-        try (WsClient client = WsClient.connect(uri)) {
+        try (Wire client = Wire.connect(uri)) {
             assertError(client.request(frame), "BADR", "RID_INVALID", null);
         }
     }
 
     @Test
     void ridIsLimitedTo128Characters() {
-        try (WsClient client = WsClient.connect(uri)) {
+        try (Wire client = Wire.connect(uri)) {
             String longest = "r".repeat(128);
             JsonNode hello = client.request("{\"kind\":\"HELLO\",\"rid\":\"" + longest + "\"}");
             assertThat(hello.path("rid").asText()).isEqualTo(longest);
@@ -78,9 +78,9 @@ public class EnvelopeTest {
 
     @Test
     void ridIsEchoedUnchangedWhateverItLooksLike() {
-        try (WsClient client = WsClient.hello(uri, "Ada")) {
+        try (Wire client = Wire.hello(uri, "Ada")) {
             for (String rid : new String[] { "", "1", "1", "ünï-☃", "{\"not\":\"json\"}" }) {
-                JsonNode pong = client.request("{\"kind\":\"PING\",\"rid\":" + WsClient.quote(rid) + "}");
+                JsonNode pong = client.request("{\"kind\":\"PING\",\"rid\":" + Wire.quote(rid) + "}");
                 assertThat(pong.path("kind").asText()).isEqualTo("PONG");
                 assertThat(pong.path("rid").asText()).isEqualTo(rid);
             }
@@ -89,7 +89,7 @@ public class EnvelopeTest {
 
     @Test
     void binaryFramesAreRejectedAndTheConnectionStaysUsable() {
-        try (WsClient client = WsClient.connect(uri)) {
+        try (Wire client = Wire.connect(uri)) {
             client.sendBinary(new byte[] { 1, 2, 3 });
             assertError(client.next(), "BADR", "BINARY_FRAME", null);
             client.send("{\"kind\":\"HELLO\",\"rid\":\"h\"}");
@@ -101,7 +101,7 @@ public class EnvelopeTest {
 
     @Test
     void aFrameAtTheLimitIsAcceptedAndUnknownFieldsAreIgnored() {
-        try (WsClient client = WsClient.connect(uri)) {
+        try (Wire client = Wire.connect(uri)) {
             String prefix = "{\"kind\":\"HELLO\",\"rid\":\"big\",\"future_field\":\"";
             String frame = prefix + "x".repeat(LIMIT - prefix.length() - 2) + "\"}";
             assertThat(frame.length()).isEqualTo(LIMIT);
@@ -113,7 +113,7 @@ public class EnvelopeTest {
 
     @Test
     void aFrameOverTheLimitIsRejectedAndClosedWith1009() {
-        try (WsClient client = WsClient.hello(uri, "Ada")) {
+        try (Wire client = Wire.hello(uri, "Ada")) {
             String prefix = "{\"kind\":\"PING\",\"pad\":\"";
             client.send(prefix + "x".repeat(LIMIT - prefix.length() - 1) + "\"}");
             assertError(client.next(), "BADR", "MESSAGE_TOO_LARGE", null);
@@ -123,7 +123,7 @@ public class EnvelopeTest {
 
     @Test
     void theLimitCountsBytesNotCharacters() {
-        try (WsClient client = WsClient.connect(uri)) {
+        try (Wire client = Wire.connect(uri)) {
             String prefix = "{\"kind\":\"HELLO\",\"pad\":\"";
             client.send(prefix + "é".repeat(LIMIT / 2) + "\"}");
             assertError(client.next(), "BADR", "MESSAGE_TOO_LARGE", null);
@@ -134,7 +134,7 @@ public class EnvelopeTest {
     @Test
     void aFrameOverTheTransportCeilingGetsTheSameAnswer() {
         // After HELLO, so that a slow machine taking seconds over 17 MiB cannot meet the hello timeout first.
-        try (WsClient client = WsClient.hello(uri, "Ada")) {
+        try (Wire client = Wire.hello(uri, "Ada")) {
             client.send("{\"kind\":\"PING\",\"pad\":\"" + "x".repeat(17 * 1024 * 1024) + "\"}");
             assertError(client.next(), "BADR", "MESSAGE_TOO_LARGE", null);
             assertThat(client.awaitClose()).isEqualTo(1009);

@@ -10,7 +10,7 @@ import java.util.Map;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
 
-import io.multistudio.wsclient.WsClient;
+import io.multistudio.testsupport.Wire;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -36,19 +36,19 @@ class OriginCheckTest {
 
     @Test
     void anAllowedOriginConnects() {
-        try (WsClient client = WsClient.connect(uri, Map.of("Origin", "https://studio.example"))) {
+        try (Wire client = Wire.connect(uri, Map.of("Origin", "https://studio.example"))) {
             assertThat(client.request("{\"kind\":\"HELLO\"}").path("kind").asText()).isEqualTo("HELLO");
         }
     }
 
     @Test
     void anotherOriginIsRefusedWith403() {
-        assertRefusedWith403(() -> WsClient.connect(uri, Map.of("Origin", "https://evil.example")));
+        assertRefusedWith403(() -> Wire.connect(uri, Map.of("Origin", "https://evil.example")));
     }
 
     @Test
     void aClientWithoutOriginConnects() {
-        try (WsClient client = WsClient.connect(uri)) {
+        try (Wire client = Wire.connect(uri)) {
             assertThat(client.request("{\"kind\":\"HELLO\"}").path("kind").asText()).isEqualTo("HELLO");
         }
     }

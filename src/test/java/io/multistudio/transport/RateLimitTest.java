@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.multistudio.wsclient.WsClient;
+import io.multistudio.testsupport.Wire;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -37,7 +37,7 @@ class RateLimitTest {
 
     @Test
     void messagesOverTheBudgetAreRefusedAndTheConnectionStaysUsable() {
-        try (WsClient client = WsClient.connect(uri)) {
+        try (Wire client = Wire.connect(uri)) {
             client.send("{\"kind\":\"HELLO\",\"rid\":\"h\"}");
             for (int i = 0; i < 12; i++) {
                 client.send("{\"kind\":\"PING\",\"rid\":\"p" + i + "\"}");
@@ -57,7 +57,7 @@ class RateLimitTest {
 
     @Test
     void persistentAbuseClosesTheConnectionWith1008() {
-        try (WsClient client = WsClient.hello(uri, "Greedy")) {
+        try (Wire client = Wire.hello(uri, "Greedy")) {
             for (int i = 0; i < 40 && !client.isClosed(); i++) {
                 client.send("{\"kind\":\"PING\"}");
             }

@@ -8,7 +8,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
-import io.multistudio.wsclient.WsClient;
+import io.multistudio.testsupport.Wire;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -31,13 +31,13 @@ class ServerFullTest {
 
     @Test
     void theConnectionOverTheLimitIsRefusedAndAFreedPlaceIsReused() {
-        try (WsClient first = WsClient.hello(uri, "A"); WsClient second = WsClient.connect(uri)) {
-            try (WsClient third = WsClient.connect(uri)) {
+        try (Wire first = Wire.hello(uri, "A"); Wire second = Wire.connect(uri)) {
+            try (Wire third = Wire.connect(uri)) {
                 assertError(third.next(), "FULL", "SERVER_FULL", null);
                 assertThat(third.awaitClose()).isEqualTo(1013);
             }
             second.close(1000);
-            try (WsClient again = WsClient.hello(uri, "B")) {
+            try (Wire again = Wire.hello(uri, "B")) {
                 assertThat(again.helloAnswer().path("reconnected").asBoolean(true)).isFalse();
             }
         }
