@@ -11,6 +11,7 @@ import org.jboss.logging.Logger;
 
 import io.multistudio.config.MultiStudioConfig;
 import io.multistudio.engine.Engine;
+import io.multistudio.engine.Retries;
 import io.multistudio.engine.SharedMap;
 import io.multistudio.engine.StoreUnavailableException;
 import io.quarkus.runtime.Startup;
@@ -112,7 +113,7 @@ public class RoomLog {
      * seq was taken; what remains refused is answered as a store failure, never left unanswered.
      */
     static <T> Uni<T> retried(Uni<T> change) {
-        return answered(change.onFailure(SeqTaken.class).retry().atMost(SEQ_ATTEMPTS));
+        return Retries.whileLosing(change, SeqTaken.class, SEQ_ATTEMPTS, "A room event");
     }
 
     static <T> Uni<T> answered(Uni<T> change) {
