@@ -33,8 +33,9 @@ class MembershipTest {
     private final SessionService sessions = new SessionService(engine, config);
     private final List<RoomEvent> published = new CopyOnWriteArrayList<>();
     private final RoomCommands commands = new RoomCommands(new Codec(), new MergePatch());
-    private final Rooms rooms = new Rooms(engine, sessions, new RoomLog(engine, published::add, config), commands,
-            new Codec());
+    private final SeqHeads heads = new SeqHeads(engine);
+    private final Rooms rooms = new Rooms(engine, sessions, new RoomLog(engine, published::add, config, heads),
+            commands, new Codec(), heads, published::add);
     private final Membership membership = new Membership(rooms, commands, sessions, config,
             new Webhooks(new Outbox(engine, config, new Codec()), sessions));
 

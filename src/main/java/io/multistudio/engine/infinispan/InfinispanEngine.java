@@ -18,6 +18,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.multistudio.engine.Engine;
 import io.multistudio.engine.SharedMap;
+import io.multistudio.engine.StoreBytes;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -46,6 +47,7 @@ public final class InfinispanEngine implements Engine {
     private final RemoteCacheManager cacheManager;
     private final ObjectMapper mapper;
     private final Duration timeout;
+    private final StoreBytes bytes;
     /** How often the store is checked, so that listeners are registered again after it comes back. */
     private static final Duration WATCH_INTERVAL = Duration.ofSeconds(2);
 
@@ -61,6 +63,16 @@ public final class InfinispanEngine implements Engine {
      * @param timeout how long an operation may take before the store counts as unavailable
      */
     public InfinispanEngine(RemoteCacheManager cacheManager, ObjectMapper mapper, Duration timeout) {
+        this(cacheManager, mapper, timeout, StoreBytes.NONE);
+    }
+
+    /**
+     * @param timeout how long an operation may take before the store counts as unavailable
+     * @param bytes told the size of every value written to the store and read from it
+     */
+    public InfinispanEngine(RemoteCacheManager cacheManager, ObjectMapper mapper, Duration timeout,
+            StoreBytes bytes) {
+        this.bytes = bytes;
         this.cacheManager = cacheManager;
         this.mapper = mapper;
         this.timeout = timeout;
@@ -72,7 +84,7 @@ public final class InfinispanEngine implements Engine {
     @Override
     public <V> SharedMap<V> map(String name, Class<V> type, Function<V, Duration> lifespan) {
         RemoteCache<String, String> cache = createCache(name);
-        InfinispanMap<V> map = new InfinispanMap<>(cache, new JsonValues<>(mapper, type), lifespan, timeout,
+        InfinispanMap<V> map = new InfinispanMap<>(cache, new JsonValues<>(mapper, type, name, bytes), lifespan, timeout,
                 () -> createCache(name));
         maps.add(map);
         return map;

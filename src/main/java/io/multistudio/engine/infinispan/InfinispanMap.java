@@ -140,6 +140,13 @@ final class InfinispanMap<V> implements SharedMap<V> {
     }
 
     @Override
+    public Uni<V> claim(String key, V value) {
+        return uni(() -> returningCache.putIfAbsentAsync(key, json.write(value), lifespanMillis(value),
+                TimeUnit.MILLISECONDS))
+                .map(json::read);
+    }
+
+    @Override
     public Uni<Change<V>> update(String key, UnaryOperator<V> change) {
         return Retries.whileLosing(uni(() -> cache.getWithMetadataAsync(key))
                 .flatMap(entry -> attempt(key, entry, change)), LostRace.class, UPDATE_ATTEMPTS,
