@@ -3,6 +3,8 @@ package io.multistudio.room;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicReference;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -36,6 +38,7 @@ public class RoomLog {
     private final MultiStudioConfig config;
     private final SeqHeads heads;
     private final HistoryReader reader;
+    private final HistorySizes sizes = new HistorySizes();
 
     RoomLog(Engine engine, RoomEvents events, MultiStudioConfig config, SeqHeads heads) {
         this.history = engine.map("history", RoomEvent.class, event -> config.reconnectGrace());
@@ -47,6 +50,7 @@ public class RoomLog {
         // twice, and delivery drops the second copy by its seq.
         history.onWritten(event -> {
             heads.saw(event.instance(), event.seq());
+            sizes.heard(event);
             events.publish(event);
         });
     }
@@ -108,6 +112,7 @@ public class RoomLog {
 
     /** The room incarnation is gone: its stored head goes too. */
     Uni<Void> ended(Room room) {
+        sizes.forget(room.instance());
         return heads.forget(room.instance());
     }
 
@@ -121,6 +126,7 @@ public class RoomLog {
         return history.claim(HistoryReader.key(instance, seq), event).map(holder -> {
             // A store that lost a node can apply a write and still report it failed; the retry then finds its own.
             if (holder == null || holder.equals(event)) {
+                sizes.committed(event);
                 events.publish(event);
                 return event;
             }
@@ -150,17 +156,25 @@ public class RoomLog {
     }
 
     /**
-     * Stores the heads that moved, then removes the events that fell out of the bound below the stored heads: each
-     * node removes the seqs by which it advanced a stored head, so the nodes together remove each seq once.
+     * Stores the heads that moved, then removes the events that fell out of the bounds below the stored heads: each
+     * node removes the seqs by which it advanced a stored head past the count bound, so the nodes together remove
+     * each seq once, and the oldest events of a room past its bytes bound, as far as it knows their sizes.
      */
     Uni<Void> trim() {
         return heads.store().flatMap(advanced -> {
             List<Uni<Void>> removals = new ArrayList<>();
             for (SeqHeads.Advance head : advanced) {
-                long from = Math.max(1, head.from() - config.roomHistory() + 1);
-                for (long seq = from; seq <= head.to() - config.roomHistory(); seq++) {
-                    removals.add(history.remove(HistoryReader.key(head.instance(), seq)));
+                long countTo = head.to() - config.roomHistory();
+                Set<Long> seqs = new TreeSet<>();
+                for (long seq = Math.max(1, head.from() - config.roomHistory() + 1); seq <= countTo; seq++) {
+                    seqs.add(seq);
                 }
+                HistorySizes.Range beyond = sizes.beyond(head.instance(), head.to(), config.roomHistoryBytes(),
+                        countTo + 1);
+                for (long seq = beyond == null ? 1 : beyond.from(); beyond != null && seq <= beyond.to(); seq++) {
+                    seqs.add(seq);
+                }
+                seqs.forEach(seq -> removals.add(history.remove(HistoryReader.key(head.instance(), seq))));
             }
             return removals.isEmpty() ? Uni.createFrom().voidItem()
                     : Uni.join().all(removals).usingConcurrencyOf(TRIM_CONCURRENCY).andCollectFailures()

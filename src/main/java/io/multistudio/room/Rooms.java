@@ -36,9 +36,11 @@ public class Rooms {
     private final Codec codec;
     private final SeqHeads heads;
     private final RoomEvents events;
+    private final RoomIndex index;
 
     Rooms(Engine engine, SessionService sessions, RoomLog log, RoomCommands commands, Codec codec, SeqHeads heads,
-            RoomEvents events) {
+            RoomEvents events, RoomIndex index) {
+        this.index = index;
         this.codec = codec;
         this.heads = heads;
         this.events = events;
@@ -66,12 +68,9 @@ public class Rooms {
                 .toList());
     }
 
+    /** The listed rooms for {@code LIST_ROOMS}, from their index (see {@link RoomIndex}). */
     public Uni<List<ServerMessage.MultiRoom>> list(int limit) {
-        return all().map(all -> all.stream()
-                .filter(Room::listed)
-                .limit(limit)
-                .map(room -> room.view().withoutData())
-                .toList());
+        return index.list(limit);
     }
 
     /**
@@ -145,7 +144,8 @@ public class Rooms {
     }
 
     Uni<Boolean> putIfAbsent(Room room) {
-        return rooms.putIfAbsent(room.id(), room);
+        return rooms.putIfAbsent(room.id(), room)
+                .call(created -> created ? index.changed(null, room) : Uni.createFrom().voidItem());
     }
 
     /**
@@ -165,7 +165,8 @@ public class Rooms {
             return Uni.createFrom().item(new Committed(change, List.of()));
         }
         Room room = change.after() == null ? change.before() : change.after();
-        return log.commitAll(room, command.events(change.before(), change.after()))
+        return index.changed(change.before(), change.after())
+                .flatMap(indexed -> log.commitAll(room, command.events(change.before(), change.after())))
                 .call(events -> change.after() == null ? log.ended(room).onFailure().recoverWithNull()
                         : Uni.createFrom().voidItem())
                 .map(events -> new Committed(change, events));

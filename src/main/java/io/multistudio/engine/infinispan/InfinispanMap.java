@@ -42,9 +42,9 @@ final class InfinispanMap<V> implements SharedMap<V> {
 
     /**
      * Attempts of one update before the caller gets a store failure: with the pauses between them (see
-     * {@link Retries}) they span about a second, far more than any real contention needs.
+     * {@link Retries}) they span about three seconds, enough for a hundred members joining one room at once.
      */
-    static final int UPDATE_ATTEMPTS = 24;
+    static final int UPDATE_ATTEMPTS = 64;
 
     /** A scan reads the whole map in batches, so it may take this many times longer than one operation. */
     private static final int SCAN_TIMEOUT_FACTOR = 5;
