@@ -15,8 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
-import io.multistudio.testsupport.InfinispanServer;
-
 /**
  * The benchmark: runs the workloads against the packaged application and the {@link RawVertxRoomServer} baseline in
  * one run, each server in its own JVM pinned to CPU 0 while this generator runs pinned to CPU 1 (the run script pins
@@ -159,7 +157,7 @@ public final class Bench {
         int members = intOption("members", 10);
         boolean app = !"raw".equals(target);
         try (Fanout fanout = new Fanout(gen, servers, rooms, members)) {
-            Fanout.SetUp setUp = fanout.setUp(app ? 100 : 50);
+            SetUp setUp = fanout.setUp(app ? 100 : 50);
             System.out.println("  " + target + " set-up: " + setUp.summary());
             // Warm-up: the JIT compiles the hot path before anything is measured.
             fanout.step(quick ? 500 : 1000, Duration.ofSeconds(quick ? 2 : 4), Duration.ofSeconds(1));
@@ -205,31 +203,9 @@ public final class Bench {
         return options.containsKey("engines") ? list("engines", "memory") : List.of("memory");
     }
 
-    /**
-     * Runs {@code body} on {@code nodes} app nodes on {@code engine}; an Infinispan server is started for it first,
-     * from this JVM, so that it shares the generator's CPU and not the servers'.
-     */
+    /** Runs {@code body} on {@code nodes} app nodes on {@code engine} (see {@link AppNodes}). */
     private void onEngine(String engine, int nodes, Consumer<List<ServerProcess>> body) {
-        InfinispanServer infinispan = "infinispan".equals(engine)
-                ? InfinispanServer.builder().name("bench").build().start() : null;
-        Map<String, String> env = new HashMap<>();
-        if (infinispan != null) {
-            env.put("MULTISTUDIO_INFINISPAN_HOSTS", infinispan.hotRodAddress());
-            env.put("QUARKUS_INFINISPAN_CLIENT_USE_AUTH", "false");
-            env.put("QUARKUS_INFINISPAN_CLIENT_CLIENT_INTELLIGENCE", "BASIC");
-        }
-        List<ServerProcess> servers = new ArrayList<>();
-        try {
-            for (int i = 0; i < nodes; i++) {
-                servers.add(start("app", engine, env, List.of()));
-            }
-            body.accept(servers);
-        } finally {
-            servers.forEach(ServerProcess::close);
-            if (infinispan != null) {
-                infinispan.stop();
-            }
-        }
+        AppNodes.run(engine, nodes, env -> start("app", engine, env, List.of()), body);
     }
 
     /** The fan-out load on a fresh server at once, shaped as in issue 13 (50 rooms × 20 members, 95k/s). */

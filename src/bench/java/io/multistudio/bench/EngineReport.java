@@ -12,7 +12,7 @@ import java.util.Map;
 final class EngineReport {
 
     /** Keyed by engine, with the number of app nodes when more than one ("infinispan ×2"). */
-    private final Map<String, Fanout.SetUp> setUps = new LinkedHashMap<>();
+    private final Map<String, SetUp> setUps = new LinkedHashMap<>();
     private final Map<String, List<Fanout.Step>> sweeps = new LinkedHashMap<>();
     private final Map<String, List<Fanout.Step>> hotRooms = new LinkedHashMap<>();
     private final Map<String, ConnectRate.Result> connects = new LinkedHashMap<>();
@@ -20,7 +20,7 @@ final class EngineReport {
     private final Map<String, String> failures = new LinkedHashMap<>();
     private String shape = "";
 
-    void fanout(String engine, String shape, Fanout.SetUp setUp, List<Fanout.Step> steps, String profile) {
+    void fanout(String engine, String shape, SetUp setUp, List<Fanout.Step> steps, String profile) {
         this.shape = shape;
         setUps.put(engine, setUp);
         sweeps.put(engine, steps);
@@ -51,7 +51,7 @@ final class EngineReport {
         for (String engine : keys()) {
             Fanout.Step best = Report.best(sweeps.get(engine));
             Fanout.Step hot = Report.best(hotRooms.get(engine));
-            Fanout.SetUp setUp = setUps.get(engine);
+            SetUp setUp = setUps.get(engine);
             ConnectRate.Result connect = connects.get(engine);
             md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n", engine,
                     best == null ? "–" : Report.count(best.deliveredPerSecond()),

@@ -100,23 +100,6 @@ final class Fanout implements AutoCloseable {
         return servers.get(index % servers.size()).port;
     }
 
-    /** The joiners of the set-up phase: how many, how many at a time, how long they took, and each one's latency. */
-    record SetUp(int joiners, int concurrency, double seconds, Histogram latency) {
-
-        double perSecond() {
-            return joiners / seconds;
-        }
-
-        double p99() {
-            return latency.getValueAtPercentile(99) / 1000.0;
-        }
-
-        String summary() {
-            return String.format("%,d HELLO + JOIN_ROOM at %d concurrent: %,.0f/s, p99 %.1f ms", joiners, concurrency,
-                    perSecond(), p99());
-        }
-    }
-
     private void delivered(Buffer frame) {
         long bt = Conn.longField(frame, BT);
         if (bt > 0) {
