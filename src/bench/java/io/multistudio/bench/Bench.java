@@ -13,8 +13,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
-import io.multistudio.testsupport.InfinispanServer;
+import java.util.function.Consumer;
 
 /**
  * The benchmark: runs the workloads against the packaged application and the {@link RawVertxRoomServer} baseline in
@@ -28,7 +27,9 @@ public final class Bench {
             Usage: bench/run [options]
               --workloads LIST     fanout,coldstart,connect,idle,resume,overload (default: all; overload: app only)
               --targets LIST       raw,app (default: both)
-              --engines LIST       resume engines: memory,infinispan (default: both)
+              --engines LIST       engines of the app: memory,infinispan (default: resume on both, the other
+                                   workloads on memory; given, fan-out and connect run on each, Infinispan also
+                                   with two app nodes, and the report adds an Engines section)
               --server-jvm FLAGS   JVM flags of both servers (default: "-Xmx512m")
               --server-cpu N       CPU the servers are pinned to (default: 0)
               --app-env LIST       extra environment of the app, KEY=VALUE,KEY=VALUE (configuration experiments)
@@ -56,6 +57,7 @@ public final class Bench {
     private final List<String> serverJvm;
     private final String serverCpu;
     private final Report report;
+    private final EngineReport engines = new EngineReport();
 
     private Bench(Map<String, String> options) {
         this.options = options;
@@ -107,9 +109,10 @@ public final class Bench {
         }
         report.finished(Duration.ofNanos(System.nanoTime() - start), Report.loadAverage());
         Path file = out.resolve(option("out", "results.md"));
-        Files.writeString(file, report.markdown(), StandardCharsets.UTF_8);
+        String markdown = report.markdown() + engines.markdown();
+        Files.writeString(file, markdown, StandardCharsets.UTF_8);
         System.out.println();
-        System.out.println(report.markdown());
+        System.out.println(markdown);
         System.out.println("Written to " + project.relativize(file));
     }
 
@@ -136,13 +139,39 @@ public final class Bench {
     }
 
     private void fanout(Generator gen, String target) {
+        if ("raw".equals(target)) {
+            try (ServerProcess server = start(target, "memory", Map.of(), List.of())) {
+                fanout(gen, target, List.of(server));
+            }
+            return;
+        }
+        for (String engine : appEngines()) {
+            onEngine(engine, 1, servers -> fanout(gen, engine, servers));
+            if ("infinispan".equals(engine)) {
+                onEngine(engine, 2, servers -> fanout(gen, engine + " ×2", servers));
+            }
+        }
+    }
+
+    /**
+     * The sweep on {@code servers}; for the app on an engine also the set-up rate, the store calls per SEND and a
+     * hot room.
+     */
+    private void fanout(Generator gen, String target, List<ServerProcess> servers) {
         int rooms = intOption("rooms", 50);
         int members = intOption("members", 10);
-        try (ServerProcess server = start(target, "memory", Map.of(), List.of());
-                Fanout fanout = new Fanout(gen, server, rooms, members)) {
-            fanout.setUp();
+        boolean app = !"raw".equals(target);
+        try (Fanout fanout = new Fanout(gen, servers, rooms, members)) {
+            SetUp setUp = fanout.setUp(app ? 100 : 50);
+            System.out.println("  " + target + " set-up: " + setUp.summary());
             // Warm-up: the JIT compiles the hot path before anything is measured.
             fanout.step(quick ? 500 : 1000, Duration.ofSeconds(quick ? 2 : 4), Duration.ofSeconds(1));
+            String profile = "";
+            if (app) {
+                StoreCalls before = StoreCalls.read(servers);
+                Fanout.Step profiled = fanout.step(1000, Duration.ofMillis(1), Duration.ofSeconds(5));
+                profile = StoreCalls.read(servers).perRequest(before, profiled.sentPerSecond() * 5);
+            }
             List<Fanout.Step> steps;
             if (options.containsKey("fanout-rate")) {
                 // One long step at a fixed rate after a longer warm-up: for comparing flags by CPU per delivery.
@@ -154,8 +183,34 @@ public final class Bench {
                 steps = fanout.sweep(1000, 1.5, quick ? 3 : 10, Duration.ofMillis(quick ? 1000 : 2000),
                         Duration.ofSeconds(quick ? 2 : 5));
             }
-            report.fanout(target, rooms, members, steps);
+            if (!app || "memory".equals(target)) {
+                report.fanout(app ? "app" : target, rooms, members, steps);
+            }
+            if (app && options.containsKey("engines")) {
+                engines.fanout(target, rooms + " × " + members, setUp, steps, profile);
+            }
         }
+        if (app && options.containsKey("engines")) {
+            try (Fanout hot = new Fanout(gen, servers, 1, 100)) {
+                hot.setUp(100);
+                engines.hotRoom(target, hot.sweep(300, 1.5, quick ? 2 : 5, Duration.ofSeconds(1),
+                        Duration.ofSeconds(quick ? 2 : 4)));
+            } catch (IllegalStateException e) {
+                // A refused set-up is a figure too: reported, and the run goes on.
+                System.out.println("  " + target + " hot room: " + e.getMessage());
+                engines.failed(target, "hot room: " + e.getMessage());
+            }
+        }
+    }
+
+    /** The app's engines for the workloads other than resume. */
+    private List<String> appEngines() {
+        return options.containsKey("engines") ? list("engines", "memory") : List.of("memory");
+    }
+
+    /** Runs {@code body} on {@code nodes} app nodes on {@code engine} (see {@link AppNodes}). */
+    private void onEngine(String engine, int nodes, Consumer<List<ServerProcess>> body) {
+        AppNodes.run(engine, nodes, env -> start("app", engine, env, List.of()), body);
     }
 
     /** The fan-out load on a fresh server at once, shaped as in issue 13 (50 rooms × 20 members, 95k/s). */
@@ -178,16 +233,31 @@ public final class Bench {
     }
 
     private void connect(Generator gen, String target) {
-        try (ServerProcess server = start(target, "memory", Map.of(), List.of())) {
-            // Warm-up (the JIT), then the closed loop with closes, then the burst into rooms of 1 owner + 8 joiners.
-            new ConnectRate(gen, server, 64, 64).run(Duration.ofSeconds(quick ? 2 : 4), Duration.ofSeconds(1));
-            ConnectRate.Result cycle = new ConnectRate(gen, server, 64, 64)
-                    .run(Duration.ofSeconds(1), Duration.ofSeconds(quick ? 3 : 6));
-            System.out.println("  " + target + " cycle: " + cycle.summary());
-            int joiners = quick ? 2000 : 8000;
-            ConnectRate.Result burst = new ConnectRate(gen, server, joiners / 8, 64).burst(joiners);
-            System.out.println("  " + target + " burst: " + burst.summary());
-            report.connect(target, burst, cycle);
+        if ("raw".equals(target)) {
+            try (ServerProcess server = start(target, "memory", Map.of(), List.of())) {
+                connect(gen, target, server);
+            }
+            return;
+        }
+        for (String engine : appEngines()) {
+            onEngine(engine, 1, servers -> connect(gen, engine, servers.get(0)));
+        }
+    }
+
+    private void connect(Generator gen, String target, ServerProcess server) {
+        // Warm-up (the JIT), then the closed loop with closes, then the burst into rooms of 1 owner + 8 joiners.
+        new ConnectRate(gen, server, 64, 64).run(Duration.ofSeconds(quick ? 2 : 4), Duration.ofSeconds(1));
+        ConnectRate.Result cycle = new ConnectRate(gen, server, 64, 64)
+                .run(Duration.ofSeconds(1), Duration.ofSeconds(quick ? 3 : 6));
+        System.out.println("  " + target + " cycle: " + cycle.summary());
+        int joiners = quick ? 2000 : 8000;
+        ConnectRate.Result burst = new ConnectRate(gen, server, joiners / 8, 64).burst(joiners);
+        System.out.println("  " + target + " burst: " + burst.summary());
+        if (!"infinispan".equals(target)) {
+            report.connect("memory".equals(target) ? "app" : target, burst, cycle);
+        }
+        if (options.containsKey("engines") && !"raw".equals(target)) {
+            engines.connect(target, burst);
         }
     }
 
@@ -207,26 +277,20 @@ public final class Bench {
                 if ("raw".equals(target) && !"memory".equals(engine)) {
                     continue;
                 }
-                Map<String, String> env = new HashMap<>();
-                InfinispanServer infinispan = null;
-                if ("infinispan".equals(engine)) {
-                    // Started from here, so it inherits the generator's CPU (1), not the server's.
-                    infinispan = InfinispanServer.builder().name("bench").build().start();
-                    env.put("MULTISTUDIO_INFINISPAN_HOSTS", infinispan.hotRodAddress());
-                    env.put("QUARKUS_INFINISPAN_CLIENT_USE_AUTH", "false");
-                    env.put("QUARKUS_INFINISPAN_CLIENT_CLIENT_INTELLIGENCE", "BASIC");
-                }
-                try (ServerProcess server = start(target, engine, env, List.of())) {
-                    Resume resume = new Resume(gen, server, 100);
+                Consumer<List<ServerProcess>> run = servers -> {
+                    Resume resume = new Resume(gen, servers.get(0), 100);
                     Resume.Result result = resume.run(quick ? 5 : 30,
                             "infinispan".equals(engine) ? iterations / 2 : iterations,
                             Duration.ofSeconds(quick ? 30 : 90));
                     System.out.println("  " + target + "/" + engine + " " + result.summary());
                     report.resume(target, engine, result);
-                } finally {
-                    if (infinispan != null) {
-                        infinispan.stop();
+                };
+                if ("raw".equals(target)) {
+                    try (ServerProcess server = start(target, engine, Map.of(), List.of())) {
+                        run.accept(List.of(server));
                     }
+                } else {
+                    onEngine(engine, 1, run);
                 }
             }
         }

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.HdrHistogram.ConcurrentHistogram;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
@@ -15,7 +16,8 @@ import io.vertx.core.buffer.Buffer;
  * offered total rate, round robin over rooms and, within a room, over its members. Each {@code SEND} carries its send
  * time ({@code System.nanoTime()} of this JVM, which also receives) in {@code data.bt}; the delivery latency of every
  * copy is its receive time minus that. Every member receives every message of its room, its own included, so the
- * offered deliveries per second are {@code sends/s × members}.
+ * offered deliveries per second are {@code sends/s × members}. Over several servers (app nodes sharing one store), the
+ * members of each room are spread over them in turn.
  */
 final class Fanout implements AutoCloseable {
 
@@ -23,7 +25,7 @@ final class Fanout implements AutoCloseable {
     private static final byte[] BT = "\"bt\":".getBytes();
 
     private final Generator gen;
-    private final ServerProcess server;
+    private final List<ServerProcess> servers;
     private final int rooms;
     private final int members;
     private final List<List<Conn>> byRoom = new ArrayList<>();
@@ -43,25 +45,39 @@ final class Fanout implements AutoCloseable {
     private volatile double offered;
 
     Fanout(Generator gen, ServerProcess server, int rooms, int members) {
+        this(gen, List.of(server), rooms, members);
+    }
+
+    Fanout(Generator gen, List<ServerProcess> servers, int rooms, int members) {
         this.gen = gen;
-        this.server = server;
+        this.servers = servers;
         this.rooms = rooms;
         this.members = members;
     }
 
-    /** Opens every connection: the first member of each room creates it, the others join. */
-    void setUp() {
+    /**
+     * Opens every connection: the first member of each room creates it, the others join, {@code concurrency} at a
+     * time; returns how fast the joiners got in (connect, {@code HELLO}, {@code JOIN_ROOM}).
+     */
+    SetUp setUp(int concurrency) {
         memberTurn = new int[rooms];
         String prefix = "f" + System.nanoTime() + "-";
-        List<Conn> owners = gen.await(() -> gen.bounded(rooms, 50, r -> Conn.open(gen.client, server.port)
+        List<Conn> owners = gen.await(() -> gen.bounded(rooms, concurrency, r -> Conn.open(gen.client, port(0))
                 .compose(conn -> conn.hello("owner" + r).map(conn))
                 .compose(conn -> conn.request("{\"kind\":\"CREATE_ROOM\",\"room\":\"" + prefix + r
                         + "\",\"capacity\":" + members + "}", "JOINED_ROOM").map(conn))), Duration.ofMinutes(2));
         int joiners = members - 1;
-        List<Conn> others = gen.await(() -> gen.bounded(rooms * joiners, 50, i -> Conn.open(gen.client, server.port)
-                .compose(conn -> conn.hello("m" + i).map(conn))
-                .compose(conn -> conn.request("{\"kind\":\"JOIN_ROOM\",\"room\":\"" + prefix + (i / joiners) + "\"}",
-                        "JOINED_ROOM").map(conn))), Duration.ofMinutes(2));
+        Histogram joins = new ConcurrentHistogram(3);
+        long started = System.nanoTime();
+        List<Conn> others = gen.await(() -> gen.bounded(rooms * joiners, concurrency, i -> {
+            long t0 = System.nanoTime();
+            return Conn.open(gen.client, port(1 + i % joiners))
+                    .compose(conn -> conn.hello("m" + i).map(conn))
+                    .compose(conn -> conn.request("{\"kind\":\"JOIN_ROOM\",\"room\":\"" + prefix + (i / joiners)
+                            + "\"}", "JOINED_ROOM").map(conn))
+                    .onSuccess(conn -> joins.recordValue((System.nanoTime() - t0) / 1000));
+        }), Duration.ofMinutes(5));
+        SetUp setUp = new SetUp(rooms * joiners, concurrency, (System.nanoTime() - started) / 1e9, joins);
         for (int r = 0; r < rooms; r++) {
             List<Conn> room = new ArrayList<>();
             room.add(owners.get(r));
@@ -74,6 +90,16 @@ final class Fanout implements AutoCloseable {
         })));
         // Let the join events settle before measuring anything.
         ServerProcess.sleep(500);
+        return setUp;
+    }
+
+    void setUp() {
+        setUp(50);
+    }
+
+    /** The port of the server member {@code index} of a room connects to. */
+    private int port(int index) {
+        return servers.get(index % servers.size()).port;
     }
 
     private void delivered(Buffer frame) {
@@ -149,19 +175,19 @@ final class Fanout implements AutoCloseable {
     Step window(Duration length) {
         long[] before = snapshot();
         recorder.reset();
-        double serverCpu0 = server.cpuSeconds();
+        double serverCpu0 = cpuSeconds();
         double genCpu0 = Generator.cpuSeconds();
-        double serverWait0 = server.waitSeconds();
+        double serverWait0 = waitSeconds();
         double genWait0 = ServerProcess.runQueueWait(ProcessHandle.current().pid());
         long t0 = System.nanoTime();
         ServerProcess.sleep(length.toMillis());
         long[] after = snapshot();
         Histogram latency = recorder.getIntervalHistogram();
         double seconds = (System.nanoTime() - t0) / 1e9;
-        double serverCpu = (server.cpuSeconds() - serverCpu0) / seconds;
+        double serverCpu = (cpuSeconds() - serverCpu0) / seconds;
         double genCpu = (Generator.cpuSeconds() - genCpu0) / seconds;
         // Threads that ended during the window take their delay with them: never below zero.
-        double serverWait = Math.max(0, (server.waitSeconds() - serverWait0) / seconds);
+        double serverWait = Math.max(0, (waitSeconds() - serverWait0) / seconds);
         double genWait = Math.max(0, (ServerProcess.runQueueWait(ProcessHandle.current().pid()) - genWait0) / seconds);
         return new Step(offered, offered * members, (after[0] - before[0]) / seconds, (after[1] - before[1]) / seconds,
                 latency, serverCpu, genCpu, serverWait, genWait, (int) after[2], after[0] * members - after[1],
@@ -181,7 +207,7 @@ final class Fanout implements AutoCloseable {
         for (int i = 0; i < maxSteps; i++) {
             Step step = step(rate, warm, measure);
             steps.add(step);
-            System.out.println("  " + server.name + " " + step.summary());
+            System.out.println("  " + name() + " " + step.summary());
             if (!step.passed()) {
                 // Other processes on the machine can spoil one step: a failed step is repeated once.
                 if (!retried && step.closed() == 0 && i + 1 < maxSteps) {
@@ -191,7 +217,7 @@ final class Fanout implements AutoCloseable {
                 if (lastPass != null && i + 1 < maxSteps && step.closed() == 0) {
                     Step between = step(Math.sqrt(lastPass.offeredSends() * rate), warm, measure);
                     steps.add(between);
-                    System.out.println("  " + server.name + " " + between.summary());
+                    System.out.println("  " + name() + " " + between.summary());
                 }
                 break;
             }
@@ -200,6 +226,18 @@ final class Fanout implements AutoCloseable {
             rate *= factor;
         }
         return steps;
+    }
+
+    private double cpuSeconds() {
+        return servers.stream().mapToDouble(ServerProcess::cpuSeconds).sum();
+    }
+
+    private double waitSeconds() {
+        return servers.stream().mapToDouble(ServerProcess::waitSeconds).sum();
+    }
+
+    private String name() {
+        return servers.get(0).name + (servers.size() > 1 ? " +" + (servers.size() - 1) : "");
     }
 
     private long[] snapshot() {

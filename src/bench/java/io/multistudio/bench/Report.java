@@ -345,7 +345,7 @@ final class Report {
         return why.isEmpty() ? "" : " (" + String.join(", ", why) + ")";
     }
 
-    private static Fanout.Step best(List<Fanout.Step> steps) {
+    static Fanout.Step best(List<Fanout.Step> steps) {
         if (steps == null) {
             return null;
         }

@@ -33,14 +33,17 @@ final class ServerProcess implements AutoCloseable {
 
     final String name;
     final int port;
+    /** The app's management port ({@code /q/metrics}), -1 for the baseline. */
+    final int managementPort;
     final List<String> command;
     private final Process process;
     private final Path log;
 
-    private ServerProcess(String name, int port, List<String> command, Map<String, String> env, Path log,
-            URI ready) {
+    private ServerProcess(String name, int port, int managementPort, List<String> command, Map<String, String> env,
+            Path log, URI ready) {
         this.name = name;
         this.port = port;
+        this.managementPort = managementPort;
         this.command = command;
         this.log = log;
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
@@ -73,7 +76,7 @@ final class ServerProcess implements AutoCloseable {
         int managementPort = freePort();
         all.put("QUARKUS_MANAGEMENT_HOST", "127.0.0.1");
         all.put("QUARKUS_MANAGEMENT_PORT", String.valueOf(managementPort));
-        return new ServerProcess(name, port, command, all, logs.resolve(name + ".log"),
+        return new ServerProcess(name, port, managementPort, command, all, logs.resolve(name + ".log"),
                 local(managementPort, "/q/health/ready"));
     }
 
@@ -87,7 +90,21 @@ final class ServerProcess implements AutoCloseable {
         command.add("-Dorg.jboss.logging.provider=jdk");
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), RawVertxRoomServer.class.getName(),
                 String.valueOf(port)));
-        return new ServerProcess(name, port, command, Map.of(), logs.resolve(name + ".log"), local(port, "/health"));
+        return new ServerProcess(name, port, -1, command, Map.of(), logs.resolve(name + ".log"),
+                local(port, "/health"));
+    }
+
+    /** The app's Prometheus scrape. */
+    String metrics() {
+        try {
+            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(local(managementPort, "/q/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     long pid() {

@@ -148,6 +148,14 @@ public interface MultiStudioConfig {
     @WithDefault("1000")
     int roomHistory();
 
+    /**
+     * Bytes of room events kept per room for replay, besides {@link #roomHistory()}: past it the oldest events are
+     * removed within a second, and a client that missed one of them resumes with {@code recovered: false}, as past
+     * the count.
+     */
+    @WithDefault("1048576")
+    int roomHistoryBytes();
+
     /** Writes console logs as JSON lines, for log collectors. */
     @WithDefault("false")
     boolean jsonLogs();

@@ -8,6 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import io.multistudio.observability.ServerMetrics;
 import io.multistudio.protocol.Codec;
 import io.multistudio.protocol.ServerMessage;
+import io.multistudio.room.Room;
 import io.multistudio.room.RoomEvent;
 import io.multistudio.transport.Connection;
 import io.multistudio.transport.Outbound;
@@ -31,12 +32,15 @@ public final class LocalRoom {
     private final Map<String, Member> members = new ConcurrentHashMap<>();
     private long nextSeq;
     private long watchedGap = -1;
+    /** The room with its members as the events delivered so far left it; {@code null} once it is gone. */
+    private volatile Room known;
 
-    LocalRoom(String id, String instance, long nextSeq, Codec codec, ServerMetrics metrics, GapWatcher gapDetected,
+    LocalRoom(Room room, long nextSeq, Codec codec, ServerMetrics metrics, GapWatcher gapDetected,
             Runnable emptied) {
         this.metrics = metrics;
-        this.id = id;
-        this.instance = instance;
+        this.id = room.id();
+        this.instance = room.instance();
+        this.known = room;
         this.nextSeq = nextSeq;
         this.codec = codec;
         this.gapDetected = gapDetected;
@@ -45,6 +49,11 @@ public final class LocalRoom {
 
     String instance() {
         return instance;
+    }
+
+    /** The room as this node follows it: what a member's event here is checked against before it is committed. */
+    Room known() {
+        return known;
     }
 
     /** Lock-free, so that the registry may ask while holding its own lock. */
@@ -121,6 +130,9 @@ public final class LocalRoom {
         RoomEvent event;
         while ((event = pending.remove(nextSeq)) != null) {
             nextSeq++;
+            if (known != null) {
+                known = known.after(event);
+            }
             ByteBuf encoded = Outbound.utf8(event.text());
             for (Member member : members.values()) {
                 member.offer(event, encoded);

@@ -60,6 +60,12 @@ public class LocalRooms implements RoomEvents {
         }
     }
 
+    @Override
+    public Room known(String roomId) {
+        LocalRoom room = rooms.get(roomId);
+        return room == null ? null : room.known();
+    }
+
     /**
      * Makes {@code connection} a member here that has seen every event up to {@code lastSeq}; it gets nothing live
      * until {@link LocalRoom.Member#release}.
@@ -69,7 +75,7 @@ public class LocalRooms implements RoomEvents {
         // Attaching inside compute keeps a concurrent removal of the emptied room from orphaning the new member.
         LocalRoom local = rooms.compute(room.id(), (id, current) -> {
             LocalRoom chosen = current == null || !current.instance().equals(room.instance())
-                    ? new LocalRoom(id, room.instance(), lastSeq + 1, codec, metrics, this::watchGap,
+                    ? new LocalRoom(room, lastSeq + 1, codec, metrics, this::watchGap,
                             () -> vertx.runOnContext(ignored -> removeIfEmpty(id)))
                     : current;
             attached[0] = chosen.attach(connection, userId, lastSeq);

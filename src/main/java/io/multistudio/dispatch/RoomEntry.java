@@ -52,7 +52,7 @@ class RoomEntry {
         String roomId = entered.room().id();
         LocalRoom.Member member = localRooms.attach(entered.room(), connection, connection.sessionId(), entered.seq());
         return history.page(roomId, entered.seq(), past, connection.sessionId())
-                .flatMap(earlier -> rooms.replay(roomId, entered.seq(), connection.sessionId())
+                .flatMap(earlier -> rooms.replay(entered.room(), entered.seq(), connection.sessionId())
                         .invoke(replay -> {
                             List<String> first = new ArrayList<>();
                             first.add(codec.withRid(welcome, rid));
@@ -69,7 +69,7 @@ class RoomEntry {
      */
     Uni<Void> reenter(Connection connection, Entered entered, long lastSeq, String rid) {
         LocalRoom.Member member = localRooms.attach(entered.room(), connection, connection.sessionId(), lastSeq);
-        return rooms.replay(entered.room().id(), lastSeq, connection.sessionId())
+        return rooms.replay(entered.room(), lastSeq, connection.sessionId())
                 .invoke(replay -> {
                     metrics.resumed(replay.complete() ? "recovered" : "unrecovered");
                     member.release(List.of(codec.write(new ServerMessage.JoinedRoom(rid, entered.room().view(),

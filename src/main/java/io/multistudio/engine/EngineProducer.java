@@ -1,5 +1,8 @@
 package io.multistudio.engine;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
@@ -7,6 +10,7 @@ import jakarta.inject.Singleton;
 
 import org.infinispan.client.hotrod.RemoteCacheManager;
 
+import io.micrometer.core.instrument.DistributionSummary;
 import io.multistudio.config.MultiStudioConfig;
 import io.multistudio.engine.infinispan.InfinispanEngine;
 import io.multistudio.engine.memory.MemoryEngine;
@@ -26,8 +30,18 @@ class EngineProducer {
             case MEMORY -> false;
             case AUTO -> config.infinispanHosts().isPresent();
         };
-        Engine engine = infinispan ? new InfinispanEngine(cacheManager.get(), codec.mapper(), config.storeTimeout()) : new MemoryEngine();
+        Engine engine = infinispan
+                ? new InfinispanEngine(cacheManager.get(), codec.mapper(), config.storeTimeout(),
+                        bytesOf(metrics))
+                : new MemoryEngine();
         return new MeteredEngine(engine, metrics);
+    }
+
+    /** One summary per map and direction, looked up once. */
+    private static StoreBytes bytesOf(ServerMetrics metrics) {
+        Map<String, DistributionSummary> summaries = new ConcurrentHashMap<>();
+        return (map, direction, bytes) -> summaries.computeIfAbsent(map + " " + direction,
+                key -> metrics.engineBytes("infinispan", map, direction)).record(bytes);
     }
 
     void close(@Disposes Engine engine) {

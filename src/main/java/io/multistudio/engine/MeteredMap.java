@@ -21,6 +21,7 @@ final class MeteredMap<V> implements SharedMap<V> {
     private final Timer values;
     private final Timer put;
     private final Timer putIfAbsent;
+    private final Timer claim;
     private final Timer update;
     private final Timer remove;
 
@@ -31,6 +32,7 @@ final class MeteredMap<V> implements SharedMap<V> {
         this.values = timers.apply("values");
         this.put = timers.apply("put");
         this.putIfAbsent = timers.apply("put_if_absent");
+        this.claim = timers.apply("claim");
         this.update = timers.apply("update");
         this.remove = timers.apply("remove");
     }
@@ -68,6 +70,11 @@ final class MeteredMap<V> implements SharedMap<V> {
     @Override
     public Uni<Boolean> putIfAbsent(String key, V value) {
         return timed(putIfAbsent, () -> map.putIfAbsent(key, value));
+    }
+
+    @Override
+    public Uni<V> claim(String key, V value) {
+        return timed(claim, () -> map.claim(key, value));
     }
 
     @Override

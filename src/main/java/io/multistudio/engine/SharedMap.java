@@ -45,6 +45,12 @@ public interface SharedMap<V> {
     Uni<Boolean> putIfAbsent(String key, V value);
 
     /**
+     * Writes {@code value} only if {@code key} is free, in one store call; {@code null} if it was written, else the
+     * value that holds the key. A write the store applied but reported failed finds the value itself there.
+     */
+    Uni<V> claim(String key, V value);
+
+    /**
      * Atomically replaces the value under {@code key} with {@code change.apply(current)}: {@code current} is {@code null}
      * when the key is absent, a {@code null} result removes the entry, and returning {@code current} itself writes
      * nothing. {@code change} may run more than once under contention, so it must have no side effects.

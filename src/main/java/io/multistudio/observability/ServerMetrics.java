@@ -6,6 +6,7 @@ import java.util.function.Supplier;
 import jakarta.inject.Singleton;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -111,6 +112,15 @@ public class ServerMetrics {
                 .description("Latency of engine operations")
                 .tags("engine", engine, "map", map, "operation", operation)
                 .publishPercentileHistogram()
+                .register(registry);
+    }
+
+    /** Sizes of the values an engine wrote to its store or read from it ({@code direction}). */
+    public DistributionSummary engineBytes(String engine, String map, String direction) {
+        return DistributionSummary.builder("multistudio.engine.bytes")
+                .description("Sizes of the values written to the store and read from it")
+                .baseUnit("bytes")
+                .tags("engine", engine, "map", map, "direction", direction)
                 .register(registry);
     }
 }

@@ -71,11 +71,11 @@ public class Membership {
             RoomCommand join = commands.join(actor, session, request);
             return rooms.apply(request.room(), join)
                     .onFailure().call(() -> sessions.leaveRoom(actor.userId(), request.room()))
-                    .flatMap(change -> RoomLog.answered(rooms.commit(join, change)))
+                    .flatMap(change -> rooms.commit(join, change))
                     // The member admitted by this change is the room's last.
-                    .call(change -> webhooks.userJoined(change.after(),
-                            change.after().members().get(change.after().members().size() - 1), change.after().seq()))
-                    .flatMap(change -> rooms.entered(change.after()));
+                    .call(joined -> webhooks.userJoined(joined.change().after(), joined.change().after().members()
+                            .get(joined.change().after().members().size() - 1), joined.first().seq()))
+                    .flatMap(joined -> rooms.entered(joined.change().after(), joined.first().seq()));
         });
     }
 
@@ -110,8 +110,8 @@ public class Membership {
             List<Uni<Void>> leaving = closed.members().stream()
                     .map(member -> sessions.leaveRoom(member.userId(), roomId))
                     .toList();
-            return RoomLog.answered(rooms.commit(close, change))
-                    .call(() -> webhooks.usersLeft(closed, closed.members(), closed.seq() + 1, "closed", true))
+            return rooms.commit(close, change)
+                    .call(done -> webhooks.usersLeft(closed, closed.members(), done.first().seq(), "closed", true))
                     .flatMap(ignored -> Uni.join().all(leaving).andCollectFailures())
                     .replaceWith(true);
         });
@@ -134,18 +134,24 @@ public class Membership {
 
     /** A member resumed: the others see it back. Returns the room and its seq then, {@code null} if it is gone. */
     public Uni<Entered> back(Session session, String connection) {
-        return presence(session, RoomEvent.USER_BACK, connection)
-                .flatMap(room -> room == null ? Uni.createFrom().nullItem() : rooms.entered(room));
+        return presence(session, RoomEvent.USER_BACK, connection).flatMap(back -> back == null
+                ? Uni.createFrom().nullItem()
+                : rooms.get(session.room()).flatMap(room -> room == null || !room.instance().equals(back.instance())
+                        ? Uni.createFrom().nullItem()
+                        : rooms.entered(room, back.seq())));
     }
 
-    /** A member whose room no longer has it (closed, or it was removed meanwhile) is out of the room for good. */
-    private Uni<Room> presence(Session session, String type, String connection) {
+    /**
+     * The presence event; {@code null} for a member whose room no longer has it (closed, or it was removed
+     * meanwhile), which is out of the room for good.
+     */
+    private Uni<RoomEvent> presence(Session session, String type, String connection) {
         if (session.room() == null) {
             return Uni.createFrom().nullItem();
         }
-        return RoomLog.retried(rooms.changed(session.room(), commands.presence(type, session, connection))
-                .flatMap(change -> change.changed() ? Uni.createFrom().item(change.after())
-                        : sessions.leaveRoom(session.id(), session.room()).replaceWith((Room) null)));
+        return rooms.noticed(session.room(), commands.presence(type, session, connection))
+                .call(event -> event != null ? Uni.createFrom().voidItem()
+                        : sessions.leaveRoom(session.id(), session.room()));
     }
 
     private void nodeLost(String nodeId) {
@@ -208,10 +214,10 @@ public class Membership {
     /** {@code userId} leaves the room, if it is a member; the backend hears of it, and of the room's end. */
     private Uni<RoomEvent> leaveRoom(String roomId, String userId, Actor actor, String reason) {
         RoomCommand leave = commands.leave(userId, actor, reason);
-        return rooms.apply(roomId, leave).flatMap(change -> !change.changed() ? Uni.createFrom().<RoomEvent>nullItem()
-                : RoomLog.answered(rooms.commitEvents(leave, change))
-                        .call(() -> webhooks.usersLeft(change.before(), change.before().members().stream()
-                                .filter(member -> member.userId().equals(userId)).toList(),
-                                change.before().seq() + 1, reason, change.after() == null)));
+        return rooms.changed(roomId, leave).flatMap(left -> !left.change().changed()
+                ? Uni.createFrom().<RoomEvent>nullItem()
+                : webhooks.usersLeft(left.change().before(), left.change().before().members().stream()
+                        .filter(member -> member.userId().equals(userId)).toList(), left.first().seq(), reason,
+                        left.change().after() == null).replaceWith(left.first()));
     }
 }

@@ -9,11 +9,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.multistudio.protocol.ServerMessage;
 
 /**
- * A room as the engine stores it. Every change to a room, membership or not, goes through one atomic update of this
- * record and takes the next {@code seq}, so the order of room events is the order of the changes they describe.
+ * A room as the engine stores it. A change to the room itself (membership, settings, data) is one atomic update of
+ * this record; its events then take their seqs in the room's history (see {@link RoomLog}), like the events that
+ * change nothing stored here (messages, presence, a member's data).
  *
  * @param instance random id of this incarnation of the room: a deleted room's id can be taken again, and its history
  *        must not mix with the new room's
+ * @param seq a seq the room's history had reached when the record was last written: a lower bound of the room's
+ *        latest seq, where looking for it starts
  * @param members ordered by join time, oldest first
  */
 public record Room(String id, String instance, String name, String owner, int capacity, boolean listed,
@@ -32,21 +35,45 @@ public record Room(String id, String instance, String name, String owner, int ca
                 members.size(), createdAt);
     }
 
-    Room next(int events) {
-        return new Room(id, instance, name, owner, capacity, listed, passwordHash, data, createdAt, seq + events,
-                members);
+    /** The same room with {@code seq} raised to {@code reached}, if that is higher. */
+    Room reached(long reached) {
+        return reached <= seq ? this
+                : new Room(id, instance, name, owner, capacity, listed, passwordHash, data, createdAt, reached,
+                        members);
+    }
+
+    /**
+     * The members after {@code event}, as a node that knows the room from an earlier record follows it: {@code null}
+     * once the room is closed or its last member left. Only who is in the room is followed.
+     */
+    public Room after(RoomEvent event) {
+        Room room = reached(event.seq());
+        if (RoomEvent.ROOM_CLOSED.equals(event.type())) {
+            return null;
+        }
+        if (RoomEvent.USER_JOINED.equals(event.type()) && !hasMember(event.subject())) {
+            return room.withMember(new RoomMember(event.subject(), null, event.at()));
+        }
+        if (RoomEvent.USER_LEFT.equals(event.type()) && hasMember(event.subject())) {
+            List<RoomMember> left = members.stream().filter(member -> !member.userId().equals(event.subject()))
+                    .toList();
+            return left.isEmpty() ? null
+                    : new Room(id, instance, name, owner, capacity, listed, passwordHash, data, createdAt,
+                            room.seq, left);
+        }
+        return room;
     }
 
     Room withMember(RoomMember member) {
         List<RoomMember> joined = new ArrayList<>(members);
         joined.add(member);
-        return new Room(id, instance, name, owner, capacity, listed, passwordHash, data, createdAt, seq + 1,
+        return new Room(id, instance, name, owner, capacity, listed, passwordHash, data, createdAt, seq,
                 List.copyOf(joined));
     }
 
     /**
      * Without {@code userId}; {@code null} when nobody is left, which deletes the room. When the owner leaves, the
-     * member present longest takes over and the change takes a second seq for its {@code ROOM_UPDATED}.
+     * member present longest takes over, which the members learn from a {@code ROOM_UPDATED}.
      */
     Room withoutMember(String userId) {
         List<RoomMember> left = members.stream().filter(member -> !member.userId().equals(userId)).toList();
@@ -55,17 +82,15 @@ public record Room(String id, String instance, String name, String owner, int ca
         }
         boolean ownerLeft = Objects.equals(owner, userId);
         String newOwner = ownerLeft ? left.get(0).userId() : owner;
-        return new Room(id, instance, name, newOwner, capacity, listed, passwordHash, data, createdAt,
-                seq + (ownerLeft ? 2 : 1), left);
+        return new Room(id, instance, name, newOwner, capacity, listed, passwordHash, data, createdAt, seq, left);
     }
 
     Room withSettings(String newName, int newCapacity, String newPasswordHash, boolean newListed) {
-        return new Room(id, instance, newName, owner, newCapacity, newListed, newPasswordHash, data, createdAt,
-                seq + 1, members);
+        return new Room(id, instance, newName, owner, newCapacity, newListed, newPasswordHash, data, createdAt, seq,
+                members);
     }
 
     Room withData(ObjectNode newData) {
-        return new Room(id, instance, name, owner, capacity, listed, passwordHash, newData, createdAt, seq + 1,
-                members);
+        return new Room(id, instance, name, owner, capacity, listed, passwordHash, newData, createdAt, seq, members);
     }
 }

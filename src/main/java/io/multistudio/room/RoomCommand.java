@@ -10,15 +10,16 @@ import java.util.function.UnaryOperator;
  *
  * @param change the room after the change: {@code room} itself when nothing changes, {@code null} to delete it; a
  *        refusal throws its {@link io.multistudio.protocol.ProtocolException}
- * @param events the events of a change that happened, in seq order, from the room before and after it
+ * @param events the events of a change that happened, in order, from the room before and after it; each takes its
+ *        seq when it is committed
  */
-public record RoomCommand(UnaryOperator<Room> change, BiFunction<Room, Room, List<RoomEvent>> events) {
+public record RoomCommand(UnaryOperator<Room> change, BiFunction<Room, Room, List<RoomNotice.Draft>> events) {
 
     public Room apply(Room room) {
         return change.apply(room);
     }
 
-    public List<RoomEvent> events(Room before, Room after) {
+    public List<RoomNotice.Draft> events(Room before, Room after) {
         return events.apply(before, after);
     }
 }

@@ -56,8 +56,8 @@ public class RoomCommands {
     /** The user of {@code session} joins, if the room exists, the password matches and there is room. */
     public RoomCommand join(Actor actor, Session session, RoomRequests.Join request) {
         return new RoomCommand(room -> admit(room, session, request),
-                (before, after) -> List.of(event(after, after.seq(), RoomEvent.USER_JOINED, actor, actor.userId(),
-                        null, new ServerMessage.UserJoined(after.id(), after.seq(), session.member()))));
+                (before, after) -> List.of(seq -> event(after, seq, RoomEvent.USER_JOINED, actor, actor.userId(),
+                        null, new ServerMessage.UserJoined(after.id(), seq, session.member()))));
     }
 
     /**
@@ -67,12 +67,11 @@ public class RoomCommands {
     public RoomCommand leave(String userId, Actor actor, String reason) {
         return new RoomCommand(room -> room != null && room.hasMember(userId) ? room.withoutMember(userId) : room,
                 (before, after) -> {
-                    long seq = before.seq() + 1;
-                    List<RoomEvent> events = new ArrayList<>(2);
-                    events.add(event(before, seq, RoomEvent.USER_LEFT, actor, userId, null,
+                    List<RoomNotice.Draft> events = new ArrayList<>(2);
+                    events.add(seq -> event(before, seq, RoomEvent.USER_LEFT, actor, userId, null,
                             new ServerMessage.UserLeft(before.id(), seq, userId, reason), reason));
                     if (after != null && !Objects.equals(after.owner(), before.owner())) {
-                        events.add(roomUpdated(after, seq + 1, Actor.SERVER));
+                        events.add(seq -> roomUpdated(after, seq, Actor.SERVER));
                     }
                     return events;
                 });
@@ -93,8 +92,8 @@ public class RoomCommands {
 
     /** An operator deletes the room: every member gets {@code LEFT_ROOM} with reason {@code closed}. */
     public RoomCommand close() {
-        return new RoomCommand(room -> null, (before, after) -> List.of(new RoomEvent(before.id(), before.instance(),
-                before.seq() + 1, RoomEvent.ROOM_CLOSED, null, null, null, null, null, "closed",
+        return new RoomCommand(room -> null, (before, after) -> List.of(seq -> new RoomEvent(before.id(),
+                before.instance(), seq, RoomEvent.ROOM_CLOSED, null, null, null, null, null, "closed",
                 codec.write(new ServerMessage.LeftRoom(null, before.id(), "closed")), System.currentTimeMillis())));
     }
 
@@ -117,7 +116,7 @@ public class RoomCommands {
             }
             return room.withSettings(request.name() == null ? room.name() : request.name(), capacity, passwordHash,
                     request.listed() == null ? room.listed() : request.listed());
-        }, after -> roomUpdated(after, after.seq(), actor));
+        }, after -> seq -> roomUpdated(after, seq, actor));
     }
 
     /** A member merges {@code patch} into the room's data. */
@@ -126,32 +125,33 @@ public class RoomCommands {
             ObjectNode data = mergePatch.apply(room.data(), patch);
             checkRoomDataSize(data);
             return room.withData(data);
-        }, after -> roomUpdated(after, after.seq(), actor));
+        }, after -> seq -> roomUpdated(after, seq, actor));
     }
 
     /** A member sends a message to the room, or to one member of it. */
-    public RoomCommand send(Actor actor, RoomRequests.Send request) {
-        return asMember(actor, room -> {
+    public RoomNotice send(Actor actor, RoomRequests.Send request) {
+        return new RoomNotice(room -> {
+            checkMember(actor, room);
             if (request.to() != null && !room.hasMember(request.to())) {
                 throw new ProtocolException(Why.USER_NOT_IN_ROOM);
             }
-            return room.next(1);
-        }, after -> event(after, after.seq(), "MESSAGE", actor, null, request.to(),
-                new ServerMessage.Message(after.id(), after.seq(), actor.userId(), request.data(), request.to())));
+            return true;
+        }, (room, seq) -> event(room, seq, "MESSAGE", actor, null, request.to(),
+                new ServerMessage.Message(room.id(), seq, actor.userId(), request.data(), request.to())));
     }
 
     /** A member's data changed (see {@link #patchUserData}): the room tells everyone. */
-    public RoomCommand userUpdated(Actor actor, Session session) {
-        return asMember(actor, room -> room.next(1), after -> event(after, after.seq(), "USER_UPDATED", actor,
-                actor.userId(), null, new ServerMessage.UserUpdated(null, after.id(), after.seq(), session.member())));
+    public RoomNotice userUpdated(Actor actor, Session session) {
+        return new RoomNotice(room -> checkMember(actor, room), (room, seq) -> event(room, seq, "USER_UPDATED",
+                actor, actor.userId(), null, new ServerMessage.UserUpdated(null, room.id(), seq, session.member())));
     }
 
-    /** The member of {@code session} is away or back ({@code type}); nothing changes if it is no member any more. */
-    public RoomCommand presence(String type, Session session, String connection) {
+    /** The member of {@code session} is away or back ({@code type}); no event if it is no member any more. */
+    public RoomNotice presence(String type, Session session, String connection) {
         Actor actor = new Actor(session.id(), connection, null);
-        return new RoomCommand(room -> room != null && room.hasMember(session.id()) ? room.next(1) : room,
-                (before, after) -> List.of(event(after, after.seq(), type, actor, session.id(), null,
-                        new ServerMessage.Presence(type, after.id(), after.seq(), session.id()))));
+        return new RoomNotice(room -> room != null && room.hasMember(session.id()),
+                (room, seq) -> event(room, seq, type, actor, session.id(), null,
+                        new ServerMessage.Presence(type, room.id(), seq, session.id())));
     }
 
     /** A user's data with {@code patch} merged in, within the size limit of user data. */
@@ -165,16 +165,22 @@ public class RoomCommands {
      * A change only a member may make (or the server, on any room that exists), with the one event it produces.
      */
     private static RoomCommand asMember(Actor actor, UnaryOperator<Room> change,
-            Function<Room, RoomEvent> event) {
+            Function<Room, RoomNotice.Draft> event) {
         return new RoomCommand(room -> {
-            if (room == null && actor.server()) {
-                throw new ProtocolException(Why.ROOM_NOT_FOUND);
-            }
-            if (room == null || !actor.server() && !room.hasMember(actor.userId())) {
-                throw new ProtocolException(Why.NOT_IN_ROOM);
-            }
+            checkMember(actor, room);
             return change.apply(room);
         }, (before, after) -> List.of(event.apply(after)));
+    }
+
+    /** Refuses an actor that is not in {@code room}; the server may act in any room that exists. */
+    private static boolean checkMember(Actor actor, Room room) {
+        if (room == null && actor.server()) {
+            throw new ProtocolException(Why.ROOM_NOT_FOUND);
+        }
+        if (room == null || !actor.server() && !room.hasMember(actor.userId())) {
+            throw new ProtocolException(Why.NOT_IN_ROOM);
+        }
+        return true;
     }
 
     private static Room admit(Room room, Session session, RoomRequests.Join request) {

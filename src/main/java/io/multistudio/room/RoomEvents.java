@@ -4,4 +4,12 @@ package io.multistudio.room;
 public interface RoomEvents {
 
     void publish(RoomEvent event);
+
+    /**
+     * The room as this node follows it, with its members up to the events delivered here, while a member of it is
+     * connected here; {@code null} otherwise, and then the room is read from the store.
+     */
+    default Room known(String roomId) {
+        return null;
+    }
 }

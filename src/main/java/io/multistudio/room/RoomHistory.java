@@ -46,12 +46,13 @@ public class RoomHistory {
             if (room == null) {
                 return Uni.createFrom().item(new Page(List.of(), false));
             }
-            long newest = before == null ? room.seq() : Math.min(before - 1, room.seq());
-            long oldest = Math.max(1, room.seq() - config.roomHistory() + 1);
-            return collect(room.instance(), oldest, newest, limit, userId, List.of())
-                    .map(visible -> visible.size() > limit
-                            ? new Page(visible.subList(visible.size() - limit, visible.size()), true)
-                            : new Page(visible, false));
+            return log.latest(room).flatMap(latest -> {
+                long newest = before == null ? latest : Math.min(before - 1, latest);
+                long oldest = Math.max(1, latest - config.roomHistory() + 1);
+                return collect(room.instance(), oldest, newest, limit, userId, List.of());
+            }).map(visible -> visible.size() > limit
+                    ? new Page(visible.subList(visible.size() - limit, visible.size()), true)
+                    : new Page(visible, false));
         });
     }
 

@@ -1,67 +1,92 @@
 package io.multistudio.room;
 
+import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicReference;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.jboss.logging.Logger;
-
 import io.multistudio.config.MultiStudioConfig;
 import io.multistudio.engine.Engine;
+import io.multistudio.engine.Retries;
 import io.multistudio.engine.SharedMap;
-import io.multistudio.engine.StoreUnavailableException;
 import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
 
 /**
  * The rooms' history: every committed event under its room incarnation and seq, for replay, trimmed to the configured
- * number of events per room. An event is written here before it is published for delivery, so that whatever a member
- * received can also be replayed.
+ * number of events per room. Writing an event here is what commits it and gives it its seq: it is written at the
+ * next seq this node believes free ({@link SeqHeads}), only if that seq is still free, in one store call; the first
+ * writer of a seq wins and the others try the next one. An event is written here before it is published for
+ * delivery, so that whatever a member received can also be replayed.
  */
 @Startup
 @ApplicationScoped
 public class RoomLog {
 
-    private static final Logger LOG = Logger.getLogger(RoomLog.class);
-    private static final int SEQ_ATTEMPTS = 3;
+    /** Tries of one event for a free seq; each lost try learns a taken one, so only a very hot room needs several. */
+    static final int SEQ_ATTEMPTS = 24;
+    /** Seqs read at once when looking for the latest seq of a room this node does not follow. */
+    static final int PROBE = 256;
+    private static final int TRIM_CONCURRENCY = 32;
 
     private final SharedMap<RoomEvent> history;
     private final RoomEvents events;
     private final MultiStudioConfig config;
+    private final SeqHeads heads;
+    private final HistoryReader reader;
+    private final HistorySizes sizes = new HistorySizes();
 
-    RoomLog(Engine engine, RoomEvents events, MultiStudioConfig config) {
+    RoomLog(Engine engine, RoomEvents events, MultiStudioConfig config, SeqHeads heads) {
         this.history = engine.map("history", RoomEvent.class, event -> config.reconnectGrace());
         this.events = events;
         this.config = config;
+        this.heads = heads;
+        this.reader = new HistoryReader(history, config);
         // Events committed on other nodes reach this node's members through the history; this node's own arrive
         // twice, and delivery drops the second copy by its seq.
-        history.onWritten(events::publish);
+        history.onWritten(event -> {
+            heads.saw(event.instance(), event.seq());
+            sizes.heard(event);
+            events.publish(event);
+        });
     }
 
     /**
-     * Writes the events to the history, trims it to its bound, then hands them over for delivery in order.
+     * Commits {@code notice} in {@code room} (as this node knows it, {@code null} if gone) at the next free seq.
      *
-     * @return the first event: the one that answers the request that caused them
+     * @return the event, or {@code null} if the room did not admit one
      */
-    Uni<RoomEvent> commit(List<RoomEvent> committed) {
-        List<Uni<Boolean>> writes = committed.stream()
-                .map(event -> history.putIfAbsent(historyKey(event), event)
-                        .flatMap(written -> written ? Uni.createFrom().item(true) : ownWrite(event)))
-                .toList();
-        return Uni.join().all(writes).andFailFast().invoke(written -> {
-            for (int i = 0; i < committed.size(); i++) {
-                if (written.get(i)) {
-                    events.publish(committed.get(i));
-                    trim(committed.get(i));
-                }
-            }
-            if (written.contains(false)) {
-                throw new SeqTaken();
-            }
-        }).replaceWith(committed.get(0));
+    Uni<RoomEvent> commit(Room room, RoomNotice notice) {
+        if (room == null) {
+            // Refused as the actor deserves (no room, or not in it), or simply no event.
+            return Uni.createFrom().item(() -> notice.admits().test(null)).replaceWith((RoomEvent) null);
+        }
+        AtomicReference<Room> known = new AtomicReference<>(room);
+        return follow(room).flatMap(followed -> Retries.whileLosing(
+                Uni.createFrom().deferred(() -> attempt(room.instance(), known, notice)), SeqTaken.class,
+                SEQ_ATTEMPTS, "A room event"));
+    }
+
+    /** Commits the events of one change of the stored room, in order; yields them. */
+    Uni<List<RoomEvent>> commitAll(Room room, List<RoomNotice.Draft> drafts) {
+        Uni<List<RoomEvent>> committed = Uni.createFrom().item(List.of());
+        for (RoomNotice.Draft draft : drafts) {
+            committed = committed.flatMap(done -> commit(room, RoomNotice.of(draft)).map(event -> {
+                List<RoomEvent> all = new ArrayList<>(done);
+                all.add(event);
+                return all;
+            }));
+        }
+        return committed;
+    }
+
+    /** The latest seq of {@code room} as far as this node can tell: nothing committed before this call is later. */
+    Uni<Long> latest(Room room) {
+        return follow(room).map(followed -> heads.known(room.instance(), room.seq()));
     }
 
     /**
@@ -72,29 +97,7 @@ public class RoomLog {
         if (room == null) {
             return Uni.createFrom().item(new Replay(null, List.of(), false, afterSeq));
         }
-        long from = Math.max(afterSeq + 1, room.seq() - config.roomHistory() + 1);
-        boolean withinCount = from == afterSeq + 1;
-        String anchor = historyKey(room.instance(), afterSeq);
-        Set<String> keys = historyKeys(room.instance(), from, room.seq());
-        Set<String> read = new LinkedHashSet<>(keys);
-        read.add(anchor);
-        return history.getAll(read).map(found -> {
-            // A seq can be absent for two harmless reasons: another node is still committing it (it arrives live),
-            // or its writer died before committing it (nobody ever got it). Only expiry loses events, and none of the
-            // missed ones can have expired while the last one the client had is still there, since they are all
-            // younger.
-            boolean anchored = found.containsKey(anchor);
-            boolean complete = afterSeq >= room.seq() || withinCount && (anchored || found.keySet().containsAll(keys));
-            List<RoomEvent> missed = found.values().stream()
-                    .filter(event -> event.seq() > afterSeq && event.visibleTo(userId))
-                    .sorted(Comparator.comparingLong(RoomEvent::seq))
-                    .toList();
-            long readTo = afterSeq;
-            while (readTo < room.seq() && found.containsKey(historyKey(room.instance(), readTo + 1))) {
-                readTo++;
-            }
-            return new Replay(room, missed, complete, readTo);
-        });
+        return latest(room).flatMap(latest -> reader.replay(room, latest, afterSeq, userId));
     }
 
     /**
@@ -102,63 +105,87 @@ public class RoomLog {
      * in seq order: what a node missed when an event did not reach it.
      */
     public Uni<List<RoomEvent>> events(String instance, long fromSeq, long toSeq) {
-        return history.getAll(historyKeys(instance, fromSeq, toSeq)).map(found -> found.values().stream()
+        return history.getAll(HistoryReader.keys(instance, fromSeq, toSeq)).map(found -> found.values().stream()
                 .sorted(Comparator.comparingLong(RoomEvent::seq))
                 .toList());
     }
 
-    /**
-     * A change that can simply be made again (a message, a patch, settings, presence) takes a fresh seq when its
-     * seq was taken; what remains refused is answered as a store failure, never left unanswered.
-     */
-    static <T> Uni<T> retried(Uni<T> change) {
-        return answered(change.onFailure(SeqTaken.class).retry().atMost(SEQ_ATTEMPTS));
+    /** The room incarnation is gone: its stored head goes too. */
+    Uni<Void> ended(Room room) {
+        sizes.forget(room.instance());
+        return heads.forget(room.instance());
     }
 
-    static <T> Uni<T> answered(Uni<T> change) {
-        return change.onFailure(SeqTaken.class)
-                .transform(taken -> new StoreUnavailableException("A room event lost its seq to another", taken));
-    }
-
-    /**
-     * A store that lost a node can apply a write and still report it failed; the client then tries again and finds
-     * its own first write. That is this event committed, not a seq taken by another.
-     */
-    private Uni<Boolean> ownWrite(RoomEvent event) {
-        return history.get(historyKey(event)).map(event::equals);
-    }
-
-    private void trim(RoomEvent event) {
-        long expelled = event.seq() - config.roomHistory();
-        if (expelled > 0) {
-            history.remove(historyKey(event.instance(), expelled)).subscribe().with(ignored -> {
-            }, failure -> LOG.debugf(failure, "Could not trim history of %s", event.room()));
+    private Uni<RoomEvent> attempt(String instance, AtomicReference<Room> known, RoomNotice notice) {
+        Room room = known.get();
+        if (!notice.admits().test(room)) {
+            return Uni.createFrom().nullItem();
         }
+        long seq = heads.next(instance, room == null ? 0 : room.seq());
+        RoomEvent event = notice.event().apply(room, seq);
+        return history.claim(HistoryReader.key(instance, seq), event).map(holder -> {
+            // A store that lost a node can apply a write and still report it failed; the retry then finds its own.
+            if (holder == null || holder.equals(event)) {
+                sizes.committed(event);
+                events.publish(event);
+                return event;
+            }
+            heads.saw(instance, holder.seq());
+            known.set(room == null ? null : room.after(holder));
+            throw new SeqTaken();
+        });
     }
 
     /**
-     * Two writers can win the same seq only when a store node fails mid-update (optimistic versions are not
-     * transactional); the history keeps the first event under a seq, and the other change must be made again.
+     * Makes sure this node knows the latest seq of the room: one it has not followed is looked for from the stored
+     * head, above which nothing is trimmed, reading ahead until a read finds nothing near its end.
      */
+    private Uni<Void> follow(Room room) {
+        if (heads.follows(room.instance())) {
+            return Uni.createFrom().voidItem();
+        }
+        return heads.stored(room.instance()).flatMap(stored -> probe(room.instance(), Math.max(stored, room.seq())));
+    }
+
+    private Uni<Void> probe(String instance, long from) {
+        return history.getAll(HistoryReader.keys(instance, from + 1, from + PROBE)).flatMap(found -> {
+            long newest = found.values().stream().mapToLong(RoomEvent::seq).max().orElse(from);
+            heads.saw(instance, newest);
+            return newest > from + PROBE / 2 ? probe(instance, newest) : Uni.createFrom().voidItem();
+        });
+    }
+
+    /**
+     * Stores the heads that moved, then removes the events that fell out of the bounds below the stored heads: each
+     * node removes the seqs by which it advanced a stored head past the count bound, so the nodes together remove
+     * each seq once, and the oldest events of a room past its bytes bound, as far as it knows their sizes.
+     */
+    Uni<Void> trim() {
+        return heads.store().flatMap(advanced -> {
+            List<Uni<Void>> removals = new ArrayList<>();
+            for (SeqHeads.Advance head : advanced) {
+                long countTo = head.to() - config.roomHistory();
+                Set<Long> seqs = new TreeSet<>();
+                for (long seq = Math.max(1, head.from() - config.roomHistory() + 1); seq <= countTo; seq++) {
+                    seqs.add(seq);
+                }
+                HistorySizes.Range beyond = sizes.beyond(head.instance(), head.to(), config.roomHistoryBytes(),
+                        countTo + 1);
+                for (long seq = beyond == null ? 1 : beyond.from(); beyond != null && seq <= beyond.to(); seq++) {
+                    seqs.add(seq);
+                }
+                seqs.forEach(seq -> removals.add(history.remove(HistoryReader.key(head.instance(), seq))));
+            }
+            return removals.isEmpty() ? Uni.createFrom().voidItem()
+                    : Uni.join().all(removals).usingConcurrencyOf(TRIM_CONCURRENCY).andCollectFailures()
+                            .replaceWithVoid();
+        });
+    }
+
+    /** The seq an event tried was taken by another event; it tries the next one. */
     private static final class SeqTaken extends RuntimeException {
         SeqTaken() {
             super("seq taken", null, false, false);
         }
-    }
-
-    private static String historyKey(RoomEvent event) {
-        return historyKey(event.instance(), event.seq());
-    }
-
-    private static Set<String> historyKeys(String instance, long fromSeq, long toSeq) {
-        Set<String> keys = new LinkedHashSet<>();
-        for (long seq = fromSeq; seq <= toSeq; seq++) {
-            keys.add(historyKey(instance, seq));
-        }
-        return keys;
-    }
-
-    private static String historyKey(String instance, long seq) {
-        return instance + ":" + seq;
     }
 }

@@ -21,8 +21,9 @@ import io.smallrye.mutiny.Uni;
 
 /**
  * The stored rooms: what can be read about them, and the changes that leave their members as they are (settings,
- * data, messages, a member's data). Each change is one atomic update of the room that also takes the event's seq,
- * then the event is committed to the {@link RoomLog}. Who is in which room changes only through {@link Membership}.
+ * data, messages, a member's data). A change of the room itself is one atomic update of the stored room, then its
+ * event is committed to the {@link RoomLog}, which gives it its seq; an event that changes nothing stored (a message,
+ * a member's data) is only committed there. Who is in which room changes only through {@link Membership}.
  */
 @Startup
 @ApplicationScoped
@@ -33,9 +34,16 @@ public class Rooms {
     private final RoomLog log;
     private final RoomCommands commands;
     private final Codec codec;
+    private final SeqHeads heads;
+    private final RoomEvents events;
+    private final RoomIndex index;
 
-    Rooms(Engine engine, SessionService sessions, RoomLog log, RoomCommands commands, Codec codec) {
+    Rooms(Engine engine, SessionService sessions, RoomLog log, RoomCommands commands, Codec codec, SeqHeads heads,
+            RoomEvents events, RoomIndex index) {
+        this.index = index;
         this.codec = codec;
+        this.heads = heads;
+        this.events = events;
         this.rooms = engine.map("rooms", Room.class, room -> Engine.IMMORTAL);
         this.sessions = sessions;
         this.log = log;
@@ -49,7 +57,8 @@ public class Rooms {
 
     /** A room with its members and their presence, for operators; {@code null} if there is no such room. */
     public Uni<Entered> details(String roomId) {
-        return rooms.get(roomId).flatMap(room -> room == null ? Uni.createFrom().nullItem() : entered(room));
+        return rooms.get(roomId).flatMap(room -> room == null ? Uni.createFrom().nullItem()
+                : log.latest(room).flatMap(latest -> entered(room, latest)));
     }
 
     /** Every room, listed or not, oldest first, for operators. */
@@ -59,12 +68,9 @@ public class Rooms {
                 .toList());
     }
 
+    /** The listed rooms for {@code LIST_ROOMS}, from their index (see {@link RoomIndex}). */
     public Uni<List<ServerMessage.MultiRoom>> list(int limit) {
-        return all().map(all -> all.stream()
-                .filter(Room::listed)
-                .limit(limit)
-                .map(room -> room.view().withoutData())
-                .toList());
+        return index.list(limit);
     }
 
     /**
@@ -75,19 +81,24 @@ public class Rooms {
         return rooms.get(roomId).flatMap(room -> log.replay(room, afterSeq, userId));
     }
 
+    /** Like {@link #replay(String, long, String)} for a room just read, which is not read again. */
+    public Uni<Replay> replay(Room room, long afterSeq, String userId) {
+        return log.replay(room, afterSeq, userId);
+    }
+
     /** Returns the {@code ROOM_UPDATED} event, which answers the request. */
     public Uni<RoomEvent> update(Actor actor, String roomId, RoomRequests.Update request) {
-        return RoomLog.retried(committed(roomId, commands.update(actor, request)));
+        return changed(roomId, commands.update(actor, request)).map(Committed::first);
     }
 
     /** Returns the {@code ROOM_UPDATED} event, which answers the request. */
     public Uni<RoomEvent> setRoomData(Actor actor, String roomId, ObjectNode patch) {
-        return RoomLog.retried(committed(roomId, commands.setData(actor, patch)));
+        return changed(roomId, commands.setData(actor, patch)).map(Committed::first);
     }
 
     /** Returns the {@code MESSAGE} event, which answers the request. */
     public Uni<RoomEvent> send(Actor actor, String roomId, RoomRequests.Send request) {
-        return RoomLog.retried(committed(roomId, commands.send(actor, request)));
+        return noticed(roomId, commands.send(actor, request));
     }
 
     /**
@@ -97,13 +108,12 @@ public class Rooms {
      * @return the event's seq
      */
     public Uni<Long> publish(String roomId, RoomRequests.Send request) {
-        return RoomLog.retried(changed(roomId, commands.send(Actor.SERVER, request))).map(change -> change.after().seq());
+        return noticed(roomId, commands.send(Actor.SERVER, request)).map(RoomEvent::seq);
     }
 
     /** The application's backend patches a room's data; the members get {@code ROOM_UPDATED}. Returns its seq. */
     public Uni<Long> patchData(String roomId, ObjectNode patch) {
-        return RoomLog.retried(changed(roomId, commands.setData(Actor.SERVER, patch)))
-                .map(change -> change.after().seq());
+        return changed(roomId, commands.setData(Actor.SERVER, patch)).map(committed -> committed.first().seq());
     }
 
     /**
@@ -116,7 +126,7 @@ public class Rooms {
                 return Uni.createFrom().item(new UserDataAnswer(
                         codec.write(new ServerMessage.UserUpdated(null, null, null, session.member())), false));
             }
-            return RoomLog.retried(committed(session.room(), commands.userUpdated(actor, session)))
+            return noticed(session.room(), commands.userUpdated(actor, session))
                     .map(event -> new UserDataAnswer(event.text(), true));
         });
     }
@@ -134,43 +144,66 @@ public class Rooms {
     }
 
     Uni<Boolean> putIfAbsent(Room room) {
-        return rooms.putIfAbsent(room.id(), room);
+        return rooms.putIfAbsent(room.id(), room)
+                .call(created -> created ? index.changed(null, room) : Uni.createFrom().voidItem());
     }
 
-    /** Applies {@code command} to the stored room atomically; what it produced is not committed yet. */
+    /**
+     * Applies {@code command} to the stored room atomically; what it produced is not committed yet. The record
+     * notes the latest seq this node knows, where a node that did not follow the room starts looking for it.
+     */
     Uni<SharedMap.Change<Room>> apply(String roomId, RoomCommand command) {
-        return rooms.update(roomId, command::apply);
+        return rooms.update(roomId, current -> {
+            Room next = command.apply(current);
+            return next == null || next == current ? next : next.reached(heads.known(next.instance(), 0));
+        });
     }
 
-    /** Commits the events {@code command} produced, if it changed the room. */
-    Uni<SharedMap.Change<Room>> commit(RoomCommand command, SharedMap.Change<Room> change) {
-        return !change.changed() ? Uni.createFrom().item(change) : commitEvents(command, change).replaceWith(change);
-    }
-
-    /** Commits the events of a change {@code command} made; yields the first, which answers the request. */
-    Uni<RoomEvent> commitEvents(RoomCommand command, SharedMap.Change<Room> change) {
-        return log.commit(command.events(change.before(), change.after()));
-    }
-
-    /** Applies {@code command} and commits its events; yields the first, {@code null} if nothing changed. */
-    Uni<RoomEvent> committed(String roomId, RoomCommand command) {
-        return apply(roomId, command).flatMap(change -> change.changed() ? commitEvents(command, change)
-                : Uni.createFrom().nullItem());
+    /** Commits the events {@code command} produced, if it changed the room; a room that ended forgets its head. */
+    Uni<Committed> commit(RoomCommand command, SharedMap.Change<Room> change) {
+        if (!change.changed()) {
+            return Uni.createFrom().item(new Committed(change, List.of()));
+        }
+        Room room = change.after() == null ? change.before() : change.after();
+        return index.changed(change.before(), change.after())
+                .flatMap(indexed -> log.commitAll(room, command.events(change.before(), change.after())))
+                .call(events -> change.after() == null ? log.ended(room).onFailure().recoverWithNull()
+                        : Uni.createFrom().voidItem())
+                .map(events -> new Committed(change, events));
     }
 
     /** Applies {@code command} and commits its events. */
-    Uni<SharedMap.Change<Room>> changed(String roomId, RoomCommand command) {
+    Uni<Committed> changed(String roomId, RoomCommand command) {
         return apply(roomId, command).flatMap(change -> commit(command, change));
     }
 
-    /** The room with its members as they are now. */
-    Uni<Entered> entered(Room room) {
+    /**
+     * Commits {@code notice}, an event that changes nothing stored in the room, in one store call when a member of
+     * the room is connected here (this node follows the room), else after reading the room.
+     */
+    Uni<RoomEvent> noticed(String roomId, RoomNotice notice) {
+        Room known = events.known(roomId);
+        return (known != null ? Uni.createFrom().item(known) : rooms.get(roomId))
+                .flatMap(room -> log.commit(room, notice));
+    }
+
+    /** The room with its members as they are now, entered at {@code seq}. */
+    Uni<Entered> entered(Room room, long seq) {
         Set<String> ids = new LinkedHashSet<>();
         room.members().forEach(member -> ids.add(member.userId()));
         return sessions.getAll(ids).map(found -> new Entered(room, room.members().stream()
                 .map(member -> found.get(member.userId()))
                 .filter(Objects::nonNull)
                 .map(Session::member)
-                .toList(), room.seq()));
+                .toList(), seq));
+    }
+
+    /** A change of the stored room and its events, committed in order. */
+    record Committed(SharedMap.Change<Room> change, List<RoomEvent> events) {
+
+        /** The event that answers the request, {@code null} if nothing changed. */
+        RoomEvent first() {
+            return events.isEmpty() ? null : events.get(0);
+        }
     }
 }

@@ -7,9 +7,12 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.multistudio.observability.ServerMetrics;
 import io.multistudio.protocol.Codec;
+import io.multistudio.room.Room;
 import io.multistudio.room.RoomEvent;
 import io.multistudio.transport.Connection;
 import io.multistudio.transport.RecordingWire;
@@ -21,7 +24,8 @@ class LocalRoomTest {
     private static final String INSTANCE = "i1";
 
     private final List<long[]> watchedGaps = new ArrayList<>();
-    private final LocalRoom room = new LocalRoom(ROOM, INSTANCE, 1, new Codec(),
+    private final LocalRoom room = new LocalRoom(new Room(ROOM, INSTANCE, ROOM, "u_ada", 10,
+            true, null, JsonNodeFactory.instance.objectNode(), 0, 0, List.of()), 1, new Codec(),
             new ServerMetrics(new SimpleMeterRegistry()),
             (stalled, from, to) -> watchedGaps.add(new long[] { from, to }), () -> {
             });

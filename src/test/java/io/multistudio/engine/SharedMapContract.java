@@ -85,6 +85,14 @@ abstract class SharedMapContract {
     }
 
     @Test
+    void claimWritesOnlyTheFirstValueAndReturnsItToLaterClaims() {
+        assertThat(join(map.claim("k", sample("first", 1)))).isNull();
+        assertThat(join(map.claim("k", sample("second", 2)))).isEqualTo(sample("first", 1));
+
+        assertThat(join(map.get("k"))).isEqualTo(sample("first", 1));
+    }
+
+    @Test
     void updateOfAnAbsentKeyCreatesTheValue() {
         Change<Sample> change = join(map.update("k", current -> current == null ? sample("new", 1) : current));
 

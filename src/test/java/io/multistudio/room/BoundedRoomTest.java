@@ -1,8 +1,10 @@
 package io.multistudio.room;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -23,7 +25,8 @@ class BoundedRoomTest {
     public static class SmallBounds implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("multistudio.room-history", "5", "multistudio.reconnect-grace", "2s");
+            return Map.of("multistudio.room-history", "5", "multistudio.room-history-bytes", "3000",
+                    "multistudio.reconnect-grace", "2s");
         }
     }
 
@@ -34,28 +37,61 @@ class BoundedRoomTest {
     void aResumeBeyondTheHistoryIsNotRecovered() {
         String room = RoomTests.newRoomId();
         try (Wire ada = Wire.hello(uri, "Ada")) {
-            RoomTests.create(ada, room, "");
             Wire bob = Wire.hello(uri, "Bob");
-            long lastSeq = RoomTests.join(bob, room).path("seq").asLong();
-            ada.next();
-            bob.drop();
-            assertThat(ada.next().path("kind").asText()).isEqualTo("USER_AWAY");
+            long lastSeq = awayFrom(ada, bob, room);
             for (int i = 0; i < 20; i++) {
                 ada.request("{\"kind\":\"SEND\",\"data\":" + i + "}");
             }
             try (Wire back = Wire.connect(uri)) {
-                JsonNode hello = back.request("{\"kind\":\"HELLO\",\"reconnect_token\":"
-                        + bob.helloAnswer().get("reconnect_token") + ",\"last_seq\":" + lastSeq + "}");
-                assertThat(hello.path("reconnected").asBoolean()).isTrue();
-                JsonNode rejoined = back.next();
-                assertThat(rejoined.path("resumed").asBoolean()).isTrue();
-                assertThat(rejoined.path("recovered").asBoolean(true)).isFalse();
+                resumeUnrecovered(back, bob, lastSeq);
                 for (JsonNode replayed : back.next(4)) {
                     assertThat(replayed.path("kind").asText()).isEqualTo("MESSAGE");
                     assertThat(replayed.path("data").asInt()).isGreaterThanOrEqualTo(16);
                 }
             }
         }
+    }
+
+    @Test
+    void aResumeAfterAnEventThatTheBytesBoundRemovedIsNotRecovered() {
+        String room = RoomTests.newRoomId();
+        String kilobyte = "\"" + "x".repeat(1200) + "\"";
+        try (Wire ada = Wire.hello(uri, "Ada")) {
+            Wire bob = Wire.hello(uri, "Bob");
+            long lastSeq = awayFrom(ada, bob, room);
+            // Three events of about 1.2 KB: within the count bound (5), past the bytes bound (3,000) with the first, so
+            // it goes within a second, with the smaller events before it.
+            for (int i = 0; i < 3; i++) {
+                ada.request("{\"kind\":\"SEND\",\"data\":[" + i + "," + kilobyte + "]}");
+            }
+            await().atMost(Duration.ofSeconds(30)).until(() -> ada.request("{\"kind\":\"HISTORY\"}")
+                    .path("events").size() == 2);
+            try (Wire back = Wire.connect(uri)) {
+                resumeUnrecovered(back, bob, lastSeq);
+                assertThat(back.next(2)).extracting(replayed -> replayed.path("data").path(0).asInt())
+                        .containsExactly(1, 2);
+            }
+        }
+    }
+
+    /** Ada creates {@code room}, Bob joins it and loses its connection; returns the seq Bob had then. */
+    private static long awayFrom(Wire ada, Wire bob, String room) {
+        RoomTests.create(ada, room, "");
+        long lastSeq = RoomTests.join(bob, room).path("seq").asLong();
+        ada.next();
+        bob.drop();
+        assertThat(ada.next().path("kind").asText()).isEqualTo("USER_AWAY");
+        return lastSeq;
+    }
+
+    /** Bob resumes on {@code back} from {@code lastSeq}, and is told its room could not be recovered in full. */
+    private static void resumeUnrecovered(Wire back, Wire bob, long lastSeq) {
+        JsonNode hello = back.request("{\"kind\":\"HELLO\",\"reconnect_token\":"
+                + bob.helloAnswer().get("reconnect_token") + ",\"last_seq\":" + lastSeq + "}");
+        assertThat(hello.path("reconnected").asBoolean()).isTrue();
+        JsonNode rejoined = back.next();
+        assertThat(rejoined.path("resumed").asBoolean()).isTrue();
+        assertThat(rejoined.path("recovered").asBoolean(true)).isFalse();
     }
 
     @Test

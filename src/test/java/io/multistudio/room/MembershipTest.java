@@ -16,6 +16,7 @@ import io.multistudio.config.MultiStudioConfig;
 import io.multistudio.engine.memory.MemoryEngine;
 import io.multistudio.protocol.Codec;
 import io.multistudio.protocol.ProtocolException;
+import io.multistudio.protocol.ServerMessage;
 import io.multistudio.protocol.Why;
 import io.multistudio.backend.Outbox;
 import io.multistudio.backend.Webhooks;
@@ -33,8 +34,9 @@ class MembershipTest {
     private final SessionService sessions = new SessionService(engine, config);
     private final List<RoomEvent> published = new CopyOnWriteArrayList<>();
     private final RoomCommands commands = new RoomCommands(new Codec(), new MergePatch());
-    private final Rooms rooms = new Rooms(engine, sessions, new RoomLog(engine, published::add, config), commands,
-            new Codec());
+    private final SeqHeads heads = new SeqHeads(engine);
+    private final Rooms rooms = new Rooms(engine, sessions, new RoomLog(engine, published::add, config, heads),
+            commands, new Codec(), heads, published::add, new RoomIndex(engine));
     private final Membership membership = new Membership(rooms, commands, sessions, config,
             new Webhooks(new Outbox(engine, config, new Codec()), sessions));
 
@@ -115,6 +117,26 @@ class MembershipTest {
         assertThat(session(ada).room()).isNull();
         assertThat(session(bob).room()).isNull();
         assertThat(committed()).last().satisfies(event -> assertThat(event.removes(bob.userId())).isTrue());
+    }
+
+    @Test
+    void listingReadsTheIndexOfListedRoomsWhichFollowsEveryChange() {
+        await(membership.create(user("Eve"), new RoomRequests.Create("hidden", null, 4, null, false, null)));
+        Actor ada = user("Ada");
+        await(membership.create(ada, create("lobby", 4)));
+        Actor bob = user("Bob");
+        await(membership.join(bob, new RoomRequests.Join("lobby", null)));
+
+        assertThat(await(rooms.list(10))).extracting(ServerMessage.MultiRoom::id, ServerMessage.MultiRoom::memberCount,
+                ServerMessage.MultiRoom::data).containsExactly(tuple("lobby", 2, null));
+        await(rooms.update(ada, "lobby", new RoomRequests.Update("Hall", null, null, false, false)));
+        assertThat(await(rooms.list(10))).isEmpty();
+        await(rooms.update(ada, "lobby", new RoomRequests.Update(null, null, null, false, true)));
+        assertThat(await(rooms.list(10))).extracting(ServerMessage.MultiRoom::name).containsExactly("Hall");
+        await(membership.leave(bob, "lobby", "left"));
+        assertThat(await(rooms.list(10))).extracting(ServerMessage.MultiRoom::memberCount).containsExactly(1);
+        await(membership.leave(ada, "lobby", "left"));
+        assertThat(await(rooms.list(10))).isEmpty();
     }
 
     /** Each event once: a node hears of its own commits both directly and through the history. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
 import java.util.List;
+import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.Test;
 
@@ -46,16 +47,16 @@ class RoomCommandsTest {
     }
 
     @Test
-    void joiningTakesTheNextSeqAndTellsTheRoom() {
+    void joiningTellsTheRoomAtTheSeqItIsCommittedAt() {
         Room room = lobby(null, 2);
         RoomCommand join = commands.join(BOB, session("u_bob"), new RoomRequests.Join("lobby", null));
         Room after = join.apply(room);
         assertThat(after.members()).extracting(Room.RoomMember::userId).containsExactly("u_ada", "u_bob");
-        assertThat(after.seq()).isEqualTo(room.seq() + 1);
-        List<RoomEvent> events = join.events(room, after);
+        List<RoomEvent> events = at(join.events(room, after), 7);
         assertThat(events).singleElement().satisfies(event -> {
             assertThat(event.type()).isEqualTo(RoomEvent.USER_JOINED);
-            assertThat(event.seq()).isEqualTo(after.seq());
+            assertThat(event.seq()).isEqualTo(7);
+            assertThat(event.text()).contains("\"seq\":7");
             assertThat(event.subject()).isEqualTo("u_bob");
             assertThat(event.origin()).isEqualTo("node/bob");
             assertThat(event.visibleTo("u_bob")).isFalse();
@@ -83,11 +84,9 @@ class RoomCommandsTest {
         RoomCommand leave = commands.leave("u_ada", ADA, "left");
         Room after = leave.apply(room);
         assertThat(after.owner()).isEqualTo("u_bob");
-        assertThat(after.seq()).isEqualTo(room.seq() + 2);
-        assertThat(leave.events(room, after)).extracting(RoomEvent::type, RoomEvent::seq)
-                .containsExactly(tuple(RoomEvent.USER_LEFT, room.seq() + 1),
-                        tuple("ROOM_UPDATED", room.seq() + 2));
-        assertThat(leave.events(room, after).get(0).removes("u_ada")).isTrue();
+        assertThat(at(leave.events(room, after), 5)).extracting(RoomEvent::type, RoomEvent::seq)
+                .containsExactly(tuple(RoomEvent.USER_LEFT, 5L), tuple("ROOM_UPDATED", 6L));
+        assertThat(at(leave.events(room, after), 5).get(0).removes("u_ada")).isTrue();
     }
 
     @Test
@@ -116,16 +115,18 @@ class RoomCommandsTest {
     @Test
     void aDirectMessageGoesToItsAddresseeAndItsSenderOnly() {
         Room room = withBob(lobby(null, 4));
-        RoomCommand send = commands.send(ADA, new RoomRequests.Send(TextNode.valueOf("hi"), "u_bob"));
-        Room after = send.apply(room);
-        RoomEvent message = send.events(room, after).get(0);
-        assertThat(message.seq()).isEqualTo(room.seq() + 1);
+        RoomNotice send = commands.send(ADA, new RoomRequests.Send(TextNode.valueOf("hi"), "u_bob"));
+        assertThat(send.admits().test(room)).isTrue();
+        RoomEvent message = send.event().apply(room, 3L);
+        assertThat(message.seq()).isEqualTo(3);
         assertThat(message.from()).isEqualTo("u_ada");
         assertThat(message.visibleTo("u_bob")).isTrue();
         assertThat(message.visibleTo("u_ada")).isTrue();
         assertThat(message.visibleTo("u_eve")).isFalse();
-        assertThatThrownBy(() -> commands.send(ADA, new RoomRequests.Send(TextNode.valueOf("hi"), "u_eve")).apply(room))
-                .satisfies(failure -> assertWhy(failure, Why.USER_NOT_IN_ROOM));
+        assertThatThrownBy(() -> commands.send(ADA, new RoomRequests.Send(TextNode.valueOf("hi"), "u_eve")).admits()
+                .test(room)).satisfies(failure -> assertWhy(failure, Why.USER_NOT_IN_ROOM));
+        assertThatThrownBy(() -> send.admits().test(room.after(at(commands.leave("u_ada", BOB, "kicked")
+                .events(room, null), 4).get(0)))).satisfies(failure -> assertWhy(failure, Why.NOT_IN_ROOM));
     }
 
     @Test
@@ -155,20 +156,37 @@ class RoomCommandsTest {
         Room room = withBob(lobby(null, 4));
         RoomCommand close = commands.close();
         assertThat(close.apply(room)).isNull();
-        RoomEvent closed = close.events(room, null).get(0);
-        assertThat(closed.seq()).isEqualTo(room.seq() + 1);
+        RoomEvent closed = at(close.events(room, null), 9).get(0);
+        assertThat(closed.seq()).isEqualTo(9);
+        assertThat(room.after(closed)).isNull();
         assertThat(closed.removes("u_ada")).isTrue();
         assertThat(closed.removes("u_bob")).isTrue();
     }
 
     @Test
-    void presenceOfAFormerMemberChangesNothing() {
+    void presenceOfAFormerMemberIsNoEvent() {
         Room room = lobby(null, 4);
-        assertThat(commands.presence(RoomEvent.USER_AWAY, session("u_bob"), null).apply(room)).isSameAs(room);
-        RoomCommand away = commands.presence(RoomEvent.USER_AWAY, session("u_ada"), null);
-        Room after = away.apply(room);
-        assertThat(after.seq()).isEqualTo(room.seq() + 1);
-        assertThat(away.events(room, after).get(0).visibleTo("u_ada")).isFalse();
+        assertThat(commands.presence(RoomEvent.USER_AWAY, session("u_bob"), null).admits().test(room)).isFalse();
+        RoomNotice away = commands.presence(RoomEvent.USER_AWAY, session("u_ada"), null);
+        assertThat(away.admits().test(room)).isTrue();
+        assertThat(away.event().apply(room, 2L).visibleTo("u_ada")).isFalse();
+    }
+
+    @Test
+    void aFollowedRoomKeepsItsMembersFromTheEvents() {
+        Room room = lobby(null, 4);
+        Room joined = room.after(at(commands.join(BOB, session("u_bob"), new RoomRequests.Join("lobby", null))
+                .events(room, withBob(room)), 4).get(0));
+        assertThat(joined.members()).extracting(Room.RoomMember::userId).containsExactly("u_ada", "u_bob");
+        assertThat(joined.seq()).isEqualTo(4);
+        Room left = joined.after(at(commands.leave("u_ada", ADA, "left").events(joined, null), 5).get(0));
+        assertThat(left.members()).extracting(Room.RoomMember::userId).containsExactly("u_bob");
+        assertThat(left.after(at(commands.leave("u_bob", BOB, "left").events(left, null), 6).get(0))).isNull();
+    }
+
+    /** The drafts committed from {@code seq} on, one seq each. */
+    private static List<RoomEvent> at(List<RoomNotice.Draft> drafts, long seq) {
+        return IntStream.range(0, drafts.size()).mapToObj(i -> drafts.get(i).at(seq + i)).toList();
     }
 
     private Room lobby(String password, int capacity) {

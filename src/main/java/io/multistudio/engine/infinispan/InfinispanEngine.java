@@ -20,6 +20,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.multistudio.engine.Engine;
 import io.multistudio.engine.SharedMap;
+import io.multistudio.engine.StoreBytes;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -56,6 +57,7 @@ public final class InfinispanEngine implements Engine {
     private final RemoteCacheManager cacheManager;
     private final ObjectMapper mapper;
     private final Duration timeout;
+    private final StoreBytes bytes;
     private final List<LazyMap<?>> maps = new CopyOnWriteArrayList<>();
     /** Every blocking call to the store (cache creation, listener registration, the watch) runs on this thread. */
     private final ScheduledExecutorService store = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -73,6 +75,16 @@ public final class InfinispanEngine implements Engine {
      * @param timeout how long an operation may take before the store counts as unavailable
      */
     public InfinispanEngine(RemoteCacheManager cacheManager, ObjectMapper mapper, Duration timeout) {
+        this(cacheManager, mapper, timeout, StoreBytes.NONE);
+    }
+
+    /**
+     * @param timeout how long an operation may take before the store counts as unavailable
+     * @param bytes told the size of every value written to the store and read from it
+     */
+    public InfinispanEngine(RemoteCacheManager cacheManager, ObjectMapper mapper, Duration timeout,
+            StoreBytes bytes) {
+        this.bytes = bytes;
         this.cacheManager = cacheManager;
         this.mapper = mapper;
         this.timeout = timeout;
@@ -86,7 +98,7 @@ public final class InfinispanEngine implements Engine {
      */
     @Override
     public <V> SharedMap<V> map(String name, Class<V> type, Function<V, Duration> lifespan) {
-        JsonValues<V> json = new JsonValues<>(mapper, type);
+        JsonValues<V> json = new JsonValues<>(mapper, type, name, bytes);
         LazyMap<V> map = new LazyMap<>(name,
                 () -> new InfinispanMap<>(createCache(name), json, lifespan, timeout, () -> createCache(name)));
         maps.add(map);

@@ -25,6 +25,7 @@ import org.jboss.logging.Logger;
 import org.reactivestreams.FlowAdapters;
 
 import io.multistudio.engine.Engine;
+import io.multistudio.engine.Retries;
 import io.multistudio.engine.SharedMap;
 import io.multistudio.engine.StoreUnavailableException;
 import io.smallrye.mutiny.Multi;
@@ -39,8 +40,11 @@ final class InfinispanMap<V> implements SharedMap<V> {
 
     private static final Logger LOG = Logger.getLogger(InfinispanMap.class);
 
-    /** Far more attempts than any real contention needs; past it something is wrong and the caller gets a failure. */
-    private static final int MAX_ATTEMPTS = 1000;
+    /**
+     * Attempts of one update before the caller gets a store failure: with the pauses between them (see
+     * {@link Retries}) they span about three seconds, enough for a hundred members joining one room at once.
+     */
+    static final int UPDATE_ATTEMPTS = 64;
 
     /** A scan reads the whole map in batches, so it may take this many times longer than one operation. */
     private static final int SCAN_TIMEOUT_FACTOR = 5;
@@ -136,10 +140,17 @@ final class InfinispanMap<V> implements SharedMap<V> {
     }
 
     @Override
+    public Uni<V> claim(String key, V value) {
+        return uni(() -> returningCache.putIfAbsentAsync(key, json.write(value), lifespanMillis(value),
+                TimeUnit.MILLISECONDS))
+                .map(json::read);
+    }
+
+    @Override
     public Uni<Change<V>> update(String key, UnaryOperator<V> change) {
-        return uni(() -> cache.getWithMetadataAsync(key))
-                .flatMap(entry -> attempt(key, entry, change))
-                .onFailure(LostRace.class).retry().atMost(MAX_ATTEMPTS);
+        return Retries.whileLosing(uni(() -> cache.getWithMetadataAsync(key))
+                .flatMap(entry -> attempt(key, entry, change)), LostRace.class, UPDATE_ATTEMPTS,
+                "An update of " + cache.getName());
     }
 
     @Override
@@ -229,9 +240,11 @@ final class InfinispanMap<V> implements SharedMap<V> {
 
     /**
      * A store operation that fails with {@link StoreUnavailableException} when the store does not answer within
-     * {@code timeout} or cannot be reached, so that no request waits on a store that is gone.
+     * {@code timeout} or cannot be reached, so that no request waits on a store that is gone. A call that timed out
+     * is cancelled (the timeout cancels the subscription, which cancels the client's future), so the client forgets
+     * it instead of holding it until the store answers.
      */
-    private static <T> Uni<T> guarded(Supplier<CompletionStage<T>> operation, Duration timeout) {
+    static <T> Uni<T> guarded(Supplier<CompletionStage<T>> operation, Duration timeout) {
         return guard(Uni.createFrom().completionStage(operation), timeout);
     }
 

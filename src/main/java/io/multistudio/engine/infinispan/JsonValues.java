@@ -5,20 +5,28 @@ import java.io.UncheckedIOException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.multistudio.engine.StoreBytes;
+
 /** Turns values into the JSON text stored in a cache and back. */
 final class JsonValues<V> {
 
     private final ObjectMapper mapper;
     private final Class<V> type;
+    private final String map;
+    private final StoreBytes bytes;
 
-    JsonValues(ObjectMapper mapper, Class<V> type) {
+    JsonValues(ObjectMapper mapper, Class<V> type, String map, StoreBytes bytes) {
         this.mapper = mapper;
         this.type = type;
+        this.map = map;
+        this.bytes = bytes;
     }
 
     String write(V value) {
         try {
-            return mapper.writeValueAsString(value);
+            String json = mapper.writeValueAsString(value);
+            bytes.record(map, "written", json.length());
+            return json;
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }
@@ -28,6 +36,7 @@ final class JsonValues<V> {
         if (json == null) {
             return null;
         }
+        bytes.record(map, "read", json.length());
         try {
             return mapper.readValue(json, type);
         } catch (JsonProcessingException e) {

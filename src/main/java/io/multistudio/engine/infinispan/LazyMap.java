@@ -109,6 +109,11 @@ final class LazyMap<V> implements SharedMap<V> {
     }
 
     @Override
+    public Uni<V> claim(String key, V value) {
+        return with(ready -> ready.claim(key, value));
+    }
+
+    @Override
     public Uni<Change<V>> update(String key, UnaryOperator<V> change) {
         return with(ready -> ready.update(key, change));
     }

@@ -101,6 +101,19 @@ final class MemoryMap<V> implements SharedMap<V> {
     }
 
     @Override
+    public Uni<V> claim(String key, V value) {
+        return Uni.createFrom().item(() -> {
+            Entry<V> created = entry(value);
+            Entry<V> holder = compute(key, current -> current == null ? created : current);
+            if (holder == created) {
+                report(writeListeners, value);
+                return null;
+            }
+            return holder.value();
+        });
+    }
+
+    @Override
     public Uni<Change<V>> update(String key, UnaryOperator<V> change) {
         return Uni.createFrom().item(() -> {
             AtomicReference<V> before = new AtomicReference<>();

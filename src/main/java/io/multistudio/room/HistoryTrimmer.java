@@ -1,0 +1,55 @@
+package io.multistudio.room;
+
+import java.time.Duration;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.jboss.logging.Logger;
+
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.Vertx;
+
+/**
+ * Trims the rooms' history to its bound now and then, off the path of any request: a request commits its event in
+ * one store call, and what that event pushed out of the bound is removed within a {@link #PERIOD}.
+ */
+@ApplicationScoped
+class HistoryTrimmer {
+
+    private static final Logger LOG = Logger.getLogger(HistoryTrimmer.class);
+    static final Duration PERIOD = Duration.ofSeconds(1);
+
+    private final RoomLog log;
+    private final Vertx vertx;
+    private long timer = -1;
+    /** One pass at a time: a slow store must not pile passes up. */
+    private boolean running;
+
+    HistoryTrimmer(RoomLog log, Vertx vertx) {
+        this.log = log;
+        this.vertx = vertx;
+    }
+
+    void start(@Observes StartupEvent startup) {
+        timer = vertx.setPeriodic(PERIOD.toMillis(), tick -> pass());
+    }
+
+    void stop(@Observes ShutdownEvent shutdown) {
+        vertx.cancelTimer(timer);
+    }
+
+    private synchronized void pass() {
+        if (running) {
+            return;
+        }
+        running = true;
+        log.trim().onTermination().invoke(this::done).subscribe().with(ignored -> {
+        }, failure -> LOG.debugf("Could not trim the rooms' history: %s", failure));
+    }
+
+    private synchronized void done() {
+        running = false;
+    }
+}

@@ -1,0 +1,27 @@
+package io.multistudio.room;
+
+import java.util.function.BiFunction;
+import java.util.function.Predicate;
+
+/**
+ * One room event waiting for its seq: whether the room as this node knows it admits it, and the event at a seq. An
+ * event that finds its seq taken learns the event there and asks {@code admits} again about the room after it, so
+ * that a message from a member who was removed just before is refused, not committed after the removal.
+ *
+ * @param admits whether the event happens in the room ({@code null} if the room is gone); a refusal throws its
+ *        {@link io.multistudio.protocol.ProtocolException}, {@code false} means no event at all
+ * @param event the event in the room at a seq
+ */
+public record RoomNotice(Predicate<Room> admits, BiFunction<Room, Long, RoomEvent> event) {
+
+    /** An event of a change the stored room already made: nothing left to check. */
+    static RoomNotice of(Draft draft) {
+        return new RoomNotice(room -> true, (room, seq) -> draft.at(seq));
+    }
+
+    /** An event whose seq is not known yet; its text carries the seq, so it is written once the seq is. */
+    @FunctionalInterface
+    public interface Draft {
+        RoomEvent at(long seq);
+    }
+}
