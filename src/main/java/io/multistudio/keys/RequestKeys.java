@@ -77,7 +77,9 @@ public class RequestKeys {
         return Uni.createFrom().deferred(() -> attempt(entry, request.rid(), ring, execute, send))
                 .onFailure(StillPending.class).retry()
                 .withBackOff(FIRST_LOOK_AGAIN, LAST_LOOK_AGAIN).expireIn(reservation.plusSeconds(1).toMillis())
-                .onFailure(StillPending.class).transform(pending -> new StoreUnavailableException(
+                // Mutiny reports the expired retries as its own failure, with the last StillPending as its cause.
+                .onFailure(failure -> failure instanceof StillPending || failure.getCause() instanceof StillPending)
+                .transform(pending -> new StoreUnavailableException(
                         "A request with the same key is still executing", pending));
     }
 

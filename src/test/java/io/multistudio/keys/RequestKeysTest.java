@@ -7,8 +7,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -16,6 +18,9 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.multistudio.engine.Engine;
+import io.multistudio.engine.SharedMap;
+import io.multistudio.engine.StoreUnavailableException;
 import io.multistudio.engine.memory.MemoryEngine;
 import io.multistudio.protocol.Codec;
 import io.multistudio.protocol.ProtocolException;
@@ -77,6 +82,42 @@ class RequestKeysTest {
         keys.once("s1", send("r", "k0"), ring, this::execute, sent::add).await().atMost(Duration.ofSeconds(5));
         keys.once("s2", send("r", "k1"), ring, this::execute, sent::add).await().atMost(Duration.ofSeconds(5));
         assertThat(executions).hasValue(KeyRing.CAPACITY + 3);
+    }
+
+    @Test
+    void aRepeatThatWaitedPastTheReservationForAnAnswerIsToldTheStoreIsUnavailable() {
+        // A store that keeps the reservation longer than it should (a node lost, a slow expiry) never frees the key.
+        Engine keeping = new Engine() {
+            @Override
+            public <V> SharedMap<V> map(String name, Class<V> type, Function<V, Duration> lifespan) {
+                return engine.map(name, type, value -> Engine.IMMORTAL);
+            }
+
+            @Override
+            public Uni<Boolean> available() {
+                return engine.available();
+            }
+
+            @Override
+            public String name() {
+                return "keeping";
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        RequestKeys impatient = new RequestKeys(keeping, new Codec(), Duration.ofMillis(100), Duration.ofMinutes(2));
+        impatient.once("s1", send("r1", "k"), new KeyRing(), () -> Uni.createFrom().nothing(), sent::add)
+                .subscribe().with(ignored -> {
+                });
+
+        CompletableFuture<Void> repeat = impatient.once("s1", send("r2", "k"), new KeyRing(), this::execute, sent::add)
+                .subscribeAsCompletionStage();
+
+        assertThat(repeat).failsWithin(Duration.ofSeconds(10)).withThrowableOfType(ExecutionException.class)
+                .withCauseInstanceOf(StoreUnavailableException.class);
+        assertThat(executions).hasValue(0);
     }
 
     private Uni<String> execute() {
