@@ -49,7 +49,7 @@ class SlowReaderTest {
         public Map<String, String> getConfigOverrides() {
             return Map.of("multistudio.outbound-buffer", String.valueOf(OUTBOUND_BUFFER),
                     "multistudio.rate-limit", "1000000", "multistudio.rate-burst", "1000000",
-                    "multistudio.room-history", "100000");
+                    "multistudio.room-history", "100000", "multistudio.room-history-bytes", "268435456");
         }
     }
 
