@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.multistudio.engine.Engine;
 import io.multistudio.engine.SharedMap;
 import io.multistudio.protocol.Codec;
+import io.multistudio.protocol.ProtocolException;
 import io.multistudio.protocol.ServerMessage;
 import io.multistudio.session.Session;
 import io.multistudio.session.SessionService;
@@ -183,8 +184,15 @@ public class Rooms {
      */
     Uni<RoomEvent> noticed(String roomId, RoomNotice notice) {
         Room known = events.known(roomId);
-        return (known != null ? Uni.createFrom().item(known) : rooms.get(roomId))
+        Uni<RoomEvent> stored = Uni.createFrom().deferred(() -> rooms.get(roomId))
                 .flatMap(room -> log.commit(room, notice));
+        if (known == null) {
+            return stored;
+        }
+        // This node's view trails the stored room by the events still on their way here (a join answered a moment
+        // ago, a gap being filled): what it refuses is asked again of the stored room, which every membership change
+        // updates, so a member is never told it is not in its room.
+        return log.commit(known, notice).onFailure(ProtocolException.class).recoverWithUni(refused -> stored);
     }
 
     /** The room with its members as they are now, entered at {@code seq}. */

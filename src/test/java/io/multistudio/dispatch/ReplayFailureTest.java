@@ -53,8 +53,10 @@ class ReplayFailureTest {
             String token = joiner.helloAnswer().path("reconnect_token").asText();
             String joinerId = joiner.helloAnswer().path("user").path("id").asText();
 
+            owner.request("{\"kind\":\"SEND\",\"data\":\"before you came\"}");
             ((FailingEngine) engine).failNextHistoryRead();
-            joiner.send("{\"kind\":\"JOIN_ROOM\",\"room\":\"replay-fails\"}");
+            // A join that asks for the history before it reads it: a join into a quiet room reads nothing.
+            joiner.send("{\"kind\":\"JOIN_ROOM\",\"room\":\"replay-fails\",\"history\":5}");
 
             assertThat(owner.next().path("kind").asText()).isEqualTo("USER_JOINED");
             assertThat(joiner.awaitClose()).as("dropped as lost").isEqualTo(Wire.NO_CLOSE_FRAME);
