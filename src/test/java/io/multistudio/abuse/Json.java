@@ -39,6 +39,10 @@ final class Json {
     /** A default parser, reading floats as doubles the way most receivers do. */
     private static final ObjectMapper PLAIN = new ObjectMapper();
 
+    /** Floats read as exact decimals into trees, whose factory drops their trailing zeros. */
+    private static final ObjectMapper STRIPPED = JsonMapper.builder()
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS).build();
+
     /** Compact serialization, the way "serialized size" of user and room data is measured. */
     private static final ObjectMapper COMPACT = new ObjectMapper();
 
@@ -144,16 +148,25 @@ final class Json {
         }
     }
 
-    /** The smallest and largest serialized size among the ways a JSON library may write these numbers. */
+    /**
+     * The smallest and largest serialized size among the ways a JSON library may write these numbers: as sent, read
+     * as doubles ({@code 1e2} written {@code 100.0}), or as decimals without trailing zeros ({@code 5.0} written
+     * {@code 5}, Jackson's default for trees).
+     */
     static int[] serializedSizes(JsonNode node) {
         int exact = serializedSize(node);
-        int asDoubles = exact;
-        try {
-            asDoubles = serializedSize(PLAIN.readTree(COMPACT.writeValueAsString(node)));
-        } catch (JsonProcessingException | RuntimeException beyondLimits) {
-            // Deeper than a default parser reads: only the exact size counts.
+        int smallest = exact;
+        int largest = exact;
+        for (ObjectMapper reader : new ObjectMapper[] { PLAIN, STRIPPED }) {
+            try {
+                int size = serializedSize(reader.readTree(COMPACT.writeValueAsString(node)));
+                smallest = Math.min(smallest, size);
+                largest = Math.max(largest, size);
+            } catch (JsonProcessingException | RuntimeException beyondLimits) {
+                // Deeper or longer than a default parser reads: that reading does not exist.
+            }
         }
-        return new int[] { Math.min(exact, asDoubles), Math.max(exact, asDoubles) };
+        return new int[] { smallest, largest };
     }
 
     /** RFC 7396. */

@@ -17,7 +17,8 @@ import io.smallrye.mutiny.Uni;
 
 /**
  * The memory engine with one fault on demand: once {@link #failNextHistoryRead()} is called, the next read of several
- * history entries (a replay, a page of history) fails as a store timeout would. A test profile enables it as an alternative.
+ * history entries (a replay, a page of history) fails as a store timeout would. A test profile enables it as an
+ * alternative.
  */
 @Alternative
 @Singleton
