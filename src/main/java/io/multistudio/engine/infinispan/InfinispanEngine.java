@@ -69,7 +69,11 @@ public final class InfinispanEngine implements Engine {
     private volatile boolean storeAnswers = true;
     /** Used on the store thread only. */
     private Duration retryDelay = FIRST_RETRY;
-    private boolean storeWasDown;
+    /**
+     * The store was found gone and this node's listeners are not registered again yet: until they are, the node
+     * would miss what the other nodes commit, so it is not ready. Written on the store thread only.
+     */
+    private volatile boolean storeWasDown;
 
     /**
      * @param timeout how long an operation may take before the store counts as unavailable
@@ -117,9 +121,16 @@ public final class InfinispanEngine implements Engine {
         return map;
     }
 
-    /** Every cache must exist and answer: one that the store lost is as bad as the store being gone. */
+    /**
+     * Every cache must exist and answer, one that the store lost being as bad as the store gone, and after an outage
+     * this node must be listening again.
+     */
     @Override
     public Uni<Boolean> available() {
+        return storeWasDown ? Uni.createFrom().item(false) : answers();
+    }
+
+    private Uni<Boolean> answers() {
         if (maps.stream().anyMatch(map -> !map.ready())) {
             return Uni.createFrom().item(false);
         }
@@ -175,7 +186,7 @@ public final class InfinispanEngine implements Engine {
      */
     private void listenAgainAfterOutage() {
         try {
-            boolean up = available().await().atMost(timeout.multipliedBy(2));
+            boolean up = answers().await().atMost(timeout.multipliedBy(2));
             if (!up) {
                 storeWasDown = true;
             } else if (storeWasDown) {
