@@ -66,7 +66,7 @@ public class Dispatcher {
                     if (failure instanceof SessionGone) {
                         lifecycle.sessionGone(connection);
                     } else {
-                        connection.send(errorFor(failure, request.rid()));
+                        connection.send(errorFor(failure, connection, request));
                     }
                     return null;
                 });
@@ -85,7 +85,15 @@ public class Dispatcher {
                 connection::send);
     }
 
-    private String errorFor(Throwable failure, String rid) {
+    private String errorFor(Throwable failure, Connection connection, Request request) {
+        String rid = request.rid();
+        // The drain takes the session and the room from each connection while a request may be running: whatever
+        // such a request failed on, the cause is the node shutting down, not the room. The client resumes on another
+        // node and may repeat it there.
+        if (lifecycle.draining() && request.kind() != Request.RequestKind.HELLO
+                && connection.state() != Connection.State.ESTABLISHED) {
+            return errors.frame(Why.SHUTTING_DOWN, rid);
+        }
         if (failure instanceof ProtocolException protocolFailure) {
             return errors.frame(protocolFailure, rid);
         }

@@ -192,9 +192,12 @@ public class Rooms {
         // This node's view trails the stored room by the events still on their way here (a join answered a moment
         // ago, a gap being filled): what it refuses, or finds no event for, is asked again of the stored room, which
         // every membership change updates, so a member is never told it is not in its room, nor taken for gone.
-        return log.commit(known, notice)
-                .flatMap(event -> event != null ? Uni.createFrom().item(event) : stored)
-                .onFailure(ProtocolException.class).recoverWithUni(refused -> stored);
+        return log.commit(known, notice).onItemOrFailure().transformToUni((event, failure) -> {
+            if (failure instanceof ProtocolException || failure == null && event == null) {
+                return stored;
+            }
+            return failure == null ? Uni.createFrom().item(event) : Uni.createFrom().failure(failure);
+        });
     }
 
     /** The room with its members as they are now, entered at {@code seq}. */
