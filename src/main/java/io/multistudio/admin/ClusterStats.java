@@ -31,7 +31,7 @@ public record ClusterStats(String thisNode, List<NodeLoad> nodes, Totals cluster
     /** Sums over every node, and the counts that only the shared state knows. */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @Schema(name = "ClusterTotals", description = "Cluster-wide sums and counts")
-    public record Totals(int nodes, long connections, long sessionsInGrace, int rooms, double messagesInPerSecond,
+    public record Totals(int nodes, long connections, long sessionsInGrace, long rooms, double messagesInPerSecond,
             double messagesOutPerSecond) {
     }
 }

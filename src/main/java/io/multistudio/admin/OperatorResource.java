@@ -24,9 +24,9 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import io.multistudio.cluster.Node;
 import io.multistudio.cluster.NodeRegistry;
+import io.multistudio.observability.ClusterCensus;
 import io.multistudio.room.Membership;
 import io.multistudio.room.Rooms;
-import io.multistudio.session.SessionService;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -56,15 +56,13 @@ public class OperatorResource {
 
     private final Rooms rooms;
     private final Membership membership;
-    private final SessionService sessions;
-    private final NodeRegistry registry;
+    private final ClusterCensus census;
     private final Node node;
 
-    OperatorResource(Rooms rooms, Membership membership, SessionService sessions, NodeRegistry registry, Node node) {
+    OperatorResource(Rooms rooms, Membership membership, ClusterCensus census, Node node) {
         this.rooms = rooms;
         this.membership = membership;
-        this.sessions = sessions;
-        this.registry = registry;
+        this.census = census;
         this.node = node;
     }
 
@@ -147,17 +145,16 @@ public class OperatorResource {
     @GET
     @Path("/stats")
     @Operation(summary = "Each node's load as of its last lease renewal, and cluster-wide sums and counts",
-            description = "Counting rooms and sessions in grace reads the whole shared state: poll it every few"
-                    + " seconds at most.")
+            description = "Rooms and sessions in grace are counted by the store without reading them; sessions in"
+                    + " grace are as of the nodes' last lease renewals.")
     @APIResponse(responseCode = "200", description = "The load",
             content = @Content(schema = @Schema(implementation = ClusterStats.class)))
     public Uni<ClusterStats> stats() {
-        return Uni.combine().all().unis(registry.nodes(), sessions.countInGrace(), rooms.count())
-                .with((leases, inGrace, roomCount) -> stats(node.id(), leases, inGrace, roomCount));
+        return census.take().map(taken -> stats(node.id(), taken.nodes(), taken.sessionsInGrace(), taken.rooms()));
     }
 
     /** The answering node first, then the others by id, so that the order is stable from one poll to the next. */
-    static ClusterStats stats(String self, List<NodeRegistry.NodeLease> leases, long inGrace, int roomCount) {
+    static ClusterStats stats(String self, List<NodeRegistry.NodeLease> leases, long inGrace, long roomCount) {
         List<ClusterStats.NodeLoad> nodes = leases.stream()
                 .sorted(Comparator.comparing((NodeRegistry.NodeLease lease) -> !lease.id().equals(self))
                         .thenComparing(NodeRegistry.NodeLease::id))

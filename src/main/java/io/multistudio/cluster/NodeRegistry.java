@@ -34,15 +34,18 @@ public class NodeRegistry {
     /**
      * A node's claim to be alive, with its load as of the renewal, so that any node can tell the cluster's load.
      *
+     * @param sessions the sessions attached to its connections: those the cluster's census does not count in grace
      * @param messagesInPerSecond frames received per second since the previous renewal
      * @param messagesOutPerSecond frames written per second since the previous renewal
      */
-    public record NodeLease(String id, long renewedAt, int connections, double messagesInPerSecond,
+    public record NodeLease(String id, long renewedAt, int connections, int sessions, double messagesInPerSecond,
             double messagesOutPerSecond) {
     }
 
-    /** What a node reports of its load: its open connections and its message totals so far. */
-    public record Load(int connections, double messagesIn, double messagesOut) {
+    /**
+     * What a node reports of its load: its open connections, the sessions they carry, and its message totals so far.
+     */
+    public record Load(int connections, int sessions, double messagesIn, double messagesOut) {
     }
 
     private final SharedMap<NodeLease> leases;
@@ -53,8 +56,8 @@ public class NodeRegistry {
     private final Node node;
     private final Vertx vertx;
     private final long renewalTimer;
-    private volatile Supplier<Load> load = () -> new Load(0, 0, 0);
-    private Load lastLoad = new Load(0, 0, 0);
+    private volatile Supplier<Load> load = () -> new Load(0, 0, 0, 0);
+    private Load lastLoad = new Load(0, 0, 0, 0);
     private long lastRenewal = System.currentTimeMillis();
 
     NodeRegistry(Engine engine, Node node, Vertx vertx) {
@@ -99,7 +102,7 @@ public class NodeRegistry {
         long now = System.currentTimeMillis();
         Load current = load.get();
         double seconds = Math.max(now - lastRenewal, 1) / 1000.0;
-        NodeLease lease = new NodeLease(node.id(), now, current.connections(),
+        NodeLease lease = new NodeLease(node.id(), now, current.connections(), current.sessions(),
                 (current.messagesIn() - lastLoad.messagesIn()) / seconds,
                 (current.messagesOut() - lastLoad.messagesOut()) / seconds);
         lastLoad = current;

@@ -22,6 +22,15 @@ import io.netty.buffer.ByteBuf;
  */
 public final class LocalRoom {
 
+    /**
+     * Events held back by an open gap, at most, in count and in characters of their text: past either bound the gap
+     * is given up on at once, as its timeout would, so that a gap held open while the room goes on costs a bounded
+     * heap however busy the room. Far above what a gap holds normally: events that overtook each other close it in
+     * milliseconds, the fill from the history comes after 300 ms, and the timeout after 3 s.
+     */
+    static final int MAX_PENDING_EVENTS = 10_000;
+    static final long MAX_PENDING_CHARS = 4L * 1024 * 1024;
+
     private final String id;
     private final String instance;
     private final Codec codec;
@@ -29,6 +38,8 @@ public final class LocalRoom {
     private final GapWatcher gapDetected;
     private final Runnable emptied;
     private final TreeMap<Long, RoomEvent> pending = new TreeMap<>();
+    /** The characters of the events in {@code pending}. */
+    private long pendingChars;
     private final Map<String, Member> members = new ConcurrentHashMap<>();
     private long nextSeq;
     private long watchedGap = -1;
@@ -65,8 +76,12 @@ public final class LocalRoom {
         if (!event.instance().equals(instance) || event.seq() < nextSeq) {
             return;
         }
-        pending.put(event.seq(), event);
+        RoomEvent replaced = pending.put(event.seq(), event);
+        pendingChars += event.text().length() - (replaced == null ? 0 : replaced.text().length());
         drain();
+        while (pending.size() > MAX_PENDING_EVENTS || pendingChars > MAX_PENDING_CHARS) {
+            skipToPending();
+        }
     }
 
     /**
@@ -75,9 +90,14 @@ public final class LocalRoom {
      */
     synchronized void skipGap(long stalledAt) {
         if (nextSeq == stalledAt && !pending.isEmpty()) {
-            nextSeq = pending.firstKey();
-            drain();
+            skipToPending();
         }
+    }
+
+    /** Gives up on the gap that holds the pending events back: delivery goes on from the first of them. */
+    private void skipToPending() {
+        nextSeq = pending.firstKey();
+        drain();
     }
 
     public String id() {
@@ -114,7 +134,9 @@ public final class LocalRoom {
         boolean othersLive = members.values().stream().anyMatch(other -> other != member && other.held == null);
         if (!othersLive && nextSeq <= member.lastSeq) {
             nextSeq = member.lastSeq + 1;
-            pending.headMap(nextSeq).clear();
+            Map<Long, RoomEvent> passed = pending.headMap(nextSeq);
+            passed.values().forEach(event -> pendingChars -= event.text().length());
+            passed.clear();
             drain();
         }
     }
@@ -129,6 +151,7 @@ public final class LocalRoom {
     private void drain() {
         RoomEvent event;
         while ((event = pending.remove(nextSeq)) != null) {
+            pendingChars -= event.text().length();
             nextSeq++;
             if (known != null) {
                 known = known.after(event);

@@ -75,7 +75,8 @@ public class SessionLifecycle {
         this.outbounds = outbounds;
         nodeStats.connections(connections::count);
         nodeStats.rooms(localRooms::count);
-        nodes.reportLoad(() -> new NodeRegistry.Load(connections.count(), metrics.messagesIn(), metrics.messagesOut()));
+        nodes.reportLoad(() -> new NodeRegistry.Load(connections.count(), connections.sessions(), metrics.messagesIn(),
+                metrics.messagesOut()));
         this.connections = connections;
         this.sessions = sessions;
         this.membership = membership;

@@ -19,6 +19,7 @@ final class MeteredMap<V> implements SharedMap<V> {
     private final Timer get;
     private final Timer getAll;
     private final Timer values;
+    private final Timer size;
     private final Timer put;
     private final Timer putIfAbsent;
     private final Timer claim;
@@ -30,6 +31,7 @@ final class MeteredMap<V> implements SharedMap<V> {
         this.get = timers.apply("get");
         this.getAll = timers.apply("get_all");
         this.values = timers.apply("values");
+        this.size = timers.apply("size");
         this.put = timers.apply("put");
         this.putIfAbsent = timers.apply("put_if_absent");
         this.claim = timers.apply("claim");
@@ -50,6 +52,11 @@ final class MeteredMap<V> implements SharedMap<V> {
     @Override
     public Uni<List<V>> values() {
         return timed(values, map::values);
+    }
+
+    @Override
+    public Uni<Long> size() {
+        return timed(size, map::size);
     }
 
     @Override

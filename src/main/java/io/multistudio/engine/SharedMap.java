@@ -26,6 +26,12 @@ public interface SharedMap<V> {
     Uni<List<V>> values();
 
     /**
+     * How many entries the map holds, counted by the store without shipping any value, so that a census need not read
+     * a large map whole. An entry that has just expired may be counted until the store takes it out (within a second).
+     */
+    Uni<Long> size();
+
+    /**
      * Calls {@code listener} with the value of each entry that expires from now on. On a cluster every node is told
      * about every expiry, so a listener that acts on it must make its action happen once (an {@link #update} that
      * only one node can win).

@@ -21,6 +21,11 @@ public class LocalConnections {
         return byId.size();
     }
 
+    /** The sessions carried by connections open here: bound by {@code HELLO}, not yet released nor lost. */
+    public int sessions() {
+        return bySession.size();
+    }
+
     public void add(Connection connection) {
         byId.put(connection.id(), connection);
     }

@@ -14,9 +14,9 @@ class OperatorStatsTest {
     @Test
     void theAnsweringNodeComesFirstAndTheClusterIsTheSumOfItsNodes() {
         List<NodeLease> leases = List.of(
-                new NodeLease("c", 3000, 5, 1.25, 10),
-                new NodeLease("b", 2000, 7, 2.5, 20.333),
-                new NodeLease("a", 1000, 1, 0, 0.5));
+                new NodeLease("c", 3000, 5, 4, 1.25, 10),
+                new NodeLease("b", 2000, 7, 7, 2.5, 20.333),
+                new NodeLease("a", 1000, 1, 0, 0, 0.5));
 
         ClusterStats stats = OperatorResource.stats("b", leases, 4, 9);
 

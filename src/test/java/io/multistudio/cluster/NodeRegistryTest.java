@@ -57,6 +57,18 @@ class NodeRegistryTest {
         assertThat(losses).hasValue(0);
     }
 
+    @Test
+    void theLeaseCarriesTheConnectionsAndSessionsOfTheLoadAsOfTheRenewal() {
+        registry.reportLoad(() -> new NodeRegistry.Load(5, 3, 0, 0));
+
+        registry.renew();
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            assertThat(lease().connections()).isEqualTo(5);
+            assertThat(lease().sessions()).isEqualTo(3);
+        });
+    }
+
     private NodeRegistry.NodeLease lease() {
         return leases.get(node.id()).await().atMost(Duration.ofSeconds(5));
     }

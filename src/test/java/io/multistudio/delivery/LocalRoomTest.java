@@ -60,6 +60,59 @@ class LocalRoomTest {
     }
 
     @Test
+    void aGapHoldingBackMoreEventsThanTheBoundIsGivenUpOnAtOnce() {
+        Recorder ada = member("u_ada", 0);
+        room.offer(message(1, "u_bob", null));
+        long last = 2 + LocalRoom.MAX_PENDING_EVENTS;
+        for (long seq = 3; seq <= last; seq++) {
+            room.offer(message(seq, "u_bob", null));
+        }
+        assertThat(ada.seqs()).as("held up to the bound").containsExactly(1L);
+
+        room.offer(message(last + 1, "u_bob", null));
+        room.offer(message(2, "u_bob", null));
+        room.offer(message(last + 2, "u_bob", null));
+
+        List<Long> seqs = ada.seqs();
+        assertThat(seqs).hasSize(LocalRoom.MAX_PENDING_EVENTS + 3).doesNotContain(2L);
+        assertThat(seqs.subList(0, 2)).containsExactly(1L, 3L);
+        assertThat(seqs.get(seqs.size() - 1)).isEqualTo(last + 2);
+    }
+
+    @Test
+    void aGapHoldingBackMoreCharactersThanTheBoundIsGivenUpOnAtOnce() {
+        Recorder ada = member("u_ada", 0);
+        int eighth = (int) (LocalRoom.MAX_PENDING_CHARS / 8);
+        for (long seq = 2; seq <= 8; seq++) {
+            room.offer(padded(seq, eighth));
+        }
+        assertThat(ada.seqs()).as("seven eighths of the bound, and a little more, are held").isEmpty();
+
+        room.offer(padded(9, eighth));
+
+        assertThat(ada.seqs()).containsExactly(2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L);
+    }
+
+    @Test
+    void eventsDeliveredOnceTheirGapClosedNoLongerCountAgainstTheBound() {
+        Recorder ada = member("u_ada", 0);
+        int eighth = (int) (LocalRoom.MAX_PENDING_CHARS / 8);
+        List<Long> sent = new ArrayList<>();
+        long seq = 1;
+        for (int round = 0; round < 4; round++) {
+            long missing = seq++;
+            for (int held = 0; held < 4; held++) {
+                room.offer(padded(seq, eighth));
+                sent.add(seq++);
+            }
+            room.offer(message(missing, "u_bob", null));
+            sent.add(sent.size() - 4, missing);
+        }
+
+        assertThat(ada.seqs()).as("every gap waited for").isEqualTo(sent);
+    }
+
+    @Test
     void directMessagesReachOnlySenderAndAddressee() {
         Recorder ada = member("u_ada", 0);
         Recorder bob = member("u_bob", 0);
@@ -111,6 +164,12 @@ class LocalRoomTest {
     private static RoomEvent message(long seq, String from, String to) {
         return new RoomEvent(ROOM, INSTANCE, seq, "MESSAGE", null, from, to, null, null, null,
                 "{\"kind\":\"MESSAGE\",\"seq\":" + seq + "}", 0);
+    }
+
+    /** A message whose text is longer than {@code padding} characters. */
+    private static RoomEvent padded(long seq, int padding) {
+        return new RoomEvent(ROOM, INSTANCE, seq, "MESSAGE", null, "u_bob", null, null, null, null,
+                "{\"kind\":\"MESSAGE\",\"seq\":" + seq + ",\"data\":\"" + "x".repeat(padding) + "\"}", 0);
     }
 
     /** A connection whose socket keeps what it is sent. */

@@ -220,6 +220,27 @@ abstract class SharedMapContract {
     }
 
     @Test
+    void sizeCountsTheEntriesWrittenAndNotRemoved() {
+        assertThat(join(map.size())).isZero();
+        join(map.put("a", sample("a", 1)));
+        join(map.put("b", sample("b", 2)));
+        join(map.put("b", sample("b", 3)));
+        join(map.update("c", current -> sample("c", 1)));
+        join(map.update("a", current -> null));
+
+        assertThat(join(map.size())).isEqualTo(2);
+    }
+
+    @Test
+    void anExpiredValueLeavesTheSize() {
+        join(map.put("short", sample(MORTAL, 1)));
+        join(map.put("long", sample("immortal", 1)));
+        assertThat(join(map.size())).isEqualTo(2);
+
+        await().atMost(EXPIRY_WAIT).until(() -> join(map.size()) == 1);
+    }
+
+    @Test
     void removeDeletesTheValue() {
         join(map.put("k", sample("ada", 1)));
 

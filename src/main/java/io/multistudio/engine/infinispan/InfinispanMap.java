@@ -103,6 +103,12 @@ final class InfinispanMap<V> implements SharedMap<V> {
                 .onFailure(InfinispanMap::cacheMissing).invoke(this::recreateCache);
     }
 
+    /** The server counts the entries (Hot Rod's size operation): no value crosses the network. */
+    @Override
+    public Uni<Long> size() {
+        return uni(cache::sizeAsync);
+    }
+
     /**
      * The first call registers a listener with the server and waits for it, so that expiries are reported from the
      * moment it returns: call it at start-up, not on the event loop.

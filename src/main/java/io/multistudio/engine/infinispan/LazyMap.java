@@ -99,6 +99,11 @@ final class LazyMap<V> implements SharedMap<V> {
     }
 
     @Override
+    public Uni<Long> size() {
+        return with(InfinispanMap::size);
+    }
+
+    @Override
     public Uni<Void> put(String key, V value) {
         return with(ready -> ready.put(key, value));
     }

@@ -69,6 +69,12 @@ final class MemoryMap<V> implements SharedMap<V> {
         });
     }
 
+    /** Entries that expired are taken out every {@link #EXPIRY_TICK}; until then they are counted. */
+    @Override
+    public Uni<Long> size() {
+        return Uni.createFrom().item(() -> (long) entries.size());
+    }
+
     @Override
     public void onExpired(Consumer<V> listener) {
         expiryListeners.add(listener);
