@@ -22,7 +22,8 @@ import io.vertx.core.Vertx;
  * session is gone leave their room. Only what two sweeps in a row found broken is repaired, so that a state that is
  * merely in passing (a node that has not written its first lease yet, a member whose session just ended and who is
  * leaving) is left to its own course. Each repair is a conditional update that only one node can win, so sweeping on
- * every node at once is safe. Request keys need none: each expires by itself.
+ * every node at once is safe. Not repaired: the request keys of a session whose expiry nobody heard (see
+ * {@code RequestKeys}).
  */
 @Startup
 @Singleton
