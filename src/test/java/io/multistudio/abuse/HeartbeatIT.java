@@ -3,10 +3,6 @@ package io.multistudio.abuse;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.IOException;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -84,7 +80,7 @@ class HeartbeatIT {
             await("the idle client to stay").during(TIMEOUT.multipliedBy(2)).atMost(TIMEOUT.multipliedBy(4))
                     .until(() -> idle.state() == ConnectionState.OPEN && idleRetries.isEmpty()
                             && !awayUsers(watcherSaw).contains(idleId));
-            assertThat(metric("multistudio_heartbeat_timeouts_total")).isEqualTo(1);
+            assertThat(app.metric("multistudio_heartbeat_timeouts_total")).isEqualTo(1);
         }
     }
 
@@ -103,12 +99,5 @@ class HeartbeatIT {
     private static List<String> awayUsers(List<RoomEvent> events) {
         return events.stream().filter(RoomEvent.UserAway.class::isInstance).map(RoomEvent.UserAway.class::cast)
                 .map(RoomEvent.UserAway::userId).toList();
-    }
-
-    private static double metric(String name) throws IOException, InterruptedException {
-        String scrape = HttpClient.newHttpClient().send(HttpRequest.newBuilder(app.managementUri("/q/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
-        return scrape.lines().filter(line -> line.startsWith(name + " ") || line.startsWith(name + "{"))
-                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
     }
 }
