@@ -51,8 +51,12 @@ public class NodeRegistry {
     private final SharedMap<NodeLease> leases;
     private final List<Consumer<String>> lostListeners = new CopyOnWriteArrayList<>();
     private final List<Runnable> leaseLostListeners = new CopyOnWriteArrayList<>();
-    /** Whether a renewal has written this node's lease yet: until then, finding none is the start, not a loss. */
+    /**
+     * Whether a renewal has written this node's lease yet: until then, finding none is the start, not a loss, and the
+     * node is not ready (the others would take its sessions for a dead node's).
+     */
     private volatile boolean leased;
+    private final OutageLog outage;
     private final Node node;
     private final Vertx vertx;
     private final long renewalTimer;
@@ -64,6 +68,7 @@ public class NodeRegistry {
         this.leases = engine.map("nodes", NodeLease.class, lease -> LEASE);
         this.node = node;
         this.vertx = vertx;
+        this.outage = new OutageLog(node.id());
         leases.onExpired(lease -> lost(lease.id()));
         renew();
         this.renewalTimer = vertx.setPeriodic(RENEWAL.toMillis(), timer -> renew());
@@ -72,6 +77,11 @@ public class NodeRegistry {
     /** Where this node's load comes from; reported with each renewal. */
     public void reportLoad(Supplier<Load> source) {
         this.load = source;
+    }
+
+    /** Whether this node's lease has been written: a node is ready for clients only once it has. */
+    public boolean leased() {
+        return leased;
     }
 
     /** The leases of every live node, this one included. */
@@ -114,7 +124,16 @@ public class NodeRegistry {
                 leaseLostListeners.forEach(Runnable::run);
             }
             leased = true;
-        }, failure -> LOG.warnf("Could not renew the lease of node %s: %s", node.id(), failure.getMessage()));
+            String back = outage.succeeded(System.currentTimeMillis());
+            if (back != null) {
+                LOG.info(back);
+            }
+        }, failure -> {
+            String warning = outage.failed(System.currentTimeMillis(), failure.getMessage());
+            if (warning != null) {
+                LOG.warn(warning);
+            }
+        });
     }
 
     private void lost(String nodeId) {

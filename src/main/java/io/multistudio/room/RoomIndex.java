@@ -50,6 +50,16 @@ public class RoomIndex {
         return Uni.createFrom().voidItem();
     }
 
+    /** Every entry of the index, for the repair of those whose room is gone. */
+    Uni<List<ServerMessage.MultiRoom>> entries() {
+        return listed.values();
+    }
+
+    /** Removes {@code entry}, unless it was replaced meanwhile (by a room created again under its id). */
+    Uni<Void> removeStale(ServerMessage.MultiRoom entry) {
+        return listed.update(entry.id(), current -> entry.equals(current) ? null : current).replaceWithVoid();
+    }
+
     /** Up to {@code limit} listed rooms, oldest first. */
     Uni<List<ServerMessage.MultiRoom>> list(int limit) {
         return listed.values().map(all -> all.stream()

@@ -5,7 +5,9 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -31,6 +33,12 @@ public class RoomLog {
     static final int SEQ_ATTEMPTS = 24;
     /** Seqs read at once when looking for the latest seq of a room this node does not follow. */
     static final int PROBE = 256;
+    /**
+     * Lost races after which an event reads ahead in the history ({@link #CATCH_UP} seqs at a time) instead of trying
+     * one seq after the other: this node's view trails the room by more than the few events in flight.
+     */
+    static final int LOSSES_BEFORE_CATCH_UP = 3;
+    static final int CATCH_UP = 32;
     private static final int TRIM_CONCURRENCY = 32;
 
     private final SharedMap<RoomEvent> history;
@@ -66,8 +74,9 @@ public class RoomLog {
             return Uni.createFrom().item(() -> notice.admits().test(null)).replaceWith((RoomEvent) null);
         }
         AtomicReference<Room> known = new AtomicReference<>(room);
+        AtomicInteger losses = new AtomicInteger();
         return follow(room).flatMap(followed -> Retries.whileLosing(
-                Uni.createFrom().deferred(() -> attempt(room.instance(), known, notice)), SeqTaken.class,
+                Uni.createFrom().deferred(() -> attempt(room.instance(), known, notice, losses)), SeqTaken.class,
                 SEQ_ATTEMPTS, "A room event"));
     }
 
@@ -116,23 +125,29 @@ public class RoomLog {
         return heads.forget(room.instance());
     }
 
-    private Uni<RoomEvent> attempt(String instance, AtomicReference<Room> known, RoomNotice notice) {
+    private Uni<RoomEvent> attempt(String instance, AtomicReference<Room> known, RoomNotice notice,
+            AtomicInteger losses) {
         Room room = known.get();
         if (!notice.admits().test(room)) {
             return Uni.createFrom().nullItem();
         }
         long seq = heads.next(instance, room == null ? 0 : room.seq());
         RoomEvent event = notice.event().apply(room, seq);
-        return history.claim(HistoryReader.key(instance, seq), event).map(holder -> {
+        return history.claim(HistoryReader.key(instance, seq), event).flatMap(holder -> {
             // A store that lost a node can apply a write and still report it failed; the retry then finds its own.
             if (holder == null || holder.equals(event)) {
                 sizes.committed(event);
                 events.publish(event);
-                return event;
+                return Uni.createFrom().item(event);
             }
             heads.saw(instance, holder.seq());
-            known.set(room == null ? null : room.after(holder));
-            throw new SeqTaken();
+            known.updateAndGet(current -> current == null ? null : current.after(holder));
+            // Each lost race teaches one taken seq: a node that has not yet heard of many events (its listener
+            // behind a flood committed on other nodes) would lose as many races, so it reads ahead instead.
+            Uni<Void> caughtUp = losses.incrementAndGet() % LOSSES_BEFORE_CATCH_UP != 0 ? Uni.createFrom().voidItem()
+                    : probe(instance, holder.seq(), CATCH_UP,
+                            found -> known.updateAndGet(current -> current == null ? null : current.after(found)));
+            return caughtUp.replaceWith(Uni.createFrom().<RoomEvent>failure(SeqTaken::new));
         });
     }
 
@@ -144,14 +159,22 @@ public class RoomLog {
         if (heads.follows(room.instance())) {
             return Uni.createFrom().voidItem();
         }
-        return heads.stored(room.instance()).flatMap(stored -> probe(room.instance(), Math.max(stored, room.seq())));
+        return heads.stored(room.instance()).flatMap(stored -> probe(room.instance(), Math.max(stored, room.seq()),
+                PROBE, event -> {
+                }));
     }
 
-    private Uni<Void> probe(String instance, long from) {
-        return history.getAll(HistoryReader.keys(instance, from + 1, from + PROBE)).flatMap(found -> {
-            long newest = found.values().stream().mapToLong(RoomEvent::seq).max().orElse(from);
+    /**
+     * Reads the history after {@code from}, {@code window} seqs at a time, until a read finds nothing near its end:
+     * each event found is seen, and handed to {@code found} in seq order.
+     */
+    private Uni<Void> probe(String instance, long from, int window, Consumer<RoomEvent> found) {
+        return history.getAll(HistoryReader.keys(instance, from + 1, from + window)).flatMap(read -> {
+            List<RoomEvent> ahead = read.values().stream().sorted(Comparator.comparingLong(RoomEvent::seq)).toList();
+            ahead.forEach(found);
+            long newest = ahead.isEmpty() ? from : ahead.get(ahead.size() - 1).seq();
             heads.saw(instance, newest);
-            return newest > from + PROBE / 2 ? probe(instance, newest) : Uni.createFrom().voidItem();
+            return newest > from + window / 2 ? probe(instance, newest, window, found) : Uni.createFrom().voidItem();
         });
     }
 

@@ -102,6 +102,11 @@ public class SeqHeads {
     record Advance(String instance, long from, long to) {
     }
 
+    /** Every stored head, for the repair of those whose room incarnation is gone. */
+    Uni<List<RoomHead>> allStored() {
+        return stored.values();
+    }
+
     /** The room incarnation is gone: its head is no longer needed. */
     Uni<Void> forget(String instance) {
         latest.remove(instance);

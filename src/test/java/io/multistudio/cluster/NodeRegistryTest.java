@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import io.multistudio.engine.Engine;
 import io.multistudio.engine.SharedMap;
 import io.multistudio.engine.memory.MemoryEngine;
+import io.multistudio.testsupport.FailingEngine;
 import io.vertx.core.Vertx;
 
 /** A node tells when a renewal finds its own lease gone, and only then. */
@@ -67,6 +68,23 @@ class NodeRegistryTest {
             assertThat(lease().connections()).isEqualTo(5);
             assertThat(lease().sessions()).isEqualTo(3);
         });
+    }
+
+    @Test
+    void aNodeIsLeasedOnlyOnceItsLeaseIsWritten() {
+        FailingEngine store = new FailingEngine();
+        store.down(true);
+        try {
+            NodeRegistry late = new NodeRegistry(store, new Node(), vertx);
+            late.renew();
+            assertThat(late.leased()).as("leased while the store does not answer").isFalse();
+
+            store.down(false);
+            late.renew();
+            await().atMost(Duration.ofSeconds(10)).until(late::leased);
+        } finally {
+            store.close();
+        }
     }
 
     private NodeRegistry.NodeLease lease() {

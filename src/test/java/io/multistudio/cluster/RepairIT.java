@@ -15,8 +15,6 @@ import java.util.Map;
 import java.util.UUID;
 
 import org.infinispan.client.hotrod.RemoteCacheManager;
-import org.infinispan.client.hotrod.configuration.ClientIntelligence;
-import org.infinispan.client.hotrod.configuration.ConfigurationBuilder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -63,9 +61,7 @@ class RepairIT {
 
         nodes.forEach(AppProcess::kill);
         clients.forEach(Wire::drop);
-        try (RemoteCacheManager store = new RemoteCacheManager(new ConfigurationBuilder()
-                .addServers(InfinispanServer.shared().hotRodAddress())
-                .clientIntelligence(ClientIntelligence.BASIC).build())) {
+        try (RemoteCacheManager store = InfinispanServer.shared().client()) {
             await("every node's lease to expire").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
                     .until(() -> store.getCache("multistudio-nodes").size() == 0);
         }

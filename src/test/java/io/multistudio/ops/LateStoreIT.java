@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import org.infinispan.client.hotrod.RemoteCacheManager;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -65,6 +66,10 @@ class LateStoreIT {
                 .until(() -> app.status("/q/health/ready") == 200);
         assertThat(app.isRunning()).isTrue();
         assertThat(app.pid()).as("the same process").isEqualTo(pid);
+        try (RemoteCacheManager remote = store.client()) {
+            assertThat(remote.getCache("multistudio-nodes").size()).as("the node's lease, written before it is ready")
+                    .isEqualTo(1);
+        }
 
         try (MultiStudioClient owner = connected("Owner"); MultiStudioClient guest = connected("Guest")) {
             List<RoomEvent> ownerSaw = new CopyOnWriteArrayList<>();

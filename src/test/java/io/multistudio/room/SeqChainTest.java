@@ -98,8 +98,7 @@ class SeqChainTest {
                 .claim(room.instance() + ":1", left).await().atMost(WAIT);
         SeqHeads heads = new SeqHeads(engine);
         heads.saw(room.instance(), 0);
-        RoomLog stale = new RoomLog(engine, event -> {
-        }, config, heads);
+        RoomLog stale = undelivered(heads);
 
         assertThatThrownBy(() -> stale.commit(room, send(ada)).await().atMost(WAIT))
                 .isInstanceOfSatisfying(ProtocolException.class, e -> assertThat(e.why()).isEqualTo(Why.NOT_IN_ROOM));
@@ -109,15 +108,36 @@ class SeqChainTest {
 
     @Test
     void aNodeThatDidNotFollowTheRoomFindsItsLatestSeq() {
-        RoomLog first = node(new ConcurrentHashMap<>());
-        for (int i = 0; i < 300; i++) {
-            first.commit(room, send(ada)).await().atMost(WAIT);
-        }
-        SeqHeads fresh = new SeqHeads(engine);
-        RoomLog late = new RoomLog(engine, event -> {
-        }, config, fresh);
+        committedElsewhere(300);
+        RoomLog late = undelivered(new SeqHeads(engine));
 
         assertThat(late.commit(room, send(bob)).await().atMost(WAIT).seq()).isEqualTo(301);
+    }
+
+    @Test
+    void aNodeThatHeardOfNoneOfTheEventsCommittedElsewhereReadsAheadInsteadOfLosingEveryRace() {
+        committedElsewhere(100);
+        // It follows the room but has heard of nothing (its listener far behind a flood): each seq it guesses is
+        // taken, more of them than it may try one after the other.
+        SeqHeads behind = new SeqHeads(engine);
+        behind.saw(room.instance(), 0);
+        RoomLog deaf = undelivered(behind);
+
+        assertThat(deaf.commit(room, send(bob)).await().atMost(WAIT).seq()).isEqualTo(101);
+    }
+
+    /** {@code count} messages of Ada's, committed by a node of their own. */
+    private void committedElsewhere(int count) {
+        RoomLog elsewhere = node(new ConcurrentHashMap<>());
+        for (int i = 0; i < count; i++) {
+            elsewhere.commit(room, send(ada)).await().atMost(WAIT);
+        }
+    }
+
+    /** A node with {@code heads} and no member to deliver to. */
+    private RoomLog undelivered(SeqHeads heads) {
+        return new RoomLog(engine, event -> {
+        }, config, heads);
     }
 
     private RoomLog node(Map<Long, String> seen) {

@@ -185,6 +185,14 @@ public final class AppProcess {
         }
     }
 
+    /** The sum of the samples of metric {@code name} (every label set) in a scrape of {@code /q/metrics}; 0 if none. */
+    public double metric(String name) throws IOException, InterruptedException {
+        String scrape = http.send(HttpRequest.newBuilder(managementUri("/q/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        return scrape.lines().filter(line -> line.startsWith(name + " ") || line.startsWith(name + "{"))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
+    }
+
     /** The HTTP status of a management endpoint such as {@code /q/health/ready}; -1 if it does not answer. */
     public int status(String path) {
         HttpRequest request = HttpRequest.newBuilder(managementUri(path))

@@ -16,9 +16,9 @@ import io.multistudio.engine.memory.MemoryEngine;
 import io.smallrye.mutiny.Uni;
 
 /**
- * The memory engine with one fault on demand: once {@link #failNextHistoryRead()} is called, the next read of several
- * history entries (a replay, a page of history) fails as a store timeout would. A test profile enables it as an
- * alternative.
+ * The memory engine with faults on demand: once {@link #failNextHistoryRead()} is called, the next read of several
+ * history entries (a replay, a page of history) fails as a store timeout would; while {@link #down(boolean)}, every
+ * operation fails so and the store does not answer. A test profile enables it as an alternative.
  */
 @Alternative
 @Singleton
@@ -26,24 +26,31 @@ public class FailingEngine implements Engine {
 
     private final MemoryEngine engine = new MemoryEngine();
     private final AtomicBoolean failHistoryRead = new AtomicBoolean();
+    private final AtomicBoolean down = new AtomicBoolean();
 
     public void failNextHistoryRead() {
         failHistoryRead.set(true);
     }
 
-    @Override
-    public <V> SharedMap<V> map(String name, Class<V> type, Function<V, Duration> lifespan) {
-        SharedMap<V> map = engine.map(name, type, lifespan);
-        return name.equals("history") ? failingReads(map) : map;
+    /** Whether the store is gone: every operation fails as a timed-out one would. */
+    public void down(boolean gone) {
+        down.set(gone);
     }
 
-    /** {@code map}, except that {@code getAll} fails once when armed. */
+    @Override
+    public <V> SharedMap<V> map(String name, Class<V> type, Function<V, Duration> lifespan) {
+        return failing(name, engine.map(name, type, lifespan));
+    }
+
+    /** {@code map}, except that every operation fails while the store is down, and a history read once when armed. */
     @SuppressWarnings("unchecked")
-    private <V> SharedMap<V> failingReads(SharedMap<V> map) {
+    private <V> SharedMap<V> failing(String name, SharedMap<V> map) {
         Class<?>[] type = { SharedMap.class };
         return (SharedMap<V>) Proxy.newProxyInstance(SharedMap.class.getClassLoader(), type,
                 (proxy, method, arguments) -> {
-                    if (method.getName().equals("getAll") && failHistoryRead.compareAndSet(true, false)) {
+                    boolean historyRead = name.equals("history") && method.getName().equals("getAll");
+                    boolean operation = method.getReturnType() == Uni.class;
+                    if (operation && down.get() || historyRead && failHistoryRead.compareAndSet(true, false)) {
                         return Uni.createFrom().failure(new StoreUnavailableException("injected: the store timed out",
                                 null));
                     }
@@ -57,7 +64,7 @@ public class FailingEngine implements Engine {
 
     @Override
     public Uni<Boolean> available() {
-        return engine.available();
+        return down.get() ? Uni.createFrom().item(false) : engine.available();
     }
 
     @Override

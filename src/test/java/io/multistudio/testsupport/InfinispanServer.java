@@ -21,6 +21,9 @@ import java.util.stream.Stream;
 
 import org.awaitility.core.ConditionTimeoutException;
 import org.awaitility.core.TerminalFailureException;
+import org.infinispan.client.hotrod.RemoteCacheManager;
+import org.infinispan.client.hotrod.configuration.ClientIntelligence;
+import org.infinispan.client.hotrod.configuration.ConfigurationBuilder;
 
 /**
  * A real Infinispan server running in its own JVM on loopback.
@@ -148,6 +151,12 @@ public final class InfinispanServer {
     /** The Hot Rod endpoint as {@code host:port}, the format of {@code quarkus.infinispan-client.hosts}. */
     public String hotRodAddress() {
         return Loopback.HOST + ":" + hotRodPort;
+    }
+
+    /** A Hot Rod client of this server alone, for a test that looks into the application's caches; to be closed. */
+    public RemoteCacheManager client() {
+        return new RemoteCacheManager(new ConfigurationBuilder().addServers(hotRodAddress())
+                .clientIntelligence(ClientIntelligence.BASIC).build());
     }
 
     public Path logFile() {
