@@ -5,6 +5,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
+import org.jboss.logging.Logger;
+
 import io.multistudio.observability.ServerMetrics;
 import io.multistudio.protocol.Codec;
 import io.multistudio.protocol.ServerMessage;
@@ -22,6 +24,8 @@ import io.netty.buffer.ByteBuf;
  */
 public final class LocalRoom {
 
+    private static final Logger LOG = Logger.getLogger(LocalRoom.class);
+
     private final String id;
     private final String instance;
     private final Codec codec;
@@ -32,6 +36,9 @@ public final class LocalRoom {
     private final Map<String, Member> members = new ConcurrentHashMap<>();
     private long nextSeq;
     private long watchedGap = -1;
+    /** The seqs last skipped, {@code [from, to)}: one of them arriving after all is lost for the members here. */
+    private long skippedFrom = -1;
+    private long skippedTo = -1;
     /** The room with its members as the events delivered so far left it; {@code null} once it is gone. */
     private volatile Room known;
 
@@ -63,6 +70,10 @@ public final class LocalRoom {
 
     synchronized void offer(RoomEvent event) {
         if (!event.instance().equals(instance) || event.seq() < nextSeq) {
+            if (event.seq() >= skippedFrom && event.seq() < skippedTo) {
+                LOG.warnf("Room %s: seq %d arrived after delivery skipped it; the members here never get it",
+                        id, event.seq());
+            }
             return;
         }
         pending.put(event.seq(), event);
@@ -75,7 +86,11 @@ public final class LocalRoom {
      */
     synchronized void skipGap(long stalledAt) {
         if (nextSeq == stalledAt && !pending.isEmpty()) {
-            nextSeq = pending.firstKey();
+            skippedFrom = nextSeq;
+            skippedTo = pending.firstKey();
+            LOG.warnf("Room %s: seqs %d to %d never arrived nor reached the history; delivered without them", id,
+                    skippedFrom, skippedTo - 1);
+            nextSeq = skippedTo;
             drain();
         }
     }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -13,6 +14,7 @@ import io.multistudio.config.MultiStudioConfig;
 import io.multistudio.engine.Engine;
 import io.multistudio.engine.Retries;
 import io.multistudio.engine.SharedMap;
+import io.multistudio.observability.ServerMetrics;
 import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
 
@@ -31,6 +33,8 @@ public class RoomLog {
     static final int SEQ_ATTEMPTS = 24;
     /** Seqs read at once when looking for the latest seq of a room this node does not follow. */
     static final int PROBE = 256;
+    /** Seqs read at once after a lost seq, when this node is behind a room it follows. */
+    static final int CATCH_UP = 16;
     private static final int TRIM_CONCURRENCY = 32;
 
     private final SharedMap<RoomEvent> history;
@@ -39,8 +43,10 @@ public class RoomLog {
     private final SeqHeads heads;
     private final HistoryReader reader;
     private final HistorySizes sizes = new HistorySizes();
+    private final Runnable lostSeq;
 
-    RoomLog(Engine engine, RoomEvents events, MultiStudioConfig config, SeqHeads heads) {
+    RoomLog(Engine engine, RoomEvents events, MultiStudioConfig config, SeqHeads heads, ServerMetrics metrics) {
+        this.lostSeq = metrics.storeRetries(ServerMetrics.RETRY_SEQ);
         this.history = engine.map("history", RoomEvent.class, event -> config.reconnectGrace());
         this.events = events;
         this.config = config;
@@ -68,7 +74,7 @@ public class RoomLog {
         AtomicReference<Room> known = new AtomicReference<>(room);
         return follow(room).flatMap(followed -> Retries.whileLosing(
                 Uni.createFrom().deferred(() -> attempt(room.instance(), known, notice)), SeqTaken.class,
-                SEQ_ATTEMPTS, "A room event"));
+                SEQ_ATTEMPTS, "A room event", lostSeq));
     }
 
     /** Commits the events of one change of the stored room, in order; yields them. */
@@ -123,16 +129,24 @@ public class RoomLog {
         }
         long seq = heads.next(instance, room == null ? 0 : room.seq());
         RoomEvent event = notice.event().apply(room, seq);
-        return history.claim(HistoryReader.key(instance, seq), event).map(holder -> {
+        return history.claim(HistoryReader.key(instance, seq), event).flatMap(holder -> {
             // A store that lost a node can apply a write and still report it failed; the retry then finds its own.
             if (holder == null || holder.equals(event)) {
                 sizes.committed(event);
                 events.publish(event);
-                return event;
+                return Uni.createFrom().item(event);
             }
+            // This node is behind the room, by at least the holder (its listener lags, or another node is busy in
+            // the room): it learns the events after the holder too, a read at a time, rather than one lost seq per
+            // try; its members get them now instead of when the listener catches up.
+            Consumer<RoomEvent> learn = later -> {
+                events.publish(later);
+                known.updateAndGet(current -> current == null ? null : current.after(later));
+            };
             heads.saw(instance, holder.seq());
-            known.set(room == null ? null : room.after(holder));
-            throw new SeqTaken();
+            learn.accept(holder);
+            return probe(instance, holder.seq(), CATCH_UP, learn)
+                    .flatMap(caughtUp -> Uni.createFrom().<RoomEvent>failure(new SeqTaken()));
         });
     }
 
@@ -144,14 +158,22 @@ public class RoomLog {
         if (heads.follows(room.instance())) {
             return Uni.createFrom().voidItem();
         }
-        return heads.stored(room.instance()).flatMap(stored -> probe(room.instance(), Math.max(stored, room.seq())));
+        return heads.stored(room.instance()).flatMap(stored -> probe(room.instance(), Math.max(stored, room.seq()),
+                PROBE, event -> {
+                }));
     }
 
-    private Uni<Void> probe(String instance, long from) {
-        return history.getAll(HistoryReader.keys(instance, from + 1, from + PROBE)).flatMap(found -> {
-            long newest = found.values().stream().mapToLong(RoomEvent::seq).max().orElse(from);
+    /**
+     * Reads the seqs after {@code from}, {@code width} at a time, until a read finds nothing in the second half of
+     * its range; {@code found} learns the events read, in seq order, and the heads the newest.
+     */
+    private Uni<Void> probe(String instance, long from, int width, Consumer<RoomEvent> found) {
+        return history.getAll(HistoryReader.keys(instance, from + 1, from + width)).flatMap(read -> {
+            List<RoomEvent> later = read.values().stream().sorted(Comparator.comparingLong(RoomEvent::seq)).toList();
+            later.forEach(found);
+            long newest = later.isEmpty() ? from : later.get(later.size() - 1).seq();
             heads.saw(instance, newest);
-            return newest > from + PROBE / 2 ? probe(instance, newest) : Uni.createFrom().voidItem();
+            return newest > from + width / 2 ? probe(instance, newest, width, found) : Uni.createFrom().voidItem();
         });
     }
 

@@ -22,8 +22,11 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.TextNode;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.multistudio.config.MultiStudioConfig;
+import io.multistudio.engine.SharedMap;
 import io.multistudio.engine.memory.MemoryEngine;
+import io.multistudio.observability.ServerMetrics;
 import io.multistudio.protocol.Codec;
 import io.multistudio.protocol.ProtocolException;
 import io.multistudio.protocol.Why;
@@ -41,6 +44,8 @@ class SeqChainTest {
 
     private final MemoryEngine engine = new MemoryEngine();
     private final MultiStudioConfig config = TestConfig.with();
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private final ServerMetrics metrics = new ServerMetrics(registry);
     private final RoomCommands commands = new RoomCommands(new Codec(), new MergePatch());
     private final Actor ada = new Actor("u_ada", "n1/ada", null);
     private final Actor bob = new Actor("u_bob", "n2/bob", null);
@@ -99,12 +104,33 @@ class SeqChainTest {
         SeqHeads heads = new SeqHeads(engine);
         heads.saw(room.instance(), 0);
         RoomLog stale = new RoomLog(engine, event -> {
-        }, config, heads);
+        }, config, heads, metrics);
 
         assertThatThrownBy(() -> stale.commit(room, send(ada)).await().atMost(WAIT))
                 .isInstanceOfSatisfying(ProtocolException.class, e -> assertThat(e.why()).isEqualTo(Why.NOT_IN_ROOM));
         // Bob, still a member, takes the next seq.
         assertThat(stale.commit(room, send(bob)).await().atMost(WAIT).seq()).isEqualTo(2);
+    }
+
+    @Test
+    void aNodeFarBehindARoomItFollowsCatchesUpInAFewLostSeqsAndHandsOnWhatItLearned() {
+        // 100 events committed where this node did not hear them (as when its listener lags): one lost seq each
+        // would take 100 tries, past the cap of 24.
+        SharedMap<RoomEvent> history = engine.map("history", RoomEvent.class, event -> config.reconnectGrace());
+        for (long seq = 1; seq <= 100; seq++) {
+            history.claim(room.instance() + ":" + seq, commands.send(bob, new RoomRequests.Send(TextNode.valueOf("x"),
+                    null)).event().apply(room, seq)).await().atMost(WAIT);
+        }
+        SeqHeads heads = new SeqHeads(engine);
+        heads.saw(room.instance(), 0);
+        Map<Long, String> handedOn = new ConcurrentHashMap<>();
+        RoomLog behind = new RoomLog(engine, event -> handedOn.put(event.seq(), event.text()), config, heads,
+                metrics);
+
+        assertThat(behind.commit(room, send(ada)).await().atMost(WAIT).seq()).isEqualTo(101);
+        assertThat(handedOn.keySet()).containsAll(LongStream.rangeClosed(1, 101).boxed().toList());
+        double lost = registry.get("multistudio.store.retries").tag("operation", "seq").counter().count();
+        assertThat(lost).isBetween(1.0, (double) RoomLog.SEQ_ATTEMPTS - 1);
     }
 
     @Test
@@ -115,13 +141,13 @@ class SeqChainTest {
         }
         SeqHeads fresh = new SeqHeads(engine);
         RoomLog late = new RoomLog(engine, event -> {
-        }, config, fresh);
+        }, config, fresh, metrics);
 
         assertThat(late.commit(room, send(bob)).await().atMost(WAIT).seq()).isEqualTo(301);
     }
 
     private RoomLog node(Map<Long, String> seen) {
-        return new RoomLog(engine, event -> seen.put(event.seq(), event.text()), config, new SeqHeads(engine));
+        return new RoomLog(engine, event -> seen.put(event.seq(), event.text()), config, new SeqHeads(engine), metrics);
     }
 
     private RoomNotice send(Actor actor) {
