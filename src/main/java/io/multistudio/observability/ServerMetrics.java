@@ -108,8 +108,8 @@ public class ServerMetrics {
     }
 
     /**
-     * Counts the races {@code operation} lost in the store and tried again: a room event whose seq another event
-     * took ({@code seq}), a versioned update of a record another node changed first ({@code update}).
+     * The count of the races {@code operation} lost in the store, to run on each: a room event whose seq another
+     * event took ({@code seq}), a versioned update of a record another writer changed first ({@code update}).
      */
     public Runnable storeRetries(String operation) {
         Counter counter = Counter.builder("multistudio.store.retries")
