@@ -10,7 +10,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -25,7 +24,9 @@ public final class Bench {
 
     static final String USAGE = """
             Usage: bench/run [options]
-              --workloads LIST     fanout,coldstart,connect,idle,resume,overload (default: all; overload: app only)
+              --workloads LIST     fanout,coldstart,connect,idle,resume,overload,hotroom (default: all; the last
+                                   two: app only; hotroom: 1 room x 100 members, each engine, Infinispan x2 too)
+              --hotroom-rate N     instead of the hot room's sweep, one step at N SEND/s
               --targets LIST       raw,app (default: both)
               --engines LIST       engines of the app: memory,infinispan (default: resume on both, the other
                                    workloads on memory; given, fan-out and connect run on each, Infinispan also
@@ -69,7 +70,7 @@ public final class Bench {
 
     public static void main(String[] args) throws Exception {
         String fromEnvironment = System.getenv("BENCH_ARGS");
-        Map<String, String> options = parse(args.length == 0 && fromEnvironment != null
+        Map<String, String> options = Options.parse(args.length == 0 && fromEnvironment != null
                 ? new String[] {fromEnvironment} : args);
         if (options.containsKey("help")) {
             System.out.print(USAGE);
@@ -90,7 +91,7 @@ public final class Bench {
                 profile(gen);
                 return;
             }
-            List<String> workloads = list("workloads", "fanout,coldstart,connect,idle,resume,overload");
+            List<String> workloads = list("workloads", "fanout,coldstart,connect,idle,resume,overload,hotroom");
             List<String> targets = list("targets", "raw,app");
             for (String workload : workloads) {
                 String load = Report.loadAverage();
@@ -103,6 +104,7 @@ public final class Bench {
                     case "idle" -> targets.forEach(target -> idle(gen, target));
                     case "resume" -> resume(gen, targets);
                     case "overload" -> overload(gen);
+                    case "hotroom" -> hotRoom(gen);
                     default -> throw new IllegalArgumentException("Unknown workload " + workload);
                 }
             }
@@ -153,15 +155,12 @@ public final class Bench {
         }
     }
 
-    /**
-     * The sweep on {@code servers}; for the app on an engine also the set-up rate, the store calls per SEND and a
-     * hot room.
-     */
+    /** The sweep on {@code servers}; for the app on an engine also the set-up rate and the store calls per SEND. */
     private void fanout(Generator gen, String target, List<ServerProcess> servers) {
         int rooms = intOption("rooms", 50);
         int members = intOption("members", 10);
         boolean app = !"raw".equals(target);
-        try (Fanout fanout = new Fanout(gen, servers, rooms, members)) {
+        try (Fanout fanout = new Fanout(gen, servers, rooms, members, false)) {
             SetUp setUp = fanout.setUp(app ? 100 : 50);
             System.out.println("  " + target + " set-up: " + setUp.summary());
             // Warm-up: the JIT compiles the hot path before anything is measured.
@@ -169,10 +168,10 @@ public final class Bench {
             String profile = "";
             if (app) {
                 StoreCalls before = StoreCalls.read(servers);
-                Fanout.Step profiled = fanout.step(1000, Duration.ofMillis(1), Duration.ofSeconds(5));
+                Step profiled = fanout.step(1000, Duration.ofMillis(1), Duration.ofSeconds(5));
                 profile = StoreCalls.read(servers).perRequest(before, profiled.sentPerSecond() * 5);
             }
-            List<Fanout.Step> steps;
+            List<Step> steps;
             if (options.containsKey("fanout-rate")) {
                 // One long step at a fixed rate after a longer warm-up: for comparing flags by CPU per delivery.
                 double rate = Double.parseDouble(option("fanout-rate", "2000"));
@@ -190,18 +189,6 @@ public final class Bench {
                 engines.fanout(target, rooms + " × " + members, setUp, steps, profile);
             }
         }
-        if (app && options.containsKey("engines")) {
-            try (Fanout hot = new Fanout(gen, servers, 1, 100)) {
-                hot.setUp(100);
-                // 300 SEND/s × 1.5 per step: the sixth step passes the target of 2,000 events/s.
-                engines.hotRoom(target, hot.sweep(300, 1.5, quick ? 2 : 8, Duration.ofSeconds(1),
-                        Duration.ofSeconds(quick ? 2 : 4)));
-            } catch (IllegalStateException e) {
-                // A refused set-up is a figure too: reported, and the run goes on.
-                System.out.println("  " + target + " hot room: " + e.getMessage());
-                engines.failed(target, "hot room: " + e.getMessage());
-            }
-        }
     }
 
     /** The app's engines for the workloads other than resume. */
@@ -212,6 +199,25 @@ public final class Bench {
     /** Runs {@code body} on {@code nodes} app nodes on {@code engine} (see {@link AppNodes}). */
     private void onEngine(String engine, int nodes, Consumer<List<ServerProcess>> body) {
         AppNodes.run(engine, nodes, env -> start("app", engine, env, List.of()), body);
+    }
+
+    /** The hot room on each engine of the app, on Infinispan also over two app nodes (see {@link HotRoom}). */
+    private void hotRoom(Generator gen) {
+        for (String engine : appEngines()) {
+            for (int nodes = 1; nodes <= ("infinispan".equals(engine) ? 2 : 1); nodes++) {
+                String target = engine + (nodes > 1 ? " ×" + nodes : "");
+                onEngine(engine, nodes, servers -> {
+                    try {
+                        engines.hotRoom(target, HotRoom.run(gen, servers, 100, 500, quick ? 3 : 8,
+                                Double.parseDouble(option("hotroom-rate", "0")), Duration.ofSeconds(quick ? 2 : 4)));
+                    } catch (IllegalStateException e) {
+                        // A refused set-up is a figure too: reported, and the run goes on.
+                        System.out.println("  " + target + " hot room: " + e.getMessage());
+                        engines.failed(target, "hot room: " + e.getMessage());
+                    }
+                });
+            }
+        }
     }
 
     /** The fan-out load on a fresh server at once, shaped as in issue 13 (50 rooms × 20 members, 95k/s). */
@@ -326,7 +332,7 @@ public final class Bench {
                     fanout.setUp();
                     fanout.step(rate, Duration.ofSeconds(5), Duration.ofSeconds(1));
                     from = Instant.now();
-                    Fanout.Step step = fanout.step(rate, Duration.ofMillis(1), Duration.ofSeconds(seconds));
+                    Step step = fanout.step(rate, Duration.ofMillis(1), Duration.ofSeconds(seconds));
                     to = from.plusSeconds(seconds);
                     load = "fan-out " + step.summary();
                 }
@@ -356,60 +362,5 @@ public final class Bench {
 
     private List<String> list(String name, String fallback) {
         return Arrays.stream(option(name, fallback).split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
-    }
-
-    /**
-     * {@code --name value} pairs and {@code --flag}s. {@code bench/run} hands them over as one string (in
-     * {@code BENCH_ARGS}), so a single argument is split on spaces, keeping double-quoted parts together.
-     */
-    static Map<String, String> parse(String[] args) {
-        List<String> words = new ArrayList<>();
-        for (String arg : args) {
-            if (args.length == 1) {
-                words.addAll(split(arg));
-            } else {
-                words.add(arg);
-            }
-        }
-        Map<String, String> options = new LinkedHashMap<>();
-        for (int i = 0; i < words.size(); i++) {
-            String word = words.get(i);
-            if (!word.startsWith("--")) {
-                throw new IllegalArgumentException("Unexpected argument '" + word + "'\n" + USAGE);
-            }
-            String name = word.substring(2);
-            if (i + 1 < words.size() && !words.get(i + 1).startsWith("--")) {
-                options.put(name, words.get(++i));
-            } else {
-                options.put(name, "");
-            }
-        }
-        return options;
-    }
-
-    private static List<String> split(String line) {
-        List<String> words = new ArrayList<>();
-        StringBuilder word = new StringBuilder();
-        boolean quoted = false;
-        boolean any = false;
-        for (char c : line.toCharArray()) {
-            if (c == '"') {
-                quoted = !quoted;
-                any = true;
-            } else if (Character.isWhitespace(c) && !quoted) {
-                if (any) {
-                    words.add(word.toString());
-                    word.setLength(0);
-                    any = false;
-                }
-            } else {
-                word.append(c);
-                any = true;
-            }
-        }
-        if (any) {
-            words.add(word.toString());
-        }
-        return words;
     }
 }

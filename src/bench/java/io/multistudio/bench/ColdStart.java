@@ -19,25 +19,25 @@ final class ColdStart {
     }
 
     /** Sets up the rooms on {@code server} (fresh), then offers the full rate at once. */
-    static Fanout.Step run(Generator gen, ServerProcess server, int rooms, int members) {
+    static Step run(Generator gen, ServerProcess server, int rooms, int members) {
         try (Fanout fanout = new Fanout(gen, server, rooms, members)) {
             fanout.setUp();
-            Fanout.Step step = fanout.step(DELIVERIES_PER_SECOND / members, SETTLE, MEASURE);
+            Step step = fanout.step(DELIVERIES_PER_SECOND / members, SETTLE, MEASURE);
             System.out.println("  " + server.name + " cold start: " + summary(step));
             return step;
         }
     }
 
     /** Deliveries that arrived in the measured window, as a share of those offered. */
-    static double delivered(Fanout.Step step) {
+    static double delivered(Step step) {
         return step.deliveredPerSecond() / step.offeredDeliveries();
     }
 
-    static boolean passed(Fanout.Step step) {
+    static boolean passed(Step step) {
         return delivered(step) >= 0.99 && step.p99() <= Fanout.P99_LIMIT_MS && step.closed() == 0;
     }
 
-    static String summary(Fanout.Step step) {
+    static String summary(Step step) {
         return String.format("%.1f%% delivered after %d s, %s", delivered(step) * 100, SETTLE.toSeconds(),
                 step.summary());
     }

@@ -73,7 +73,7 @@ final class ConnectRate {
         gen.run(() -> owners.forEach(owner -> owner.close(1000)));
         ServerProcess.sleep(1000);
         return new Result((after[0] - before[0]) / seconds, latency, after[1] - before[1], serverCpu, genCpu,
-                concurrency);
+                concurrency, "");
     }
 
     /**
@@ -88,6 +88,8 @@ final class ConnectRate {
                 .compose(conn -> conn.request("{\"kind\":\"CREATE_ROOM\",\"room\":\"" + burstPrefix + r
                         + "\",\"capacity\":1000}", "JOINED_ROOM").map(conn))), Duration.ofMinutes(2));
         ServerProcess.sleep(1000);
+        boolean app = server.managementPort > 0;
+        StoreCalls before = app ? StoreCalls.read(List.of(server)) : null;
         Histogram latency = new Histogram(3);
         double serverCpu0 = server.cpuSeconds();
         double genCpu0 = Generator.cpuSeconds();
@@ -103,12 +105,13 @@ final class ConnectRate {
         double seconds = (System.nanoTime() - t0) / 1e9;
         double serverCpu = (server.cpuSeconds() - serverCpu0) / seconds;
         double genCpu = (Generator.cpuSeconds() - genCpu0) / seconds;
+        String storeCalls = app ? StoreCalls.read(List.of(server)).perRequest(before, joiners) : "";
         gen.run(() -> {
             joined.forEach(conn -> conn.close(1000));
             roomOwners.forEach(conn -> conn.close(1000));
         });
         ServerProcess.sleep(3000);
-        return new Result(joiners / seconds, latency, 0, serverCpu, genCpu, concurrency);
+        return new Result(joiners / seconds, latency, 0, serverCpu, genCpu, concurrency, storeCalls);
     }
 
     private void cycle() {
@@ -141,8 +144,9 @@ final class ConnectRate {
                 Duration.ofSeconds(30));
     }
 
+    /** @param storeCalls the app's store calls per HELLO + JOIN_ROOM of a burst (Markdown table), else empty */
     record Result(double perSecond, Histogram latency, long failed, double serverCpu, double generatorCpu,
-            int concurrency) {
+            int concurrency, String storeCalls) {
 
         double p50() {
             return latency.getValueAtPercentile(50) / 1000.0;

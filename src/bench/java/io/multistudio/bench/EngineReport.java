@@ -13,22 +13,22 @@ final class EngineReport {
 
     /** Keyed by engine, with the number of app nodes when more than one ("infinispan ×2"). */
     private final Map<String, SetUp> setUps = new LinkedHashMap<>();
-    private final Map<String, List<Fanout.Step>> sweeps = new LinkedHashMap<>();
-    private final Map<String, List<Fanout.Step>> hotRooms = new LinkedHashMap<>();
+    private final Map<String, List<Step>> sweeps = new LinkedHashMap<>();
+    private final Map<String, HotRoom.Result> hotRooms = new LinkedHashMap<>();
     private final Map<String, ConnectRate.Result> connects = new LinkedHashMap<>();
     private final Map<String, String> profiles = new LinkedHashMap<>();
     private final Map<String, String> failures = new LinkedHashMap<>();
     private String shape = "";
 
-    void fanout(String engine, String shape, SetUp setUp, List<Fanout.Step> steps, String profile) {
+    void fanout(String engine, String shape, SetUp setUp, List<Step> steps, String profile) {
         this.shape = shape;
         setUps.put(engine, setUp);
         sweeps.put(engine, steps);
         profiles.put(engine, profile);
     }
 
-    void hotRoom(String engine, List<Fanout.Step> steps) {
-        hotRooms.put(engine, steps);
+    void hotRoom(String engine, HotRoom.Result result) {
+        hotRooms.put(engine, result);
     }
 
     void failed(String engine, String what) {
@@ -40,46 +40,57 @@ final class EngineReport {
     }
 
     String markdown() {
-        if (sweeps.isEmpty() && connects.isEmpty()) {
+        if (sweeps.isEmpty() && connects.isEmpty() && hotRooms.isEmpty()) {
             return "";
         }
         StringBuilder md = new StringBuilder("## Engines\n\n");
         md.append("| engine | fan-out saturation (").append(shape).append("), deliveries/s | p99 (ms) | ÷ memory |")
-                .append(" set-up HELLO + JOIN_ROOM/s | set-up p99 (ms) | hot room (1 × 100) events/s | p99 (ms) |")
-                .append(" connect burst/s | p99 (ms) |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
-        Fanout.Step memory = Report.best(sweeps.get("memory"));
+                .append(" set-up HELLO + JOIN_ROOM/s | set-up p99 (ms) | hot room (1 × 100) events committed/s | p99 (ms) |")
+                .append(" seq races lost per SEND | connect burst/s | p99 (ms) |\n")
+                .append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        Step memory = Report.best(sweeps.get("memory"));
         for (String engine : keys()) {
-            Fanout.Step best = Report.best(sweeps.get(engine));
-            Fanout.Step hot = Report.best(hotRooms.get(engine));
+            Step best = Report.best(sweeps.get(engine));
+            HotRoom.Result hotRoom = hotRooms.get(engine);
+            Step hot = hotRoom == null ? null : hotRoom.best();
             SetUp setUp = setUps.get(engine);
             ConnectRate.Result connect = connects.get(engine);
-            md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n", engine,
+            md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n",
+                    engine,
                     best == null ? "–" : Report.count(best.deliveredPerSecond()),
                     best == null ? "–" : Report.ms(best.p99()),
                     best == null || memory == null ? "–"
                             : Report.num(best.deliveredPerSecond() / memory.deliveredPerSecond()),
                     setUp == null ? "–" : Report.count(setUp.perSecond()),
                     setUp == null ? "–" : Report.ms(setUp.p99()),
-                    hot == null ? "–" : Report.count(hot.sentPerSecond()), hot == null ? "–" : Report.ms(hot.p99()),
+                    hot == null ? "–" : Report.count(hot.committedPerSecond()),
+                    hot == null ? "–" : Report.ms(hot.p99()),
+                    hot == null ? "–" : Report.num(hotRoom.lostPerSend(hot)),
                     connect == null ? "–" : Report.count(connect.perSecond()),
                     connect == null ? "–" : Report.ms(connect.p99())));
         }
         md.append("\nSaturation: the largest step of the sweep with p99 ≤ 50 ms; ÷ memory: its ratio to the memory")
-                .append(" engine's in this run (target ≥ 0.6 for Infinispan). The hot room counts SEND commits per")
-                .append(" second, each delivered to its 100 members.\n\n");
+                .append(" engine's in this run (target ≥ 0.6 for Infinispan). Hot room: the largest step with p99 ≤ 50 ms and")
+                .append(" nothing refused; each SEND goes to one member (delivered twice), events committed/s are the")
+                .append(" distinct seqs delivered (target ≥ 2,000/s on Infinispan).\n\n");
         failures.forEach((engine, what) -> md.append("Failed, ").append(engine).append(": ").append(what)
                 .append("\n\n"));
         profiles.forEach((engine, profile) -> md.append("### Store calls per SEND, ").append(engine).append("\n\n")
                 .append(profile).append('\n'));
+        connects.forEach((engine, burst) -> md.append("### Store calls per HELLO + JOIN_ROOM of the connect burst, ")
+                .append(engine).append("\n\n").append(burst.storeCalls()).append('\n'));
         sweeps.forEach((engine, steps) -> {
             md.append("Sweep, ").append(engine).append(":\n\n");
             steps.forEach(step -> md.append("- ").append(step.summary()).append('\n'));
             md.append('\n');
         });
-        hotRooms.forEach((engine, steps) -> {
-            md.append("Hot room, ").append(engine).append(":\n\n");
-            steps.forEach(step -> md.append("- ").append(step.summary()).append('\n'));
-            md.append('\n');
+        hotRooms.forEach((engine, hot) -> {
+            md.append("Hot room, ").append(engine).append(": set-up ").append(hot.setUp().summary()).append("\n\n");
+            for (int i = 0; i < hot.steps().size(); i++) {
+                md.append("- ").append(hot.summary(i)).append('\n');
+            }
+            md.append("\nStore calls per JOIN_ROOM of its set-up (99 joins of one room):\n\n")
+                    .append(hot.joinCalls()).append('\n');
         });
         return md.toString();
     }
@@ -88,6 +99,7 @@ final class EngineReport {
         Map<String, Boolean> all = new LinkedHashMap<>();
         sweeps.keySet().forEach(key -> all.put(key, true));
         connects.keySet().forEach(key -> all.put(key, true));
+        hotRooms.keySet().forEach(key -> all.put(key, true));
         return List.copyOf(all.keySet());
     }
 }

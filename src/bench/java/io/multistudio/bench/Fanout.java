@@ -2,7 +2,10 @@ package io.multistudio.bench;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 import org.HdrHistogram.ConcurrentHistogram;
 import org.HdrHistogram.Histogram;
@@ -10,6 +13,7 @@ import org.HdrHistogram.Recorder;
 
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
 
 /**
  * Fan-out: {@code rooms} rooms of {@code members} connected members each; members send {@code SEND} broadcasts at an
@@ -17,23 +21,35 @@ import io.vertx.core.buffer.Buffer;
  * time ({@code System.nanoTime()} of this JVM, which also receives) in {@code data.bt}; the delivery latency of every
  * copy is its receive time minus that. Every member receives every message of its room, its own included, so the
  * offered deliveries per second are {@code sends/s × members}. Over several servers (app nodes sharing one store), the
- * members of each room are spread over them in turn.
+ * members of each room are spread over them in turn. With {@code direct} each {@code SEND} goes to the next member of
+ * the room only (a {@code to}), so that it is delivered twice (to its sender and its addressee) and the server's
+ * commits, not its fan-out, set the pace; the distinct seqs delivered are counted then (the events committed).
  */
 final class Fanout implements AutoCloseable {
 
     static final double P99_LIMIT_MS = 50;
     private static final byte[] BT = "\"bt\":".getBytes();
+    private static final byte[] SEQ = "\"seq\":".getBytes();
 
     private final Generator gen;
     private final List<ServerProcess> servers;
     private final int rooms;
     private final int members;
+    private final boolean direct;
+    /** Deliveries each SEND owes. */
+    private final int perSend;
     private final List<List<Conn>> byRoom = new ArrayList<>();
     private final Recorder recorder = new Recorder(3);
     // Touched on the event loop only.
     private long received;
+    /** Distinct seqs delivered, per room (counted with {@code direct} only). */
+    private long committed;
+    private BitSet[] seqs;
     private long sent;
     private long dropped;
+    /** SENDs the server answered with an error: their deliveries are not owed. */
+    private long refused;
+    private final Map<String, Long> refusedBy = new TreeMap<>();
     private int closed;
     private double rate;
     private long rateStart;
@@ -45,14 +61,16 @@ final class Fanout implements AutoCloseable {
     private volatile double offered;
 
     Fanout(Generator gen, ServerProcess server, int rooms, int members) {
-        this(gen, List.of(server), rooms, members);
+        this(gen, List.of(server), rooms, members, false);
     }
 
-    Fanout(Generator gen, List<ServerProcess> servers, int rooms, int members) {
+    Fanout(Generator gen, List<ServerProcess> servers, int rooms, int members, boolean direct) {
         this.gen = gen;
         this.servers = servers;
         this.rooms = rooms;
         this.members = members;
+        this.direct = direct;
+        this.perSend = direct ? Math.min(2, members) : members;
     }
 
     /**
@@ -84,10 +102,18 @@ final class Fanout implements AutoCloseable {
             room.addAll(others.subList(r * joiners, (r + 1) * joiners));
             byRoom.add(room);
         }
-        gen.run(() -> byRoom.forEach(room -> room.forEach(conn -> {
-            conn.onMessage = this::delivered;
-            conn.onClose = () -> closed++;
-        })));
+        seqs = new BitSet[rooms];
+        gen.run(() -> {
+            for (int r = 0; r < rooms; r++) {
+                int room = r;
+                seqs[r] = new BitSet();
+                byRoom.get(r).forEach(conn -> {
+                    conn.onMessage = frame -> delivered(room, frame);
+                    conn.onOther = this::other;
+                    conn.onClose = () -> closed++;
+                });
+            }
+        });
         // Let the join events settle before measuring anything.
         ServerProcess.sleep(500);
         return setUp;
@@ -102,11 +128,25 @@ final class Fanout implements AutoCloseable {
         return servers.get(index % servers.size()).port;
     }
 
-    private void delivered(Buffer frame) {
+    private void delivered(int room, Buffer frame) {
         long bt = Conn.longField(frame, BT);
         if (bt > 0) {
             recorder.recordValue(Math.max(0, (System.nanoTime() - bt) / 1000));
             received++;
+        }
+        long seq = direct ? Conn.longField(frame, SEQ) : -1;
+        if (seq > 0 && seq < Integer.MAX_VALUE && !seqs[room].get((int) seq)) {
+            seqs[room].set((int) seq);
+            committed++;
+        }
+    }
+
+    /** The only other frames the members get now are room events and the answers to refused SENDs. */
+    private void other(JsonObject frame) {
+        String why = frame.getString("why");
+        if (why != null) {
+            refused++;
+            refusedBy.merge(frame.getString("code") + "/" + why, 1L, Long::sum);
         }
     }
 
@@ -136,11 +176,13 @@ final class Fanout implements AutoCloseable {
         for (long i = 0; i < owed; i++) {
             int r = roomTurn++ % rooms;
             List<Conn> room = byRoom.get(r);
-            Conn from = room.get(memberTurn[r]++ % members);
+            int turn = memberTurn[r]++ % members;
+            Conn from = room.get(turn);
             if (!from.closed) {
-                from.send("{\"kind\":\"SEND\",\"data\":{\"bt\":" + System.nanoTime() + "}}");
+                String to = direct ? "\"to\":\"" + room.get((turn + 1) % members).userId + "\"," : "";
+                from.send("{\"kind\":\"SEND\"," + to + "\"data\":{\"bt\":" + System.nanoTime() + "}}");
+                sent++;
             }
-            sent++;
         }
     }
 
@@ -153,13 +195,17 @@ final class Fanout implements AutoCloseable {
         // Drain: everything sent must arrive (bounded wait).
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         long[] now = snapshot();
-        while (now[1] < now[0] * members && System.nanoTime() < deadline && now[2] == 0) {
+        while (now[1] < owed(now) && System.nanoTime() < deadline && now[2] == 0) {
             ServerProcess.sleep(100);
             now = snapshot();
         }
         ServerProcess.sleep(300);
         long[] settled = snapshot();
-        return measured.settled((int) settled[2], settled[0] * members - settled[1]);
+        if (settled[4] > 0) {
+            System.out.println("  refused so far: " + gen.await(() -> Future.succeededFuture(refusedBy.toString()),
+                    Duration.ofSeconds(30)));
+        }
+        return measured.settled((int) settled[2], owed(settled) - settled[1]);
     }
 
     /** Offers {@code sendsPerSecond} from now on; 0 stops sending. */
@@ -189,43 +235,14 @@ final class Fanout implements AutoCloseable {
         // Threads that ended during the window take their delay with them: never below zero.
         double serverWait = Math.max(0, (waitSeconds() - serverWait0) / seconds);
         double genWait = Math.max(0, (ServerProcess.runQueueWait(ProcessHandle.current().pid()) - genWait0) / seconds);
-        return new Step(offered, offered * members, (after[0] - before[0]) / seconds, (after[1] - before[1]) / seconds,
-                latency, serverCpu, genCpu, serverWait, genWait, (int) after[2], after[0] * members - after[1],
-                after[3] - before[3]);
+        return new Step(offered, offered * perSend, (after[0] - before[0]) / seconds, (after[1] - before[1]) / seconds,
+                (after[5] - before[5]) / seconds, latency, serverCpu, genCpu, serverWait, genWait, (int) after[2], owed(after) - after[1],
+                after[3] - before[3], after[4] - before[4]);
     }
 
-    /**
-     * Raises the offered rate by {@code factor} per step from {@code startSends} until a step fails (p99 over 50 ms,
-     * deliveries falling behind, a connection cut, or the generator unable to offer the rate) twice in a row, then
-     * tries once between the last passing and the failing rate. At most {@code maxSteps} steps.
-     */
+    /** The sweep of {@link Sweep#run} over this fan-out's steps. */
     List<Step> sweep(double startSends, double factor, int maxSteps, Duration warm, Duration measure) {
-        List<Step> steps = new ArrayList<>();
-        double rate = startSends;
-        Step lastPass = null;
-        boolean retried = false;
-        for (int i = 0; i < maxSteps; i++) {
-            Step step = step(rate, warm, measure);
-            steps.add(step);
-            System.out.println("  " + name() + " " + step.summary());
-            if (!step.passed()) {
-                // Other processes on the machine can spoil one step: a failed step is repeated once.
-                if (!retried && step.closed() == 0 && i + 1 < maxSteps) {
-                    retried = true;
-                    continue;
-                }
-                if (lastPass != null && i + 1 < maxSteps && step.closed() == 0) {
-                    Step between = step(Math.sqrt(lastPass.offeredSends() * rate), warm, measure);
-                    steps.add(between);
-                    System.out.println("  " + name() + " " + between.summary());
-                }
-                break;
-            }
-            retried = false;
-            lastPass = step;
-            rate *= factor;
-        }
-        return steps;
+        return Sweep.run(rate -> step(rate, warm, measure), name(), startSends, factor, maxSteps);
     }
 
     private double cpuSeconds() {
@@ -236,13 +253,19 @@ final class Fanout implements AutoCloseable {
         return servers.stream().mapToDouble(ServerProcess::waitSeconds).sum();
     }
 
-    private String name() {
+    String name() {
         return servers.get(0).name + (servers.size() > 1 ? " +" + (servers.size() - 1) : "");
     }
 
+    /** {@code sent, received, closed, dropped, refused, committed}, read on the loop. */
     private long[] snapshot() {
-        return gen.await(() -> Future.succeededFuture(new long[] {sent, received, closed, dropped}),
-                Duration.ofSeconds(30));
+        return gen.await(() -> Future.succeededFuture(new long[] {sent, received, closed, dropped, refused,
+                committed}), Duration.ofSeconds(30));
+    }
+
+    /** The deliveries owed by the sends of a snapshot: those of each one the server did not refuse. */
+    private long owed(long[] snapshot) {
+        return (snapshot[0] - snapshot[4]) * perSend;
     }
 
     @Override
@@ -260,57 +283,5 @@ final class Fanout implements AutoCloseable {
             }));
         });
         ServerProcess.sleep(1000);
-    }
-
-    /**
-     * One measured step.
-     *
-     * @param backlog deliveries still missing after the drain wait
-     * @param dropped sends the generator could not make in time (it fell behind)
-     * @param serverWait share of the window the server's threads waited for a CPU (summed over threads)
-     */
-    record Step(double offeredSends, double offeredDeliveries, double sentPerSecond, double deliveredPerSecond,
-            Histogram latency, double serverCpu, double generatorCpu, double serverWait, double generatorWait,
-            int closed, long backlog, long dropped) {
-
-        /** The same window, with what was still closed and missing once the load stopped and drained. */
-        Step settled(int closedAfter, long backlogAfter) {
-            return new Step(offeredSends, offeredDeliveries, sentPerSecond, deliveredPerSecond, latency, serverCpu,
-                    generatorCpu, serverWait, generatorWait, closedAfter, backlogAfter, dropped);
-        }
-
-        double p50() {
-            return latency.getValueAtPercentile(50) / 1000.0;
-        }
-
-        double p99() {
-            return latency.getValueAtPercentile(99) / 1000.0;
-        }
-
-        double max() {
-            return latency.getMaxValue() / 1000.0;
-        }
-
-        boolean generatorKeptUp() {
-            return sentPerSecond >= 0.95 * offeredSends;
-        }
-
-        boolean passed() {
-            return latency.getTotalCount() > 0 && p99() <= P99_LIMIT_MS
-                    && deliveredPerSecond >= 0.95 * offeredDeliveries && closed == 0 && generatorKeptUp();
-        }
-
-        /** Server CPU seconds per million deliveries. */
-        double cpuPerMillion() {
-            return deliveredPerSecond <= 0 ? Double.NaN : serverCpu / deliveredPerSecond * 1e6;
-        }
-
-        String summary() {
-            return String.format("offered %,.0f deliveries/s: delivered %,.0f/s, p50 %.2f ms, p99 %.2f ms, max %.1f ms,"
-                            + " server CPU %.0f%% (waited for CPU %.0f%%), generator CPU %.0f%% (waited %.0f%%),"
-                            + " closed %d, backlog %d -> %s",
-                    offeredDeliveries, deliveredPerSecond, p50(), p99(), max(), serverCpu * 100, serverWait * 100,
-                    generatorCpu * 100, generatorWait * 100, closed, backlog, passed() ? "pass" : "FAIL");
-        }
     }
 }

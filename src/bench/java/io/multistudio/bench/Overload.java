@@ -30,23 +30,23 @@ final class Overload {
      */
     static Result run(Fanout fanout, ServerProcess server, Duration overload, double givenSends) {
         fanout.step(START_SENDS, Duration.ofSeconds(4), Duration.ofSeconds(1));
-        Fanout.Step saturation;
+        Step saturation;
         if (givenSends > 0) {
             saturation = fanout.step(givenSends, Duration.ofSeconds(4), Duration.ofSeconds(5));
         } else {
-            List<Fanout.Step> sweep = fanout.sweep(START_SENDS, 1.5, 12, Duration.ofSeconds(2), Duration.ofSeconds(5));
-            Comparator<Fanout.Step> byDelivered = Comparator.comparingDouble(Fanout.Step::deliveredPerSecond);
+            List<Step> sweep = fanout.sweep(START_SENDS, 1.5, 12, Duration.ofSeconds(2), Duration.ofSeconds(5));
+            Comparator<Step> byDelivered = Comparator.comparingDouble(Step::deliveredPerSecond);
             // On a machine too loaded for any step to pass, the most the server delivered stands in for saturation.
-            saturation = sweep.stream().filter(Fanout.Step::passed).max(byDelivered)
+            saturation = sweep.stream().filter(Step::passed).max(byDelivered)
                     .orElseGet(() -> sweep.stream().max(byDelivered).orElseThrow());
         }
         System.out.println("  saturation: " + saturation.summary());
         double sends = saturation.offeredSends();
         long[] maxRss = {server.rssKib()};
         fanout.offerRate(2 * sends);
-        List<Fanout.Step> during = windows(fanout, server, overload, maxRss);
+        List<Step> during = windows(fanout, server, overload, maxRss);
         fanout.offerRate(sends / 2);
-        List<Fanout.Step> after = windows(fanout, server, AFTER, maxRss);
+        List<Step> after = windows(fanout, server, AFTER, maxRss);
         fanout.offerRate(0);
         Result result = new Result(saturation, during, after, maxRss[0]);
         System.out.println("  overload: " + result.summary());
@@ -54,8 +54,8 @@ final class Overload {
     }
 
     /** Windows of one second for {@code length}; {@code maxRss} keeps the most RSS read after any of them. */
-    private static List<Fanout.Step> windows(Fanout fanout, ServerProcess server, Duration length, long[] maxRss) {
-        List<Fanout.Step> windows = new ArrayList<>();
+    private static List<Step> windows(Fanout fanout, ServerProcess server, Duration length, long[] maxRss) {
+        List<Step> windows = new ArrayList<>();
         for (long i = 0; i < length.dividedBy(WINDOW); i++) {
             windows.add(fanout.window(WINDOW));
             maxRss[0] = Math.max(maxRss[0], server.rssKib());
@@ -64,11 +64,11 @@ final class Overload {
     }
 
     /** @param maxRssKib the most RSS of the server read after any window of the overload or after it */
-    record Result(Fanout.Step saturation, List<Fanout.Step> during, List<Fanout.Step> after, long maxRssKib) {
+    record Result(Step saturation, List<Step> during, List<Step> after, long maxRssKib) {
 
         /** Deliveries per second over the whole overload, as a share of the saturation rate. */
         double deliveredShare() {
-            return during.stream().mapToDouble(Fanout.Step::deliveredPerSecond).average().orElse(0)
+            return during.stream().mapToDouble(Step::deliveredPerSecond).average().orElse(0)
                     / saturation.deliveredPerSecond();
         }
 
@@ -81,7 +81,7 @@ final class Overload {
         /** Seconds from the overload's end to the first window with p99 ≤ 50 ms, -1 if none. */
         int secondsBackToP99() {
             for (int i = 0; i < after.size(); i++) {
-                Fanout.Step window = after.get(i);
+                Step window = after.get(i);
                 if (window.latency().getTotalCount() > 0 && window.p99() <= Fanout.P99_LIMIT_MS) {
                     return i + 1;
                 }

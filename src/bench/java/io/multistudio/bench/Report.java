@@ -23,8 +23,8 @@ final class Report {
     private final Instant started = Instant.now();
     private final Map<String, String> machine = new LinkedHashMap<>();
     private final Map<String, String> loads = new LinkedHashMap<>();
-    private final Map<String, List<Fanout.Step>> fanout = new LinkedHashMap<>();
-    private final Map<String, Fanout.Step> coldStart = new LinkedHashMap<>();
+    private final Map<String, List<Step>> fanout = new LinkedHashMap<>();
+    private final Map<String, Step> coldStart = new LinkedHashMap<>();
     private final Map<String, ConnectRate.Result> connect = new LinkedHashMap<>();
     private final Map<String, ConnectRate.Result> connectCycle = new LinkedHashMap<>();
     private final Map<String, IdleMemory.Result> idle = new LinkedHashMap<>();
@@ -72,12 +72,12 @@ final class Report {
         this.loadAtEnd = load;
     }
 
-    void fanout(String target, int rooms, int members, List<Fanout.Step> steps) {
+    void fanout(String target, int rooms, int members, List<Step> steps) {
         fanoutShape = rooms + " rooms × " + members + " members";
         fanout.put(target, steps);
     }
 
-    void coldStart(String target, Fanout.Step step) {
+    void coldStart(String target, Step step) {
         coldStart.put(target, step);
     }
 
@@ -126,11 +126,11 @@ final class Report {
         md.append("## Summary\n\n");
         md.append("| Workload | Metric | MultiStudio | raw Vert.x | Ratio | Target | Met |\n");
         md.append("|---|---|---:|---:|---:|---|---|\n");
-        List<Fanout.Step> app = fanout.get(APP);
-        List<Fanout.Step> raw = fanout.get(RAW);
+        List<Step> app = fanout.get(APP);
+        List<Step> raw = fanout.get(RAW);
         if (app != null || raw != null) {
-            Fanout.Step appBest = best(app);
-            Fanout.Step rawBest = best(raw);
+            Step appBest = best(app);
+            Step rawBest = best(raw);
             double a = appBest == null ? Double.NaN : appBest.deliveredPerSecond();
             double r = rawBest == null ? Double.NaN : rawBest.deliveredPerSecond();
             boolean cpuBound = cpuBound(app) && cpuBound(raw);
@@ -141,7 +141,7 @@ final class Report {
             if (appBest != null && rawBest != null) {
                 row(md, "", "p99 at that rate (ms)", ms(appBest.p99()), ms(rawBest.p99()), "", "", "");
             }
-            Fanout.Step[] common = highestCommon(app, raw);
+            Step[] common = highestCommon(app, raw);
             if (common != null) {
                 row(md, "", String.format(Locale.ROOT, "server CPU-s per 1M deliveries at %s deliveries/s",
                                 count(common[0].offeredDeliveries())),
@@ -160,8 +160,8 @@ final class Report {
             }
         }
         if (!coldStart.isEmpty()) {
-            Fanout.Step a = coldStart.get(APP);
-            Fanout.Step r = coldStart.get(RAW);
+            Step a = coldStart.get(APP);
+            Step r = coldStart.get(RAW);
             row(md, "cold start (fresh server, 50 rooms × 20 members, no warm-up)",
                     String.format(Locale.ROOT, "delivered of %s deliveries/s offered, %d s after the start",
                             count(ColdStart.DELIVERIES_PER_SECOND), ColdStart.SETTLE.toSeconds()),
@@ -302,10 +302,10 @@ final class Report {
                 ms(step.max()), step.serverCpu() * 100, step.serverWait() * 100, step.generatorCpu() * 100,
                 step.generatorWait() * 100, num(step.cpuPerMillion()), step.passed() ? "pass" : "fail" + failure(step)))));
         md.append('\n');
-        Fanout.Step rawBest = best(fanout.get(RAW));
-        List<Fanout.Step> rawSteps = fanout.get(RAW);
+        Step rawBest = best(fanout.get(RAW));
+        List<Step> rawSteps = fanout.get(RAW);
         if (rawSteps != null && !rawSteps.isEmpty()) {
-            Fanout.Step last = rawSteps.get(rawSteps.size() - 1);
+            Step last = rawSteps.get(rawSteps.size() - 1);
             if (last.generatorCpu() >= 0.9 || !last.generatorKeptUp()) {
                 md.append("Note: at the baseline's last step the generator used ")
                         .append(String.format(Locale.ROOT, "%.0f%%", last.generatorCpu() * 100))
@@ -320,15 +320,15 @@ final class Report {
      * Whether the sweep was stopped by the server's own cost: a failing step with the server at 80% or more of its
      * core (or no failing step at all).
      */
-    private static boolean cpuBound(List<Fanout.Step> steps) {
+    private static boolean cpuBound(List<Step> steps) {
         if (steps == null || steps.isEmpty()) {
             return true;
         }
-        return steps.stream().allMatch(Fanout.Step::passed)
+        return steps.stream().allMatch(Step::passed)
                 || steps.stream().filter(step -> !step.passed()).anyMatch(step -> step.serverCpu() >= 0.8);
     }
 
-    private static String failure(Fanout.Step step) {
+    private static String failure(Step step) {
         List<String> why = new ArrayList<>();
         if (step.p99() > Fanout.P99_LIMIT_MS) {
             why.add("p99");
@@ -345,25 +345,25 @@ final class Report {
         return why.isEmpty() ? "" : " (" + String.join(", ", why) + ")";
     }
 
-    static Fanout.Step best(List<Fanout.Step> steps) {
+    static Step best(List<Step> steps) {
         if (steps == null) {
             return null;
         }
-        return steps.stream().filter(Fanout.Step::passed)
+        return steps.stream().filter(Step::passed)
                 .max((x, y) -> Double.compare(x.deliveredPerSecond(), y.deliveredPerSecond())).orElse(null);
     }
 
     /** The app's and the baseline's steps at the highest offered rate both passed. */
-    private static Fanout.Step[] highestCommon(List<Fanout.Step> app, List<Fanout.Step> raw) {
+    private static Step[] highestCommon(List<Step> app, List<Step> raw) {
         if (app == null || raw == null) {
             return null;
         }
-        Fanout.Step[] best = null;
-        for (Fanout.Step a : app) {
-            for (Fanout.Step r : raw) {
+        Step[] best = null;
+        for (Step a : app) {
+            for (Step r : raw) {
                 if (a.passed() && r.passed() && Math.abs(a.offeredSends() - r.offeredSends()) < 1e-6
                         && (best == null || a.offeredSends() > best[0].offeredSends())) {
-                    best = new Fanout.Step[] {a, r};
+                    best = new Step[] {a, r};
                 }
             }
         }
@@ -374,7 +374,7 @@ final class Report {
         md.append("| ").append(String.join(" | ", cells)).append(" |\n");
     }
 
-    private static String coldStartLatency(Fanout.Step step) {
+    private static String coldStartLatency(Step step) {
         return ms(step.p50()) + " / " + ms(step.p99()) + ", " + step.closed();
     }
 

@@ -9,17 +9,21 @@ import java.util.regex.Pattern;
 /**
  * The store calls of the app's engine, read from its metrics ({@code multistudio_engine_operation_seconds_count} per
  * map and operation, {@code multistudio_engine_bytes_sum} per map and direction): two readings around a window give
- * the calls and bytes per request made in it.
+ * the calls and bytes per request made in it, and the races lost in the store
+ * ({@code multistudio_store_retries_total}).
  */
 final class StoreCalls {
 
     private static final Pattern SAMPLE = Pattern.compile(
-            "^(multistudio_engine_operation_seconds_count|multistudio_engine_bytes_sum)\\{([^}]*)\\} ([0-9.eE+-]+)$");
+            "^(multistudio_engine_operation_seconds_count|multistudio_engine_bytes_sum|multistudio_store_retries_total)"
+                    + "\\{([^}]*)\\} ([0-9.eE+-]+)$");
     private static final Pattern LABEL = Pattern.compile("(\\w+)=\"([^\"]*)\"");
 
     /** Calls per "map operation" and bytes per "map direction". */
     private final Map<String, Double> calls = new TreeMap<>();
     private final Map<String, Double> bytes = new TreeMap<>();
+    /** Lost races per operation ({@code seq}, {@code update}). */
+    private final Map<String, Double> retries = new TreeMap<>();
 
     private StoreCalls() {
     }
@@ -39,7 +43,9 @@ final class StoreCalls {
                     labels.put(label.group(1), label.group(2));
                 }
                 double value = Double.parseDouble(sample.group(3));
-                if (sample.group(1).endsWith("_count")) {
+                if (sample.group(1).endsWith("_retries_total")) {
+                    reading.retries.merge(labels.get("operation"), value, Double::sum);
+                } else if (sample.group(1).endsWith("_count")) {
                     reading.calls.merge(labels.get("map") + " " + labels.get("operation"), value, Double::sum);
                 } else {
                     reading.bytes.merge(labels.get("map") + " " + labels.get("direction"), value, Double::sum);
@@ -47,6 +53,11 @@ final class StoreCalls {
             }
         }
         return reading;
+    }
+
+    /** The races {@code operation} lost in the store from {@code before} to this reading. */
+    double retries(StoreCalls before, String operation) {
+        return retries.getOrDefault(operation, 0.0) - before.retries.getOrDefault(operation, 0.0);
     }
 
     /** The calls and bytes from {@code before} to this reading, per {@code requests}, as a Markdown table. */

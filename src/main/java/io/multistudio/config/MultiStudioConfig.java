@@ -36,6 +36,7 @@ public interface MultiStudioConfig {
     /**
      * How long an engine operation may take before the store counts as unavailable: the request gets
      * {@code UNAV}/{@code STORE_UNAVAILABLE} and readiness goes down, instead of clients waiting on a store that is gone.
+     * A room event missing on its way to a node holds back delivery there for this plus a second before it is skipped.
      */
     @WithDefault("3s")
     Duration storeTimeout();

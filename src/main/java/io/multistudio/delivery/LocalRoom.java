@@ -5,6 +5,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
+import org.jboss.logging.Logger;
+
 import io.multistudio.observability.ServerMetrics;
 import io.multistudio.protocol.Codec;
 import io.multistudio.protocol.ServerMessage;
@@ -22,11 +24,13 @@ import io.netty.buffer.ByteBuf;
  */
 public final class LocalRoom {
 
+    private static final Logger LOG = Logger.getLogger(LocalRoom.class);
+
     /**
      * Events held back by an open gap, at most, in count and in characters of their text: past either bound the gap
      * is given up on at once, as its timeout would, so that a gap held open while the room goes on costs a bounded
      * heap however busy the room. Far above what a gap holds normally: events that overtook each other close it in
-     * milliseconds, the fill from the history comes after 300 ms, and the timeout after 3 s.
+     * milliseconds, the fill from the history comes after 300 ms, and the timeout a second after the store timeout.
      */
     static final int MAX_PENDING_EVENTS = 10_000;
     static final long MAX_PENDING_CHARS = 4L * 1024 * 1024;
@@ -43,6 +47,9 @@ public final class LocalRoom {
     private final Map<String, Member> members = new ConcurrentHashMap<>();
     private long nextSeq;
     private long watchedGap = -1;
+    /** The seqs last skipped, {@code [from, to)}: one of them arriving after all is lost for the members here. */
+    private long skippedFrom = -1;
+    private long skippedTo = -1;
     /** The room with its members as the events delivered so far left it; {@code null} once it is gone. */
     private volatile Room known;
 
@@ -74,6 +81,10 @@ public final class LocalRoom {
 
     synchronized void offer(RoomEvent event) {
         if (!event.instance().equals(instance) || event.seq() < nextSeq) {
+            if (event.seq() >= skippedFrom && event.seq() < skippedTo) {
+                LOG.warnf("Room %s: seq %d arrived after delivery skipped it; the members here never get it",
+                        id, event.seq());
+            }
             return;
         }
         RoomEvent replaced = pending.put(event.seq(), event);
@@ -96,7 +107,11 @@ public final class LocalRoom {
 
     /** Gives up on the gap that holds the pending events back: delivery goes on from the first of them. */
     private void skipToPending() {
-        nextSeq = pending.firstKey();
+        skippedFrom = nextSeq;
+        skippedTo = pending.firstKey();
+        LOG.warnf("Room %s: gave up waiting for seqs %d to %d; delivered without them", id,
+                skippedFrom, skippedTo - 1);
+        nextSeq = skippedTo;
         drain();
     }
 

@@ -9,6 +9,7 @@ import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
 
+import io.multistudio.config.MultiStudioConfig;
 import io.multistudio.observability.ServerMetrics;
 import io.multistudio.protocol.Codec;
 import io.multistudio.room.Room;
@@ -30,8 +31,8 @@ public class LocalRooms implements RoomEvents {
 
     /** Events of one room can overtake each other on their way here; past this, a missing one is fetched. */
     static final Duration GAP_FILL_DELAY = Duration.ofMillis(300);
-    /** How long a missing seq may hold back the events after it before delivery skips it. */
-    static final Duration GAP_TIMEOUT = Duration.ofSeconds(3);
+    /** Past the store timeout, how much longer a missing seq may hold back the events after it. */
+    static final Duration GAP_MARGIN = Duration.ofSeconds(1);
 
     private final Map<String, LocalRoom> rooms = new ConcurrentHashMap<>();
     private final Codec codec;
@@ -39,8 +40,11 @@ public class LocalRooms implements RoomEvents {
     private final Vertx vertx;
     /** Looked up lazily: the room log publishes to this registry, which in turn reads the log. */
     private final Instance<RoomLog> roomLog;
+    /** How long a missing seq may hold back the events after it before delivery skips it. */
+    private final Duration gapTimeout;
 
-    LocalRooms(Codec codec, Vertx vertx, Instance<RoomLog> roomLog, ServerMetrics metrics) {
+    LocalRooms(Codec codec, Vertx vertx, Instance<RoomLog> roomLog, ServerMetrics metrics, MultiStudioConfig config) {
+        this.gapTimeout = config.storeTimeout().plus(GAP_MARGIN);
         this.metrics = metrics;
         this.codec = codec;
         this.vertx = vertx;
@@ -103,14 +107,26 @@ public class LocalRooms implements RoomEvents {
     }
 
     /**
-     * An event that did not arrive (a listener failing over to another Infinispan node can miss some) is read from the
-     * history; one that is not there either was never committed (its writer died after taking the seq) and is skipped
-     * after the gap timeout.
+     * An event that did not arrive (a listener failing over to another Infinispan node can miss some, a loaded node
+     * hears late) is read from the history. One that is not there either was never committed (its writer failed
+     * after taking the seq) and is skipped after the gap timeout: the writer took the seq before the events after it
+     * showed, so by then its write has been made or given up (the store timeout), and the history is read once
+     * more right before skipping, so that an event committed late is not skipped (it could never be delivered here
+     * after that).
      */
     private void watchGap(LocalRoom room, long fromSeq, long toSeq) {
-        vertx.setTimer(GAP_FILL_DELAY.toMillis(), fill -> roomLog.get().events(room.instance(), fromSeq, toSeq)
-                .subscribe().with(found -> found.forEach(room::offer),
-                        failure -> LOG.debugf("Could not read the history of %s: %s", room.id(), failure)));
-        vertx.setTimer(GAP_TIMEOUT.toMillis(), skip -> room.skipGap(fromSeq));
+        vertx.setTimer(GAP_FILL_DELAY.toMillis(), fill -> fill(room, fromSeq, toSeq, () -> {
+        }));
+        vertx.setTimer(gapTimeout.toMillis(), skip -> fill(room, fromSeq, toSeq, () -> room.skipGap(fromSeq)));
+    }
+
+    private void fill(LocalRoom room, long fromSeq, long toSeq, Runnable then) {
+        roomLog.get().events(room.instance(), fromSeq, toSeq).subscribe().with(found -> {
+            found.forEach(room::offer);
+            then.run();
+        }, failure -> {
+            LOG.debugf("Could not read the history of %s: %s", room.id(), failure);
+            then.run();
+        });
     }
 }

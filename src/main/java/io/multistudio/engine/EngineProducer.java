@@ -32,7 +32,7 @@ class EngineProducer {
         };
         Engine engine = infinispan
                 ? new InfinispanEngine(cacheManager.get(), codec.mapper(), config.storeTimeout(),
-                        bytesOf(metrics))
+                        bytesOf(metrics), metrics.storeRetries(ServerMetrics.RETRY_UPDATE))
                 : new MemoryEngine();
         return new MeteredEngine(engine, metrics);
     }

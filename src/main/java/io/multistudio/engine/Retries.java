@@ -21,11 +21,11 @@ public final class Retries {
 
     /**
      * {@code operation}, subscribed again while it fails with {@code lost}, {@code attempts} times in all; then a
-     * {@link StoreUnavailableException} saying {@code what} kept losing.
+     * {@link StoreUnavailableException} saying {@code what} kept losing. {@code counted} runs on every lost race.
      */
     public static <T> Uni<T> whileLosing(Uni<T> operation, Class<? extends Throwable> lost, int attempts,
-            String what) {
-        return operation.onFailure(lost).retry()
+            String what, Runnable counted) {
+        return operation.onFailure(lost).invoke(counted).onFailure(lost).retry()
                 .withBackOff(FIRST_PAUSE, MAX_PAUSE).withJitter(JITTER)
                 .atMost(attempts - 1)
                 .onFailure(lost).transform(failure -> new StoreUnavailableException(

@@ -23,6 +23,9 @@ public class ServerMetrics {
     public static final String PER_ADDRESS = "per_address";
     public static final String PENDING_HELLO = "pending_hello";
     public static final String SERVER_FULL = "server_full";
+    /** What lost a race in the store, as the {@code operation} of {@code multistudio_store_retries_total}. */
+    public static final String RETRY_SEQ = "seq";
+    public static final String RETRY_UPDATE = "update";
 
     private final MeterRegistry registry;
     private final Counter messagesIn;
@@ -53,6 +56,8 @@ public class ServerMetrics {
         for (String reason : new String[] { PER_ADDRESS, PENDING_HELLO, SERVER_FULL }) {
             refusals(reason);
         }
+        storeRetries(RETRY_SEQ);
+        storeRetries(RETRY_UPDATE);
     }
 
     /** A value read when Prometheus scrapes, such as the number of open connections. */
@@ -100,6 +105,17 @@ public class ServerMetrics {
 
     private Counter refusals(String reason) {
         return registry.counter("multistudio.connections.refused", "reason", reason);
+    }
+
+    /**
+     * The count of the races {@code operation} lost in the store, to run on each: a room event whose seq another
+     * event took ({@code seq}), a versioned update of a record another writer changed first ({@code update}).
+     */
+    public Runnable storeRetries(String operation) {
+        Counter counter = Counter.builder("multistudio.store.retries")
+                .description("Store writes that lost a race to another writer and were tried again (or given up)")
+                .tag("operation", operation).register(registry);
+        return counter::increment;
     }
 
     public void error(Why why) {

@@ -5,7 +5,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
@@ -15,6 +14,7 @@ import io.multistudio.config.MultiStudioConfig;
 import io.multistudio.engine.Engine;
 import io.multistudio.engine.Retries;
 import io.multistudio.engine.SharedMap;
+import io.multistudio.observability.ServerMetrics;
 import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
 
@@ -33,12 +33,8 @@ public class RoomLog {
     static final int SEQ_ATTEMPTS = 24;
     /** Seqs read at once when looking for the latest seq of a room this node does not follow. */
     static final int PROBE = 256;
-    /**
-     * Lost races after which an event reads ahead in the history ({@link #CATCH_UP} seqs at a time) instead of trying
-     * one seq after the other: this node's view trails the room by more than the few events in flight.
-     */
-    static final int LOSSES_BEFORE_CATCH_UP = 3;
-    static final int CATCH_UP = 32;
+    /** Seqs read at once after a lost seq, when this node is behind a room it follows. */
+    static final int CATCH_UP = 16;
     private static final int TRIM_CONCURRENCY = 32;
 
     private final SharedMap<RoomEvent> history;
@@ -47,8 +43,10 @@ public class RoomLog {
     private final SeqHeads heads;
     private final HistoryReader reader;
     private final HistorySizes sizes = new HistorySizes();
+    private final Runnable lostSeq;
 
-    RoomLog(Engine engine, RoomEvents events, MultiStudioConfig config, SeqHeads heads) {
+    RoomLog(Engine engine, RoomEvents events, MultiStudioConfig config, SeqHeads heads, ServerMetrics metrics) {
+        this.lostSeq = metrics.storeRetries(ServerMetrics.RETRY_SEQ);
         this.history = engine.map("history", RoomEvent.class, event -> config.reconnectGrace());
         this.events = events;
         this.config = config;
@@ -74,10 +72,9 @@ public class RoomLog {
             return Uni.createFrom().item(() -> notice.admits().test(null)).replaceWith((RoomEvent) null);
         }
         AtomicReference<Room> known = new AtomicReference<>(room);
-        AtomicInteger losses = new AtomicInteger();
         return follow(room).flatMap(followed -> Retries.whileLosing(
-                Uni.createFrom().deferred(() -> attempt(room.instance(), known, notice, losses)), SeqTaken.class,
-                SEQ_ATTEMPTS, "A room event"));
+                Uni.createFrom().deferred(() -> attempt(room.instance(), known, notice)), SeqTaken.class,
+                SEQ_ATTEMPTS, "A room event", lostSeq));
     }
 
     /** Commits the events of one change of the stored room, in order; yields them. */
@@ -125,8 +122,7 @@ public class RoomLog {
         return heads.forget(room.instance());
     }
 
-    private Uni<RoomEvent> attempt(String instance, AtomicReference<Room> known, RoomNotice notice,
-            AtomicInteger losses) {
+    private Uni<RoomEvent> attempt(String instance, AtomicReference<Room> known, RoomNotice notice) {
         Room room = known.get();
         if (!notice.admits().test(room)) {
             return Uni.createFrom().nullItem();
@@ -140,14 +136,17 @@ public class RoomLog {
                 events.publish(event);
                 return Uni.createFrom().item(event);
             }
+            // This node is behind the room, by at least the holder (its listener lags, or another node is busy in
+            // the room): it learns the events after the holder too, a read at a time, rather than one lost seq per
+            // try; its members get them now instead of when the listener catches up.
+            Consumer<RoomEvent> learn = later -> {
+                events.publish(later);
+                known.updateAndGet(current -> current == null ? null : current.after(later));
+            };
             heads.saw(instance, holder.seq());
-            known.updateAndGet(current -> current == null ? null : current.after(holder));
-            // Each lost race teaches one taken seq: a node that has not yet heard of many events (its listener
-            // behind a flood committed on other nodes) would lose as many races, so it reads ahead instead.
-            Uni<Void> caughtUp = losses.incrementAndGet() % LOSSES_BEFORE_CATCH_UP != 0 ? Uni.createFrom().voidItem()
-                    : probe(instance, holder.seq(), CATCH_UP,
-                            found -> known.updateAndGet(current -> current == null ? null : current.after(found)));
-            return caughtUp.replaceWith(Uni.createFrom().<RoomEvent>failure(SeqTaken::new));
+            learn.accept(holder);
+            return probe(instance, holder.seq(), CATCH_UP, learn)
+                    .flatMap(caughtUp -> Uni.createFrom().<RoomEvent>failure(new SeqTaken()));
         });
     }
 
@@ -165,16 +164,16 @@ public class RoomLog {
     }
 
     /**
-     * Reads the history after {@code from}, {@code window} seqs at a time, until a read finds nothing near its end:
-     * each event found is seen, and handed to {@code found} in seq order.
+     * Reads the seqs after {@code from}, {@code width} at a time, until a read finds nothing in the second half of
+     * its range; {@code found} learns the events read, in seq order, and the heads the newest.
      */
-    private Uni<Void> probe(String instance, long from, int window, Consumer<RoomEvent> found) {
-        return history.getAll(HistoryReader.keys(instance, from + 1, from + window)).flatMap(read -> {
-            List<RoomEvent> ahead = read.values().stream().sorted(Comparator.comparingLong(RoomEvent::seq)).toList();
-            ahead.forEach(found);
-            long newest = ahead.isEmpty() ? from : ahead.get(ahead.size() - 1).seq();
+    private Uni<Void> probe(String instance, long from, int width, Consumer<RoomEvent> found) {
+        return history.getAll(HistoryReader.keys(instance, from + 1, from + width)).flatMap(read -> {
+            List<RoomEvent> later = read.values().stream().sorted(Comparator.comparingLong(RoomEvent::seq)).toList();
+            later.forEach(found);
+            long newest = later.isEmpty() ? from : later.get(later.size() - 1).seq();
             heads.saw(instance, newest);
-            return newest > from + window / 2 ? probe(instance, newest, window, found) : Uni.createFrom().voidItem();
+            return newest > from + width / 2 ? probe(instance, newest, width, found) : Uni.createFrom().voidItem();
         });
     }
 

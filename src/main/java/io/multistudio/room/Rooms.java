@@ -144,9 +144,18 @@ public class Rooms {
         return rooms.get(roomId);
     }
 
+    /**
+     * Stores a new room; a room this node created has no event yet, so this node follows it from seq 0 on and its
+     * first event takes its seq without reading the stored head and the history first.
+     */
     Uni<Boolean> putIfAbsent(Room room) {
-        return rooms.putIfAbsent(room.id(), room)
-                .call(created -> created ? index.changed(null, room) : Uni.createFrom().voidItem());
+        return rooms.putIfAbsent(room.id(), room).call(created -> {
+            if (!created) {
+                return Uni.createFrom().voidItem();
+            }
+            heads.saw(room.instance(), room.seq());
+            return index.changed(null, room);
+        });
     }
 
     /**

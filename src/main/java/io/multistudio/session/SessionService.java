@@ -162,9 +162,17 @@ public class SessionService {
         String id = identity == null ? Ids.userId() : identity.userId();
         Tokens.Issued token = Tokens.issue(id);
         String name = hello.nameOr(identity == null ? null : identity.name());
+        Session created = new Session(id, name, hello.dataOrEmpty(), token.hash(), connection, null, 0, 1);
+        if (identity == null) {
+            // A new random id is nobody's: one write, without reading first (another id on the unlikely clash).
+            return sessions.putIfAbsent(id, created).flatMap(written -> written
+                    ? Uni.createFrom().item(new Opened(created, token.token(), false, null, null))
+                    : fresh(connection, hello, null));
+        }
         // Counting on from a replaced session's attachments tells its connection, wherever it is, that it is stale.
-        return sessions.update(id, existing -> new Session(id, name, hello.dataOrEmpty(), token.hash(), connection,
-                null, 0, existing == null ? 1 : existing.attachments() + 1))
+        return sessions.update(id, existing -> existing == null ? created
+                : new Session(id, name, hello.dataOrEmpty(), token.hash(), connection, null, 0,
+                        existing.attachments() + 1))
                 .map(change -> new Opened(change.after(), token.token(), false,
                         change.before() == null ? null : change.before().connection(), change.before()));
     }

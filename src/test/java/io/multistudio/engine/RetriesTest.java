@@ -14,6 +14,8 @@ import io.smallrye.mutiny.Uni;
 class RetriesTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final Runnable NOT_COUNTED = () -> {
+    };
 
     @Test
     void givesUpAfterTheCapWithPausesBetweenAttempts() {
@@ -24,7 +26,7 @@ class RetriesTest {
         });
         long start = System.nanoTime();
 
-        assertThatThrownBy(() -> Retries.whileLosing(losing, Lost.class, 6, "A test write").await().atMost(WAIT))
+        assertThatThrownBy(() -> Retries.whileLosing(losing, Lost.class, 6, "A test write", NOT_COUNTED).await().atMost(WAIT))
                 .isInstanceOf(StoreUnavailableException.class)
                 .hasMessageContaining("lost 6 races");
 
@@ -43,9 +45,12 @@ class RetriesTest {
             return "written";
         });
 
-        assertThat(Retries.whileLosing(winsThird, Lost.class, 6, "A test write").await().atMost(WAIT))
-                .isEqualTo("written");
+        AtomicInteger lost = new AtomicInteger();
+        assertThat(Retries.whileLosing(winsThird, Lost.class, 6, "A test write", lost::incrementAndGet)
+                .await().atMost(WAIT)).isEqualTo("written");
         assertThat(attempts).hasValue(3);
+        // Each lost race is counted: two here.
+        assertThat(lost).hasValue(2);
     }
 
     @Test
@@ -56,7 +61,7 @@ class RetriesTest {
             throw new IllegalStateException("not a race");
         });
 
-        assertThatThrownBy(() -> Retries.whileLosing(broken, Lost.class, 6, "A test write").await().atMost(WAIT))
+        assertThatThrownBy(() -> Retries.whileLosing(broken, Lost.class, 6, "A test write", NOT_COUNTED).await().atMost(WAIT))
                 .isInstanceOf(IllegalStateException.class);
         assertThat(attempts).hasValue(1);
     }

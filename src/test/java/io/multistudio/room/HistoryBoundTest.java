@@ -9,8 +9,10 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.node.TextNode;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.multistudio.config.MultiStudioConfig;
 import io.multistudio.engine.memory.MemoryEngine;
+import io.multistudio.observability.ServerMetrics;
 import io.multistudio.protocol.Codec;
 import io.multistudio.testsupport.TestConfig;
 
@@ -69,7 +71,7 @@ class HistoryBoundTest {
 
     private RoomLog log(MultiStudioConfig config) {
         return new RoomLog(engine, event -> {
-        }, config, new SeqHeads(engine));
+        }, config, new SeqHeads(engine), new ServerMetrics(new SimpleMeterRegistry()));
     }
 
     private RoomNotice message() {

@@ -12,8 +12,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.multistudio.config.MultiStudioConfig;
 import io.multistudio.engine.memory.MemoryEngine;
+import io.multistudio.observability.ServerMetrics;
 import io.multistudio.protocol.Codec;
 import io.multistudio.protocol.ProtocolException;
 import io.multistudio.protocol.ServerMessage;
@@ -35,7 +37,8 @@ class MembershipTest {
     private final List<RoomEvent> published = new CopyOnWriteArrayList<>();
     private final RoomCommands commands = new RoomCommands(new Codec(), new MergePatch());
     private final SeqHeads heads = new SeqHeads(engine);
-    private final Rooms rooms = new Rooms(engine, sessions, new RoomLog(engine, published::add, config, heads),
+    private final Rooms rooms = new Rooms(engine, sessions, new RoomLog(engine, published::add, config, heads,
+            new ServerMetrics(new SimpleMeterRegistry())),
             commands, new Codec(), heads, published::add, new RoomIndex(engine));
     private final Membership membership = new Membership(rooms, commands, sessions, config,
             new Webhooks(new Outbox(engine, config, new Codec()), sessions));

@@ -58,6 +58,7 @@ public final class InfinispanEngine implements Engine {
     private final ObjectMapper mapper;
     private final Duration timeout;
     private final StoreBytes bytes;
+    private final Runnable lostUpdate;
     private final List<LazyMap<?>> maps = new CopyOnWriteArrayList<>();
     /** Every blocking call to the store (cache creation, listener registration, the watch) runs on this thread. */
     private final ScheduledExecutorService store = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -79,16 +80,19 @@ public final class InfinispanEngine implements Engine {
      * @param timeout how long an operation may take before the store counts as unavailable
      */
     public InfinispanEngine(RemoteCacheManager cacheManager, ObjectMapper mapper, Duration timeout) {
-        this(cacheManager, mapper, timeout, StoreBytes.NONE);
+        this(cacheManager, mapper, timeout, StoreBytes.NONE, () -> {
+        });
     }
 
     /**
      * @param timeout how long an operation may take before the store counts as unavailable
      * @param bytes told the size of every value written to the store and read from it
+     * @param lostUpdate told of every versioned update that lost its race and is tried again
      */
     public InfinispanEngine(RemoteCacheManager cacheManager, ObjectMapper mapper, Duration timeout,
-            StoreBytes bytes) {
+            StoreBytes bytes, Runnable lostUpdate) {
         this.bytes = bytes;
+        this.lostUpdate = lostUpdate;
         this.cacheManager = cacheManager;
         this.mapper = mapper;
         this.timeout = timeout;
@@ -104,7 +108,8 @@ public final class InfinispanEngine implements Engine {
     public <V> SharedMap<V> map(String name, Class<V> type, Function<V, Duration> lifespan) {
         JsonValues<V> json = new JsonValues<>(mapper, type, name, bytes);
         LazyMap<V> map = new LazyMap<>(name,
-                () -> new InfinispanMap<>(createCache(name), json, lifespan, timeout, () -> createCache(name)));
+                () -> new InfinispanMap<>(createCache(name), json, lifespan, timeout, () -> createCache(name),
+                        lostUpdate));
         maps.add(map);
         if (storeAnswers) {
             try {

@@ -66,10 +66,13 @@ final class InfinispanMap<V> implements SharedMap<V> {
     /** Creates the cache on the server again; blocking, so it runs on a worker thread. */
     private final Runnable recreate;
     private final AtomicBoolean recreating = new AtomicBoolean();
+    /** Counts the updates that lost their race. */
+    private final Runnable lostUpdate;
     private final List<Object> listeners = new CopyOnWriteArrayList<>();
 
     InfinispanMap(RemoteCache<String, String> cache, JsonValues<V> json, Function<V, Duration> lifespan,
-            Duration timeout, Runnable recreate) {
+            Duration timeout, Runnable recreate, Runnable lostUpdate) {
+        this.lostUpdate = lostUpdate;
         this.recreate = recreate;
         this.timeout = timeout;
         this.cache = cache;
@@ -156,7 +159,7 @@ final class InfinispanMap<V> implements SharedMap<V> {
     public Uni<Change<V>> update(String key, UnaryOperator<V> change) {
         return Retries.whileLosing(uni(() -> cache.getWithMetadataAsync(key))
                 .flatMap(entry -> attempt(key, entry, change)), LostRace.class, UPDATE_ATTEMPTS,
-                "An update of " + cache.getName());
+                "An update of " + cache.getName(), lostUpdate);
     }
 
     @Override
