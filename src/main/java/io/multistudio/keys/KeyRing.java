@@ -10,10 +10,14 @@ public final class KeyRing {
 
     static final int CAPACITY = 256;
 
-    private final ArrayDeque<String> keys = new ArrayDeque<>();
+    /** Made on the first key: most connections never send one, and an empty deque still holds 16 slots. */
+    private ArrayDeque<String> keys;
 
     /** Adds {@code key}; returns the key it displaced, {@code null} if the ring had room. */
     synchronized String add(String key) {
+        if (keys == null) {
+            keys = new ArrayDeque<>();
+        }
         keys.addLast(key);
         return keys.size() > CAPACITY ? keys.removeFirst() : null;
     }
