@@ -62,8 +62,7 @@ final class JfrTop {
         AREAS.put("engine (memory maps, history)", f -> f.startsWith("io.multistudio.engine"));
         AREAS.put("Jackson parse (Codec.parse)", f -> f.startsWith("io.multistudio.protocol.Codec.parse"));
         AREAS.put("Jackson write (Codec.write)", f -> f.startsWith("io.multistudio.protocol.Codec.write"));
-        AREAS.put("rate limit (Bucket4j)", f -> f.startsWith("io.github.bucket4j") || f.startsWith(
-                "io.multistudio.transport.RateLimit"));
+        AREAS.put("rate limit", f -> f.startsWith("io.multistudio.transport.RateLimit"));
         AREAS.put("metrics (Micrometer)", f -> f.startsWith("io.micrometer"));
         AREAS.put("Vert.x context dispatch", f -> f.startsWith("io.vertx.core.impl.ContextInternal.dispatch")
                 || f.startsWith("io.vertx.core.impl.EventLoopContext.execute"));

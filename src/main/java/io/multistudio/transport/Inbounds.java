@@ -4,20 +4,36 @@ import jakarta.inject.Singleton;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.multistudio.config.MultiStudioConfig;
 import io.multistudio.observability.ServerMetrics;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
 import io.quarkus.websockets.next.WebSocketConnection;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 
 /** Makes each connection's {@link Inbound}; the node's meters of them. */
 @Singleton
 public class Inbounds {
 
+    /**
+     * The chunk of Mutiny's unbounded queues. websockets-next queues each connection's messages while one is handled
+     * in such a queue, made with the connection and kept for its life; its first chunk is allocated whole (Mutiny's
+     * default, 256 slots, is 1 KB per connection). A connection holds at most a few messages there (see
+     * {@link Inbound}), and a fuller queue links more chunks, so small chunks only change how its memory grows.
+     */
+    static final int QUEUE_CHUNK = 16;
+
     private final LocalConnections connections;
     private final Counter pauses;
+    private final boolean heartbeat;
 
-    Inbounds(LocalConnections connections, ServerMetrics metrics, MeterRegistry registry) {
+    Inbounds(LocalConnections connections, ServerMetrics metrics, MeterRegistry registry, MultiStudioConfig config) {
+        // Set before the first connection opens: SessionLifecycle, which makes every Inbound, starts with the node.
+        Infrastructure.setBufferSizeS(QUEUE_CHUNK);
         this.connections = connections;
+        this.heartbeat = !config.heartbeatInterval().isZero();
         metrics.gauge("multistudio.inbound.unhandled", "Messages received from clients and not yet handled",
                 this::unhandled);
         this.pauses = Counter.builder("multistudio.inbound.paused")
@@ -31,8 +47,15 @@ public class Inbounds {
         Inbound inbound = new Inbound(vertx.channel(), pauses::increment);
         // Vert.x decodes text frames leniently (invalid bytes become U+FFFD); RFC 6455 requires failing the connection
         // with 1007, which Netty's validator does, across fragments too. Frames it fails are never counted.
-        vertx.pipeline().addBefore(vertx.name(), null, new Utf8FrameValidator(true));
-        vertx.pipeline().addBefore(vertx.name(), null, inbound);
+        ChannelPipeline pipeline = vertx.pipeline();
+        pipeline.addBefore(vertx.name(), null, new Utf8FrameValidator(true));
+        pipeline.addBefore(vertx.name(), null, inbound);
+        // The HTTP idle timeout (quarkus.http.idle-timeout) keeps a handler and a timer task per connection. With the
+        // Heartbeat on it never fires on a WebSocket (each ping is a write), and the Heartbeat drops a silent client.
+        IdleStateHandler idle = pipeline.get(IdleStateHandler.class);
+        if (heartbeat && idle != null) {
+            pipeline.remove(idle);
+        }
         return inbound;
     }
 

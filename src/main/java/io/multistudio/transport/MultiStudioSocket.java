@@ -20,8 +20,11 @@ import io.vertx.core.buffer.Buffer;
  * closing are the {@link SessionLifecycle}'s. Messages of one connection are handled one at a time, in order, and
  * each one handled is told to its {@link Inbound}, which stops reading the socket while too many wait.
  */
-@WebSocket(path = "/ws")
+@WebSocket(path = MultiStudioSocket.PATH)
 public class MultiStudioSocket {
+
+    /** Where clients open their connection. */
+    static final String PATH = "/ws";
 
     private final LocalConnections connections;
     private final Admission admission;

@@ -2,14 +2,14 @@ package io.multistudio.transport;
 
 import java.time.Duration;
 
-import io.github.bucket4j.Bandwidth;
-import io.github.bucket4j.Bucket;
-
 /**
- * One connection's message budget: a Bucket4j token bucket (the average rate plus a burst), and a count of refused
- * messages over a fixed window that tells a client that keeps hammering from one that briefly went too fast.
+ * One connection's message budget: a token bucket (the average rate plus a burst, refilled continuously), and a count
+ * of refused messages over a fixed window that tells a client that keeps hammering from one that briefly went too
+ * fast. A few fields per connection: every open connection has one, so it is kept as small as the rule allows.
  */
 public final class RateLimit {
+
+    private static final double NANOS_PER_SECOND = 1e9;
 
     /** What to do with an incoming message. */
     public enum Verdict {
@@ -18,26 +18,33 @@ public final class RateLimit {
         CLOSE
     }
 
-    private final Bucket bucket;
+    private final int burst;
+    private final double tokensPerNano;
     private final int abuseLimit;
     private final long abuseWindowNanos;
-    private long windowStart = System.nanoTime();
+    /** Starts full, like a connection that has sent nothing yet. */
+    private double tokens;
+    private long refilledAt = System.nanoTime();
+    private long windowStart = refilledAt;
     private int refusedInWindow;
 
     public RateLimit(int perSecond, int burst, int abuseLimit, Duration abuseWindow) {
-        this.bucket = Bucket.builder()
-                .addLimit(Bandwidth.builder().capacity(burst).refillGreedy(perSecond, Duration.ofSeconds(1)).build())
-                .build();
+        this.burst = burst;
+        this.tokens = burst;
+        this.tokensPerNano = perSecond / NANOS_PER_SECOND;
         this.abuseLimit = abuseLimit;
         this.abuseWindowNanos = abuseWindow.toNanos();
     }
 
     /** Messages of one connection are handled one at a time, so this needs no lock of its own. */
     public Verdict admit() {
-        if (bucket.tryConsume(1)) {
+        long now = System.nanoTime();
+        tokens = Math.min(burst, tokens + (now - refilledAt) * tokensPerNano);
+        refilledAt = now;
+        if (tokens >= 1) {
+            tokens--;
             return Verdict.ACCEPT;
         }
-        long now = System.nanoTime();
         if (now - windowStart > abuseWindowNanos) {
             windowStart = now;
             refusedInWindow = 0;

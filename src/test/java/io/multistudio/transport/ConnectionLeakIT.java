@@ -10,6 +10,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -24,7 +26,8 @@ import io.multistudio.testsupport.Wire;
 /**
  * Thousands of sessions that end every way a session can (BYE, a client close with 1000, a connection dropped
  * without a close frame) leave nothing behind once their grace is over: after a full GC the packaged server holds no
- * connection objects of ours or of Vert.x, so a server whose clients come and go all day does not grow.
+ * connection objects of ours or of Vert.x, so a server whose clients come and go all day does not grow. An open
+ * connection keeps nothing of the HTTP request that upgraded it.
  */
 class ConnectionLeakIT {
 
@@ -75,6 +78,31 @@ class ConnectionLeakIT {
                 .as("our connections still reachable").isLessThanOrEqualTo(TOLERATED);
         assertThat(instances(histogram, "io.vertx.core.http.impl.ServerWebSocketImpl"))
                 .as("Vert.x WebSockets still reachable").isLessThanOrEqualTo(TOLERATED);
+    }
+
+    @Test
+    void openConnectionsKeepNothingOfTheirUpgradeRequest() throws Exception {
+        int open = 60;
+        List<Wire> clients = new ArrayList<>();
+        for (int i = 0; i < open; i++) {
+            Wire client = Wire.hello(app.wsUri(), "idle-" + i);
+            client.request("{\"kind\":\"CREATE_ROOM\",\"room\":\"idle-" + i + "\"}");
+            clients.add(client);
+        }
+        String histogram = liveObjects(app.pid());
+        assertThat(instances(histogram, "io.vertx.core.http.impl.ServerWebSocketImpl"))
+                .as("Vert.x WebSockets of the open connections").isGreaterThanOrEqualTo(open);
+        // websockets-next kept the routing context of an upgrade that carried a deferred identity (UpgradeIdentity), with
+        // the identity's captured contexts: one of each per connection. Not one per connection, whatever else is live.
+        for (String upgrade : List.of("io.vertx.ext.web.impl.RoutingContextImpl",
+                "io.vertx.core.http.impl.Http1xServerRequest", "io.vertx.core.http.impl.Http1xServerResponse",
+                "io.smallrye.context.impl.SlowCapturedContextState")) {
+            assertThat(instances(histogram, upgrade)).as(upgrade + " still reachable").isLessThan(open / 4);
+        }
+        for (Wire client : clients) {
+            client.request("{\"kind\":\"BYE\"}");
+            client.awaitClose();
+        }
     }
 
     /** A class histogram of the live objects: {@code jcmd} runs a full GC first. */
