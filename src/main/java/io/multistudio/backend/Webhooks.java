@@ -38,15 +38,16 @@ public class Webhooks {
     /** A room was created, with its creator as its first member. */
     public Uni<Void> roomCreated(Room room) {
         Room.RoomMember creator = room.members().get(0);
-        return room(room, List.of(
-                new Outbox.Positioned(event("room.created", room.id(), null, null, null), position(0, CREATED)),
-                new Outbox.Positioned(event("user.joined", room.id(), user(creator), null, 0L),
-                        position(0, MEMBERSHIP))));
+        List<Outbox.Positioned> events = new ArrayList<>(2);
+        add(events, "room.created", room.id(), null, null, null, position(0, CREATED));
+        add(events, "user.joined", room.id(), user(creator), null, 0L, position(0, MEMBERSHIP));
+        return room(room, events);
     }
 
     public Uni<Void> userJoined(Room room, Room.RoomMember member, long seq) {
-        return room(room, List.of(new Outbox.Positioned(event("user.joined", room.id(), user(member), null, seq),
-                position(seq, MEMBERSHIP))));
+        List<Outbox.Positioned> events = new ArrayList<>(1);
+        add(events, "user.joined", room.id(), user(member), null, seq, position(seq, MEMBERSHIP));
+        return room(room, events);
     }
 
     /**
@@ -55,21 +56,21 @@ public class Webhooks {
      */
     public Uni<Void> usersLeft(Room room, List<Room.RoomMember> members, long seq, String reason, boolean deleted) {
         List<Outbox.Positioned> events = new ArrayList<>();
-        members.forEach(member -> events.add(new Outbox.Positioned(
-                event("user.left", room.id(), user(member), reason, seq), position(seq, MEMBERSHIP))));
+        members.forEach(member -> add(events, "user.left", room.id(), user(member), reason, seq,
+                position(seq, MEMBERSHIP)));
         if (deleted) {
-            events.add(new Outbox.Positioned(event("room.deleted", room.id(), null, null, seq), position(seq, DELETED)));
+            add(events, "room.deleted", room.id(), null, null, seq, position(seq, DELETED));
         }
         return room(room, events);
     }
 
     public Uni<Void> sessionStarted(Session session) {
-        return session(session, event("session.started", null, user(session), null, null), false);
+        return session(session, "session.started", null);
     }
 
     /** The session ended with {@code BYE} (or a normal close). */
     public Uni<Void> sessionEnded(Session session) {
-        return session(session, event("session.ended", null, user(session), "bye", null), false);
+        return session(session, "session.ended", "bye");
     }
 
     /**
@@ -77,6 +78,9 @@ public class Webhooks {
      * record wins and the others change nothing.
      */
     private void expired(Session session) {
+        if (!outbox.wants("session.ended")) {
+            return;
+        }
         String id = "evt_" + UUID.nameUUIDFromBytes(("expired\n" + session.id() + "\n" + session.attachments())
                 .getBytes(StandardCharsets.UTF_8));
         WebhookEvent event = new WebhookEvent(id, "session.ended", System.currentTimeMillis(), null, user(session),
@@ -85,8 +89,29 @@ public class Webhooks {
                 }, failure -> LOG.warnf("Could not record the expiry of %s: %s", session.id(), failure.getMessage()));
     }
 
+    /**
+     * Adds an event of {@code type} to {@code events} if the backend receives that type: for the others nothing is
+     * made, not even an id (which takes secure random bytes), so that a server without webhooks spends nothing here.
+     */
+    private void add(List<Outbox.Positioned> events, String type, String room, WebhookEvent.User user, String reason,
+            Long seq, long position) {
+        if (outbox.wants(type)) {
+            events.add(new Outbox.Positioned(new WebhookEvent(newId(), type, System.currentTimeMillis(), room, user,
+                    reason, seq), position));
+        }
+    }
+
     private Uni<Void> room(Room room, List<Outbox.Positioned> events) {
-        return outbox.record("room:" + room.id(), room.createdAt(), events, false);
+        return events.isEmpty() ? Uni.createFrom().voidItem()
+                : outbox.record("room:" + room.id(), room.createdAt(), events, false);
+    }
+
+    private Uni<Void> session(Session session, String type, String reason) {
+        if (!outbox.wants(type)) {
+            return Uni.createFrom().voidItem();
+        }
+        return session(session, new WebhookEvent(newId(), type, System.currentTimeMillis(), null, user(session),
+                reason, null), false);
     }
 
     /** A user's session events share a lane, in the order they happened. */
@@ -96,10 +121,6 @@ public class Webhooks {
 
     private static long position(long seq, int step) {
         return seq * OutboxEntry.STEPS + step;
-    }
-
-    private static WebhookEvent event(String type, String room, WebhookEvent.User user, String reason, Long seq) {
-        return new WebhookEvent(newId(), type, System.currentTimeMillis(), room, user, reason, seq);
     }
 
     private static WebhookEvent.User user(Session session) {

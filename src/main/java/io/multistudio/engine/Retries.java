@@ -1,13 +1,16 @@
 package io.multistudio.engine;
 
 import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
 
 import io.smallrye.mutiny.Uni;
 
 /**
  * Tries again a store write that lost an optimistic race, a bounded number of times with a growing, jittered pause,
  * so that writers contending for one entry spread out instead of spinning on the store; past the cap the request is
- * answered as a store failure rather than retried for ever.
+ * answered as a store failure rather than retried for ever. Mutiny's retry builds a processor and its queue when it
+ * is subscribed, so it is only reached once a first attempt lost: most writes win at once (every room event is one),
+ * and pay for a plain subscription only.
  */
 public final class Retries {
 
@@ -25,10 +28,25 @@ public final class Retries {
      */
     public static <T> Uni<T> whileLosing(Uni<T> operation, Class<? extends Throwable> lost, int attempts,
             String what, Runnable counted) {
-        return operation.onFailure(lost).invoke(counted).onFailure(lost).retry()
-                .withBackOff(FIRST_PAUSE, MAX_PAUSE).withJitter(JITTER)
-                .atMost(attempts - 1)
+        if (attempts < 3) {
+            throw new IllegalArgumentException("attempts must be at least 3");
+        }
+        Uni<T> counting = operation.onFailure(lost).invoke(counted);
+        return counting.onFailure(lost).recoverWithUni(() -> again(counting, lost, attempts - 1))
                 .onFailure(lost).transform(failure -> new StoreUnavailableException(
                         what + " lost " + attempts + " races in a row", failure));
+    }
+
+    /** After a first lost race: {@code attempts} more, the first after {@link #FIRST_PAUSE}, each pause doubling. */
+    private static <T> Uni<T> again(Uni<T> operation, Class<? extends Throwable> lost, int attempts) {
+        return Uni.createFrom().voidItem().onItem().delayIt().by(jittered(FIRST_PAUSE))
+                .chain(() -> operation.onFailure(lost).retry()
+                        .withBackOff(FIRST_PAUSE.multipliedBy(2), MAX_PAUSE).withJitter(JITTER)
+                        .atMost(attempts - 1));
+    }
+
+    private static Duration jittered(Duration pause) {
+        double factor = 1 + JITTER * (2 * ThreadLocalRandom.current().nextDouble() - 1);
+        return Duration.ofNanos((long) (pause.toNanos() * factor));
     }
 }

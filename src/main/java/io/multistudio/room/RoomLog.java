@@ -42,7 +42,7 @@ public class RoomLog {
     private final MultiStudioConfig config;
     private final SeqHeads heads;
     private final HistoryReader reader;
-    private final HistorySizes sizes = new HistorySizes();
+    private final HistorySizes sizes;
     private final Runnable lostSeq;
 
     RoomLog(Engine engine, RoomEvents events, MultiStudioConfig config, SeqHeads heads, ServerMetrics metrics) {
@@ -52,6 +52,7 @@ public class RoomLog {
         this.config = config;
         this.heads = heads;
         this.reader = new HistoryReader(history, config);
+        this.sizes = new HistorySizes(config.roomHistory());
         // Events committed on other nodes reach this node's members through the history; this node's own arrive
         // twice, and delivery drops the second copy by its seq.
         history.onWritten(event -> {

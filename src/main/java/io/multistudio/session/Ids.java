@@ -22,10 +22,26 @@ public final class Ids {
         return "guest-" + random(LOWER_ALPHABET, 4);
     }
 
+    /**
+     * {@code length} characters drawn uniformly from {@code alphabet}, from one draw of random bytes: each call of
+     * the platform's secure random reads the system's source and mixes anew, which one call per character made a
+     * visible share of every {@code HELLO}.
+     * A byte at or past the largest multiple of the alphabet's size is skipped, so that every character is as likely.
+     */
     static String random(String alphabet, int length) {
+        int limit = 256 - 256 % alphabet.length();
+        byte[] bytes = new byte[length + length / 2];
+        int next = bytes.length;
         StringBuilder id = new StringBuilder(length);
-        for (int i = 0; i < length; i++) {
-            id.append(alphabet.charAt(RANDOM.nextInt(alphabet.length())));
+        while (id.length() < length) {
+            if (next == bytes.length) {
+                RANDOM.nextBytes(bytes);
+                next = 0;
+            }
+            int value = bytes[next++] & 0xFF;
+            if (value < limit) {
+                id.append(alphabet.charAt(value % alphabet.length()));
+            }
         }
         return id.toString();
     }
