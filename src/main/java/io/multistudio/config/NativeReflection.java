@@ -1,7 +1,6 @@
 package io.multistudio.config;
 
 import io.multistudio.cluster.NodeRegistry;
-import io.multistudio.keys.KeyBook;
 import io.multistudio.keys.Remembered;
 import io.multistudio.protocol.ServerMessage;
 import io.multistudio.room.Room;
@@ -39,8 +38,6 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
         Room.class,
         Room.RoomMember.class,
         RoomEvent.class,
-        KeyBook.class,
-        KeyBook.Key.class,
         Remembered.class,
         NodeRegistry.NodeLease.class
 }, classNames = {

@@ -1,6 +1,7 @@
 package io.multistudio.transport;
 
 import io.multistudio.delivery.LocalRoom;
+import io.multistudio.keys.KeyRing;
 import io.netty.buffer.ByteBuf;
 import io.quarkus.websockets.next.CloseReason;
 
@@ -31,6 +32,7 @@ public final class Connection {
     private final Inbound inbound;
     private final String reference;
     private final RateLimit rateLimit;
+    private final KeyRing keys = new KeyRing();
     private volatile State state = State.AWAITING_HELLO;
     private volatile String sessionId;
     private volatile String subject;
@@ -60,6 +62,11 @@ public final class Connection {
 
     public RateLimit rateLimit() {
         return rateLimit;
+    }
+
+    /** The request keys this connection had remembered (PROTOCOL.md §2.7a). */
+    public KeyRing keys() {
+        return keys;
     }
 
     public String id() {
