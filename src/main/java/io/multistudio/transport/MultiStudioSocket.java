@@ -12,6 +12,7 @@ import io.quarkus.websockets.next.OnPongMessage;
 import io.quarkus.websockets.next.OnTextMessage;
 import io.quarkus.websockets.next.WebSocket;
 import io.quarkus.websockets.next.WebSocketConnection;
+import io.smallrye.common.annotation.NonBlocking;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
 
@@ -71,8 +72,12 @@ public class MultiStudioSocket {
         return Uni.createFrom().voidItem();
     }
 
-    /** The answer to the {@link Heartbeat}'s ping. */
+    /**
+     * The answer to the {@link Heartbeat}'s ping. Non-blocking: websockets-next runs a {@code void} callback on a worker
+     * thread, so every pong (one per connection per heartbeat) would cross to the worker pool and grow it.
+     */
     @OnPongMessage
+    @NonBlocking
     void pong(WebSocketConnection socket, Buffer data) {
         Connection connection = connections.get(socket.id());
         if (connection != null) {

@@ -3,10 +3,15 @@ package io.multistudio.abuse;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -83,6 +88,39 @@ class HeartbeatIT {
                     .until(() -> idle.state() == ConnectionState.OPEN && idleRetries.isEmpty()
                             && !awayUsers(watcherSaw).contains(idleId));
             assertThat(app.metric("multistudio_heartbeat_timeouts_total")).isEqualTo(1);
+        }
+    }
+
+    /**
+     * Answering pings is cheap: pongs are handled on the event loops, so a node of idle connections grows no worker
+     * pool (a pong handled as blocking crossed to a worker thread each, and the pool grew with the connections).
+     */
+    @Test
+    void pongsStartNoWorkerThreads() throws Exception {
+        List<MultiStudioClient> clients = new ArrayList<>();
+        try {
+            for (int i = 0; i < 40; i++) {
+                clients.add(connected("Idle " + i));
+            }
+            long workers = workerThreads();
+            // Each of the 40 is pinged every second: four rounds of pongs, with no worker thread started.
+            await("no worker thread started by pongs").during(INTERVAL.multipliedBy(4))
+                    .atMost(INTERVAL.multipliedBy(10)).until(() -> workerThreads() <= workers);
+        } finally {
+            clients.forEach(MultiStudioClient::close);
+        }
+    }
+
+    /** The app's threads of Quarkus's worker pool ("executor-thread-N", cut to 15 characters by the kernel). */
+    private static long workerThreads() throws IOException {
+        try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(app.pid()), "task"))) {
+            return tasks.filter(task -> {
+                try {
+                    return Files.readString(task.resolve("comm")).startsWith("executor-thread");
+                } catch (IOException gone) {
+                    return false;
+                }
+            }).count();
         }
     }
 
