@@ -1,6 +1,5 @@
 package io.multistudio.transport;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
@@ -14,7 +13,8 @@ import java.util.function.IntConsumer;
 import org.jboss.logging.Logger;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufUtil;
 import io.quarkus.websockets.next.CloseReason;
 import io.smallrye.mutiny.operators.multi.processors.UnicastProcessor;
 import io.smallrye.mutiny.subscription.MultiSubscriber;
@@ -67,9 +67,12 @@ public final class Outbound {
         batches.subscribe().withSubscriber(new BatchWriter());
     }
 
-    /** {@code text} as the UTF-8 bytes of one frame. */
+    /**
+     * {@code text} as the UTF-8 bytes of one frame, encoded straight into a pooled buffer of the kind the socket
+     * writes from: no intermediate byte array, no copy on the way out.
+     */
     public static ByteBuf utf8(String text) {
-        return Unpooled.wrappedBuffer(text.getBytes(StandardCharsets.UTF_8));
+        return ByteBufUtil.writeUtf8(ByteBufAllocator.DEFAULT, text);
     }
 
     /**
