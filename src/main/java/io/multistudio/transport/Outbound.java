@@ -13,11 +13,11 @@ import java.util.function.IntConsumer;
 import org.jboss.logging.Logger;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 import io.quarkus.websockets.next.CloseReason;
 import io.smallrye.mutiny.operators.multi.processors.UnicastProcessor;
 import io.smallrye.mutiny.subscription.MultiSubscriber;
+import io.vertx.core.buffer.impl.VertxByteBufAllocator;
 
 /**
  * The outbound side of one connection: a Mutiny stream of batches of frames, written on the connection's own event
@@ -68,11 +68,12 @@ public final class Outbound {
     }
 
     /**
-     * {@code text} as the UTF-8 bytes of one frame, encoded straight into a pooled buffer of the kind the socket
-     * writes from: no intermediate byte array, no copy on the way out.
+     * {@code text} as the UTF-8 bytes of one frame, encoded straight into a direct buffer from the pool Vert.x's
+     * sockets write from: no intermediate byte array, no copy on the way out, and no second pool (Netty's default
+     * one) whose chunks would stay allocated beside it.
      */
     public static ByteBuf utf8(String text) {
-        return ByteBufUtil.writeUtf8(ByteBufAllocator.DEFAULT, text);
+        return ByteBufUtil.writeUtf8(VertxByteBufAllocator.POOLED_ALLOCATOR, text);
     }
 
     /**
