@@ -1,7 +1,7 @@
 package io.multistudio.transport;
 
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -30,7 +30,10 @@ public final class Inbound extends ChannelInboundHandlerAdapter {
 
     private final Channel channel;
     private final Executor loop;
-    private final AtomicInteger unhandled = new AtomicInteger();
+    /** Updated in place, not through an atomic object: an idle connection holds it for its whole life. */
+    private static final AtomicIntegerFieldUpdater<Inbound> UNHANDLED = AtomicIntegerFieldUpdater.newUpdater(
+            Inbound.class, "unhandled");
+    private volatile int unhandled;
     private final Runnable onPause;
     /** Written on the loop only; read by {@link #handled} so that a connection that is read costs no task. */
     private volatile boolean paused;
@@ -44,13 +47,13 @@ public final class Inbound extends ChannelInboundHandlerAdapter {
 
     /** Messages received and not yet handled. */
     public int unhandled() {
-        return unhandled.get();
+        return unhandled;
     }
 
     @Override
     public void channelRead(ChannelHandlerContext context, Object message) {
         if (isWholeMessage(message)) {
-            if (unhandled.incrementAndGet() > PAUSE_ABOVE && !paused) {
+            if (UNHANDLED.incrementAndGet(this) > PAUSE_ABOVE && !paused) {
                 paused = true;
                 onPause.run();
                 channel.config().setAutoRead(false);
@@ -63,13 +66,13 @@ public final class Inbound extends ChannelInboundHandlerAdapter {
 
     /** A message this connection received has been handled: its answer is sent or on its way. */
     public void handled() {
-        if (unhandled.decrementAndGet() <= RESUME_AT && paused) {
+        if (UNHANDLED.decrementAndGet(this) <= RESUME_AT && paused) {
             loop.execute(this::resumeIfCaughtUp);
         }
     }
 
     private void resumeIfCaughtUp() {
-        if (paused && unhandled.get() <= RESUME_AT) {
+        if (paused && unhandled <= RESUME_AT) {
             paused = false;
             channel.config().setAutoRead(true);
         }

@@ -5,9 +5,9 @@ import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Flow;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.concurrent.atomic.AtomicLongFieldUpdater;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 import java.util.function.IntConsumer;
 
 import org.jboss.logging.Logger;
@@ -48,9 +48,16 @@ public final class Outbound {
     private final long limit;
     private final IntConsumer framesSent;
     private final Queue<Frame> queued = new ConcurrentLinkedQueue<>();
-    private final AtomicLong unsent = new AtomicLong();
-    private final AtomicBoolean scheduled = new AtomicBoolean();
-    private final AtomicReference<State> state = new AtomicReference<>(State.OPEN);
+    // Updated in place, not through an atomic object each: an idle connection holds them for its whole life.
+    private static final AtomicLongFieldUpdater<Outbound> UNSENT = AtomicLongFieldUpdater.newUpdater(Outbound.class,
+            "unsent");
+    private static final AtomicIntegerFieldUpdater<Outbound> SCHEDULED = AtomicIntegerFieldUpdater.newUpdater(
+            Outbound.class, "scheduled");
+    private static final AtomicReferenceFieldUpdater<Outbound, State> STATE = AtomicReferenceFieldUpdater.newUpdater(
+            Outbound.class, State.class, "state");
+    private volatile long unsent;
+    private volatile int scheduled;
+    private volatile State state = State.OPEN;
     /** Fed on the loop only, one batch per turn; a linked queue costs nothing while empty, as it nearly always is. */
     private final UnicastProcessor<List<Frame>> batches = UnicastProcessor.create(new ConcurrentLinkedQueue<>(), null);
     private volatile Runnable cutOff = () -> {
@@ -101,17 +108,17 @@ public final class Outbound {
 
     /** Stops writing once the connection is gone; a cut-off still gets its 1013 from the loop. */
     void closed() {
-        state.getAndUpdate(now -> now == State.CUT ? State.CUT : State.DONE);
+        STATE.getAndUpdate(this, now -> now == State.CUT ? State.CUT : State.DONE);
         discard();
     }
 
     long unsent() {
-        return unsent.get();
+        return unsent;
     }
 
     /** Sends a WebSocket ping on the connection's loop, unless the connection is closing. */
     void ping() {
-        if (state.get() == State.OPEN) {
+        if (state == State.OPEN) {
             wire.loop().execute(wire::ping);
         }
     }
@@ -124,28 +131,28 @@ public final class Outbound {
 
     /** Cut off or done: what it still holds is on its way out. */
     boolean leaving() {
-        State now = state.get();
+        State now = state;
         return now == State.CUT || now == State.DONE;
     }
 
     /** Cuts the connection off as a slow consumer, unless it is already leaving. */
     void cut() {
-        State now = state.get();
-        if ((now == State.OPEN || now == State.CLOSING) && state.compareAndSet(now, State.CUT)) {
+        State now = state;
+        if ((now == State.OPEN || now == State.CLOSING) && STATE.compareAndSet(this, now, State.CUT)) {
             cutOff.run();
             schedule();
         }
     }
 
     private void queue(Frame frame) {
-        boolean accepted = frame.closeAfter() == null ? state.get() == State.OPEN
-                : state.compareAndSet(State.OPEN, State.CLOSING);
+        boolean accepted = frame.closeAfter() == null ? state == State.OPEN
+                : STATE.compareAndSet(this, State.OPEN, State.CLOSING);
         if (!accepted) {
             frame.release();
             return;
         }
         int size = frame.size();
-        unsent.addAndGet(size);
+        UNSENT.addAndGet(this, size);
         budget.reserve(size);
         queued.add(frame);
         if (leaving()) {
@@ -157,16 +164,16 @@ public final class Outbound {
     }
 
     private void schedule() {
-        if (scheduled.compareAndSet(false, true)) {
+        if (SCHEDULED.compareAndSet(this, 0, 1)) {
             loop.schedule(this);
         }
     }
 
     /** On the loop: everything queued by now goes out as one batch, up to and including a last frame. */
     void drain() {
-        scheduled.set(false);
-        State now = state.get();
-        if (now == State.CUT && state.compareAndSet(State.CUT, State.DONE)) {
+        scheduled = 0;
+        State now = state;
+        if (now == State.CUT && STATE.compareAndSet(this, State.CUT, State.DONE)) {
             discard();
             wire.close(SLOW_CONSUMER);
             return;
@@ -199,12 +206,12 @@ public final class Outbound {
 
     /** {@code bytes} are no longer held: written to the socket, or dropped. */
     private void sent(long bytes) {
-        unsent.addAndGet(-bytes);
+        UNSENT.addAndGet(this, -bytes);
         budget.release(bytes);
     }
 
     private void forgetIfDone() {
-        if (state.get() == State.DONE && unsent.get() == 0) {
+        if (state == State.DONE && unsent == 0) {
             budget.unregister(this);
         }
     }
@@ -236,13 +243,13 @@ public final class Outbound {
                 });
                 // Measured right after a write, what is still unsent is what the client has not taken; frames that
                 // wait for a busy loop are not the client's fault, and the node budget bounds them.
-                if (unsent.get() > limit) {
+                if (unsent > limit) {
                     cut();
                 }
             }
             CloseReason closeAfter = batch.get(batch.size() - 1).closeAfter();
             if (closeAfter != null) {
-                state.set(State.DONE);
+                state = State.DONE;
                 wire.close(closeAfter);
                 discard();
             }
