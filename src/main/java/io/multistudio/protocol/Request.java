@@ -1,6 +1,10 @@
 package io.multistudio.protocol;
 
+import java.util.Arrays;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -73,13 +77,12 @@ public record Request(RequestKind kind, String rid, ObjectNode body) {
         SET_ROOM_DATA,
         HISTORY;
 
+        /** Looked up by name: {@code values()} copies the array at every call, which was once per request. */
+        private static final Map<String, RequestKind> BY_NAME = Arrays.stream(values())
+                .collect(Collectors.toUnmodifiableMap(RequestKind::name, Function.identity()));
+
         static Optional<RequestKind> find(String kind) {
-            for (RequestKind candidate : values()) {
-                if (candidate.name().equals(kind)) {
-                    return Optional.of(candidate);
-                }
-            }
-            return Optional.empty();
+            return Optional.ofNullable(BY_NAME.get(kind));
         }
     }
 }
