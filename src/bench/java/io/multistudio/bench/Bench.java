@@ -5,8 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -45,6 +43,8 @@ public final class Bench {
               --quick              short smoke run (fewer steps, shorter windows, 1,000 idle connections)
               --profile            instead of the workloads: JFR profile of the application under load
               --profile-target T   app or raw (default: app)
+              --profile-engine E   the app's engine while profiling: memory or infinispan (default: memory;
+                                   Infinispan started by the bench as for --engines)
               --profile-workload W fanout (at --profile-rate) or connect (the connect cycle) (default: fanout)
               --profile-rate N     SEND/s offered while profiling (default: 8000)
               --profile-seconds N  length of the profiled window (default: 30)
@@ -303,53 +303,14 @@ public final class Bench {
         }
     }
 
-    /**
-     * A workload (fan-out at a fixed rate, or the connect cycle) with Flight Recorder on, then the hot spots read from
-     * the recording, within the measured window only.
-     */
+    /** {@code --profile}: see {@link Profile}. */
     private void profile(Generator gen) throws IOException {
-        String target = option("profile-target", "app");
-        String workload = option("profile-workload", "fanout");
-        double rate = Double.parseDouble(option("profile-rate", "8000"));
-        int seconds = intOption("profile-seconds", 30);
-        Path jfr = out.resolve("profile-" + target + "-" + workload + ".jfr");
-        Files.deleteIfExists(jfr);
-        List<String> flags = List.of("-XX:+FlightRecorder",
-                "-XX:StartFlightRecording=name=bench,settings=profile,filename=" + jfr + ",dumponexit=true");
-        Instant from;
-        Instant to;
-        String load;
-        try (ServerProcess server = start(target, "memory", Map.of(), flags)) {
-            if ("connect".equals(workload)) {
-                new ConnectRate(gen, server, 64, 64).run(Duration.ofSeconds(5), Duration.ofSeconds(1));
-                from = Instant.now().plusSeconds(1);
-                ConnectRate.Result result = new ConnectRate(gen, server, 64, 64)
-                        .run(Duration.ofSeconds(1), Duration.ofSeconds(seconds));
-                to = from.plusSeconds(seconds);
-                load = "connect cycle: " + result.summary();
-            } else {
-                try (Fanout fanout = new Fanout(gen, server, intOption("rooms", 50), intOption("members", 10))) {
-                    fanout.setUp();
-                    fanout.step(rate, Duration.ofSeconds(5), Duration.ofSeconds(1));
-                    from = Instant.now();
-                    Step step = fanout.step(rate, Duration.ofMillis(1), Duration.ofSeconds(seconds));
-                    to = from.plusSeconds(seconds);
-                    load = "fan-out " + step.summary();
-                }
-            }
-            System.out.println("  profiled " + load);
-            server.jcmd("JFR.dump name=bench filename=" + jfr);
-        }
-        String analysis = JfrTop.analyze(jfr, from, to, 25);
-        String text = "# JFR profile: " + target + " under " + workload + "\n\n" + "Load: " + load + "\n\n"
-                + "Window: " + from.truncatedTo(ChronoUnit.SECONDS) + " .. " + to.truncatedTo(ChronoUnit.SECONDS)
-                + " (load average at the end " + Report.loadAverage() + "), server JVM: `"
-                + String.join(" ", serverJvm) + " -XX:+FlightRecorder -XX:StartFlightRecording=name=bench,"
-                + "settings=profile,…`\n\n" + analysis;
-        Path file = out.resolve("profile-" + target + "-" + workload + ".md");
-        Files.writeString(file, text, StandardCharsets.UTF_8);
-        System.out.println(text);
-        System.out.println("Written to " + project.relativize(file) + " (recording: " + project.relativize(jfr) + ")");
+        Profile.Settings settings = new Profile.Settings(option("profile-target", "app"),
+                option("profile-engine", "memory"), option("profile-workload", "fanout"),
+                Double.parseDouble(option("profile-rate", "8000")), intOption("profile-seconds", 30),
+                intOption("rooms", 50), intOption("members", 10), String.join(" ", serverJvm));
+        Path file = new Profile(gen, settings, out).run(this::start);
+        System.out.println("Written to " + project.relativize(file) + " (and its .jfr recording)");
     }
 
     private String option(String name, String fallback) {

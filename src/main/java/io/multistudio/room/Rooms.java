@@ -211,13 +211,18 @@ public class Rooms {
 
     /** The room with its members as they are now, entered at {@code seq}. */
     Uni<Entered> entered(Room room, long seq) {
+        return members(room).map(members -> new Entered(room, members, seq));
+    }
+
+    /** The members of {@code room} as their sessions are now, in the room's order. */
+    Uni<List<ServerMessage.Member>> members(Room room) {
         Set<String> ids = new LinkedHashSet<>();
         room.members().forEach(member -> ids.add(member.userId()));
-        return sessions.getAll(ids).map(found -> new Entered(room, room.members().stream()
+        return sessions.getAll(ids).map(found -> room.members().stream()
                 .map(member -> found.get(member.userId()))
                 .filter(Objects::nonNull)
                 .map(Session::member)
-                .toList(), seq));
+                .toList());
     }
 
     /** A change of the stored room and its events, committed in order. */

@@ -60,6 +60,8 @@ final class InfinispanMap<V> implements SharedMap<V> {
     private ValueListeners<V> expiryListeners;
     /** Registered with the server on the first {@link #onWritten}; guarded by {@code this}. */
     private ValueListeners<V> writeListeners;
+    /** This node's writes not heard back yet, once its writes are listened to ({@link #onWritten}). */
+    private final OwnWrites<V> ownWrites = new OwnWrites<>();
 
     private final Duration timeout;
 
@@ -119,7 +121,7 @@ final class InfinispanMap<V> implements SharedMap<V> {
     @Override
     public synchronized void onExpired(Consumer<V> listener) {
         if (expiryListeners == null) {
-            expiryListeners = new ValueListeners<>(json);
+            expiryListeners = new ValueListeners<>(json, null);
             listen(new ExpiryListener<>(expiryListeners));
         }
         expiryListeners.add(listener);
@@ -129,7 +131,8 @@ final class InfinispanMap<V> implements SharedMap<V> {
     @Override
     public synchronized void onWritten(Consumer<V> listener) {
         if (writeListeners == null) {
-            writeListeners = new ValueListeners<>(json);
+            ownWrites.listened();
+            writeListeners = new ValueListeners<>(json, ownWrites);
             listen(new WriteListener<>(writeListeners));
         }
         writeListeners.add(listener);
@@ -137,22 +140,22 @@ final class InfinispanMap<V> implements SharedMap<V> {
 
     @Override
     public Uni<Void> put(String key, V value) {
-        return uni(() -> cache.putAsync(key, json.write(value), lifespanMillis(value), TimeUnit.MILLISECONDS))
+        return uni(() -> cache.putAsync(key, written(key, value), lifespanMillis(value), TimeUnit.MILLISECONDS))
                 .replaceWithVoid();
     }
 
     @Override
     public Uni<Boolean> putIfAbsent(String key, V value) {
-        return uni(() -> returningCache.putIfAbsentAsync(key, json.write(value), lifespanMillis(value),
+        return uni(() -> returningCache.putIfAbsentAsync(key, written(key, value), lifespanMillis(value),
                 TimeUnit.MILLISECONDS))
-                .map(previous -> previous == null);
+                .map(previous -> ownWrites.applied(key, value, previous == null));
     }
 
     @Override
     public Uni<V> claim(String key, V value) {
-        return uni(() -> returningCache.putIfAbsentAsync(key, json.write(value), lifespanMillis(value),
+        return uni(() -> returningCache.putIfAbsentAsync(key, written(key, value), lifespanMillis(value),
                 TimeUnit.MILLISECONDS))
-                .map(json::read);
+                .map(holder -> ownWrites.applied(key, value, holder == null) ? null : json.read(holder));
     }
 
     @Override
@@ -179,15 +182,20 @@ final class InfinispanMap<V> implements SharedMap<V> {
         } else if (next == null) {
             written = uni(() -> cache.removeWithVersionAsync(key, entry.getVersion()));
         } else {
-            written = uni(() -> cache.replaceWithVersionAsync(key, json.write(next), entry.getVersion(),
+            written = uni(() -> cache.replaceWithVersionAsync(key, written(key, next), entry.getVersion(),
                     lifespanMillis(next), TimeUnit.MILLISECONDS, -1, TimeUnit.MILLISECONDS));
         }
         return written.map(done -> {
-            if (!done) {
+            if (!ownWrites.applied(key, next, done)) {
                 throw new LostRace();
             }
             return new Change<>(current, next);
         });
+    }
+
+    /** The JSON of {@code value}, about to be written under {@code key}. */
+    private String written(String key, V value) {
+        return ownWrites.writing(key, value, json.write(value));
     }
 
     private long lifespanMillis(V value) {

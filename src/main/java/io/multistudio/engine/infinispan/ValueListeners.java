@@ -17,10 +17,13 @@ final class ValueListeners<V> {
     private static final Logger LOG = Logger.getLogger(ValueListeners.class);
 
     private final JsonValues<V> json;
+    /** This node's writes, recognized when they come back; {@code null} for events that are not writes. */
+    private final OwnWrites<V> own;
     private final List<Consumer<V>> listeners = new CopyOnWriteArrayList<>();
 
-    ValueListeners(JsonValues<V> json) {
+    ValueListeners(JsonValues<V> json, OwnWrites<V> own) {
         this.json = json;
+        this.own = own;
     }
 
     void add(Consumer<V> listener) {
@@ -29,7 +32,9 @@ final class ValueListeners<V> {
 
     /** The converter puts the written or expired value in "value"; "previous" is not needed. */
     void fire(ClientCacheEntryCustomEvent<KeyValueWithPrevious<String, String>> event) {
-        V value = json.read(event.getEventData().getValue());
+        String text = event.getEventData().getValue();
+        V known = own == null ? null : own.heard(event.getEventData().getKey(), text);
+        V value = known == null ? json.read(text) : json.read(text, known);
         for (Consumer<V> listener : listeners) {
             try {
                 listener.accept(value);
