@@ -1,5 +1,6 @@
 package io.multistudio.dispatch;
 
+import java.time.Duration;
 import java.util.List;
 
 import jakarta.enterprise.event.Observes;
@@ -49,6 +50,9 @@ public class SessionLifecycle {
     private static final CloseReason TAKEN_OVER = new CloseReason(4000, "session taken over");
     private static final CloseReason RESTARTING = new CloseReason(1012, "service restart");
     private static final int CLIENT_NORMAL_CLOSE = 1000;
+    /** A failed detach is tried this many times more, pausing from {@code DETACH_PAUSE} on, doubling. */
+    public static final int DETACH_RETRIES = 3;
+    private static final Duration DETACH_PAUSE = Duration.ofMillis(200);
 
     private final LocalConnections connections;
     private final SessionService sessions;
@@ -184,10 +188,12 @@ public class SessionLifecycle {
         draining = true;
         List<Connection> open = connections.all();
         LOG.infof("Draining %d connections", open.size());
+        // Bounded here, not by each detach, whose retries can outlast the shutdown delay.
         Uni.join().all(open.stream().map(this::drainOne).toList()).andCollectFailures()
+                .ifNoItem().after(config.storeTimeout().multipliedBy(2)).fail()
                 .onFailure().invoke(failure -> LOG.warnf("Some sessions could not be put into grace: %s", failure))
                 .onFailure().recoverWithNull()
-                .await().atMost(config.storeTimeout().multipliedBy(2));
+                .await().indefinitely();
     }
 
     /**
@@ -213,10 +219,17 @@ public class SessionLifecycle {
         return detached.onTermination().invoke(() -> connection.close(RESTARTING));
     }
 
-    /** The session waits out its grace; its room sees the user away. */
+    /**
+     * The session waits out its grace; its room sees the user away. A write that fails (a store hiccup) is tried
+     * again a few times: left as it is, the session would stay attached to a connection that is gone until the repair
+     * sweep finds it.
+     */
     private Uni<Void> detach(Connection connection, String sessionId) {
         long lastSeq = localRooms.detach(connection);
-        return sessions.detach(sessionId, connection.reference(), Math.max(lastSeq, 0))
+        return Uni.createFrom().deferred(() -> sessions.detach(sessionId, connection.reference(), Math.max(lastSeq, 0)))
+                .onFailure().retry().withBackOff(DETACH_PAUSE, DETACH_PAUSE.multipliedBy(8)).atMost(DETACH_RETRIES)
+                .onFailure().invoke(failure -> LOG.warnf("Session %s stays attached to closed connection %s until the"
+                        + " repair sweep puts it into grace: %s", sessionId, connection.id(), failure.getMessage()))
                 .flatMap(detached -> detached == null ? Uni.createFrom().voidItem() : membership.away(detached));
     }
 
