@@ -2,6 +2,7 @@ package io.multistudio.dispatch;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Supplier;
 
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
@@ -49,9 +50,9 @@ public class SessionLifecycle {
     private static final CloseReason OVER_CAP = new CloseReason(1013, "too many connections");
     private static final CloseReason RESTARTING = new CloseReason(1012, "service restart");
     private static final int CLIENT_NORMAL_CLOSE = 1000;
-    /** A failed detach is tried this many times more, pausing from {@code DETACH_PAUSE} on, doubling. */
-    public static final int DETACH_RETRIES = 3;
-    private static final Duration DETACH_PAUSE = Duration.ofMillis(200);
+    /** A session's failed detach or end is tried this many times more, pausing from {@code WRITE_PAUSE} on, doubling. */
+    public static final int WRITE_RETRIES = 3;
+    private static final Duration WRITE_PAUSE = Duration.ofMillis(200);
 
     private final LocalConnections connections;
     private final SessionService sessions;
@@ -143,7 +144,7 @@ public class SessionLifecycle {
     /** The session ends for good: its user leaves its room with reason {@code left}, and the backend hears of it. */
     Uni<Void> end(Connection connection, String sessionId) {
         localRooms.detach(connection);
-        return sessions.end(sessionId, connection.reference()).flatMap(ended -> ended == null
+        return retried(() -> sessions.end(sessionId, connection.reference())).flatMap(ended -> ended == null
                 ? Uni.createFrom().voidItem()
                 : leaveRoom(ended, connection).call(() -> webhooks.sessionEnded(ended)));
     }
@@ -197,18 +198,22 @@ public class SessionLifecycle {
         return detached.onTermination().invoke(() -> connection.close(RESTARTING));
     }
 
-    /**
-     * The session waits out its grace; its room sees the user away. A write that fails (a store hiccup) is tried
-     * again a few times: left as it is, the session would stay attached to a connection that is gone until the repair
-     * sweep finds it.
-     */
+    /** The session waits out its grace; its room sees the user away. */
     private Uni<Void> detach(Connection connection, String sessionId) {
         long lastSeq = localRooms.detach(connection);
-        return Uni.createFrom().deferred(() -> sessions.detach(sessionId, connection.reference(), Math.max(lastSeq, 0)))
-                .onFailure().retry().withBackOff(DETACH_PAUSE, DETACH_PAUSE.multipliedBy(8)).atMost(DETACH_RETRIES)
+        return retried(() -> sessions.detach(sessionId, connection.reference(), Math.max(lastSeq, 0)))
                 .onFailure().invoke(failure -> LOG.warnf("Session %s stays attached to closed connection %s until the"
                         + " repair sweep puts it into grace: %s", sessionId, connection.id(), failure.getMessage()))
                 .flatMap(detached -> detached == null ? Uni.createFrom().voidItem() : membership.away(detached));
+    }
+
+    /**
+     * A write that lets a session go from its connection, tried again a few times if it fails (a store hiccup): left
+     * undone, the session would stay attached to a connection that is gone until the repair sweep finds it.
+     */
+    private static <T> Uni<T> retried(Supplier<Uni<? extends T>> write) {
+        return Uni.createFrom().deferred(write).onFailure().retry()
+                .withBackOff(WRITE_PAUSE, WRITE_PAUSE.multipliedBy(8)).atMost(WRITE_RETRIES);
     }
 
     /** The connection said {@code HELLO}: no more hello timeout, and it no longer counts as pending. */
