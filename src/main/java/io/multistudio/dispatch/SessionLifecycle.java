@@ -2,7 +2,6 @@ package io.multistudio.dispatch;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.function.Supplier;
 
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
@@ -50,9 +49,9 @@ public class SessionLifecycle {
     private static final CloseReason OVER_CAP = new CloseReason(1013, "too many connections");
     private static final CloseReason RESTARTING = new CloseReason(1012, "service restart");
     private static final int CLIENT_NORMAL_CLOSE = 1000;
-    /** A session's failed detach or end is tried this many times more, pausing from {@code WRITE_PAUSE} on, doubling. */
-    public static final int WRITE_RETRIES = 3;
-    private static final Duration WRITE_PAUSE = Duration.ofMillis(200);
+    /** A failed detach is tried this many times more, pausing from {@code DETACH_PAUSE} on, doubling. */
+    public static final int DETACH_RETRIES = 3;
+    private static final Duration DETACH_PAUSE = Duration.ofMillis(200);
 
     private final LocalConnections connections;
     private final SessionService sessions;
@@ -144,7 +143,7 @@ public class SessionLifecycle {
     /** The session ends for good: its user leaves its room with reason {@code left}, and the backend hears of it. */
     Uni<Void> end(Connection connection, String sessionId) {
         localRooms.detach(connection);
-        return retried(() -> sessions.end(sessionId, connection.reference())).flatMap(ended -> ended == null
+        return sessions.end(sessionId, connection.reference()).flatMap(ended -> ended == null
                 ? Uni.createFrom().voidItem()
                 : leaveRoom(ended, connection).call(() -> webhooks.sessionEnded(ended)));
     }
@@ -198,22 +197,18 @@ public class SessionLifecycle {
         return detached.onTermination().invoke(() -> connection.close(RESTARTING));
     }
 
-    /** The session waits out its grace; its room sees the user away. */
+    /**
+     * The session waits out its grace; its room sees the user away. A write that fails (a store hiccup) is tried
+     * again a few times: left as it is, the session would stay attached to a connection that is gone until the repair
+     * sweep finds it.
+     */
     private Uni<Void> detach(Connection connection, String sessionId) {
         long lastSeq = localRooms.detach(connection);
-        return retried(() -> sessions.detach(sessionId, connection.reference(), Math.max(lastSeq, 0)))
+        return Uni.createFrom().deferred(() -> sessions.detach(sessionId, connection.reference(), Math.max(lastSeq, 0)))
+                .onFailure().retry().withBackOff(DETACH_PAUSE, DETACH_PAUSE.multipliedBy(8)).atMost(DETACH_RETRIES)
                 .onFailure().invoke(failure -> LOG.warnf("Session %s stays attached to closed connection %s until the"
                         + " repair sweep puts it into grace: %s", sessionId, connection.id(), failure.getMessage()))
                 .flatMap(detached -> detached == null ? Uni.createFrom().voidItem() : membership.away(detached));
-    }
-
-    /**
-     * A write that lets a session go from its connection, tried again a few times if it fails (a store hiccup): left
-     * undone, the session would stay attached to a connection that is gone until the repair sweep finds it.
-     */
-    private static <T> Uni<T> retried(Supplier<Uni<? extends T>> write) {
-        return Uni.createFrom().deferred(write).onFailure().retry()
-                .withBackOff(WRITE_PAUSE, WRITE_PAUSE.multipliedBy(8)).atMost(WRITE_RETRIES);
     }
 
     /** The connection said {@code HELLO}: no more hello timeout, and it no longer counts as pending. */
