@@ -66,10 +66,11 @@ public interface MultiStudioConfig {
 
     /**
      * How often every node repairs what missed one-shot events leave behind (all nodes down at once, a listener that
-     * failed over): sessions still attached to nodes without a lease go into grace ({@code USER_AWAY}), and room
-     * members whose session is gone leave their room (the last one out deletes it), and the stored seq heads and
-     * {@code LIST_ROOMS} index entries of rooms that are gone are removed. Safe on every node at once: each repair is
-     * an update only one node can win, or a removal. {@code 0} turns it off.
+     * failed over, a failed write): sessions still attached to nodes without a lease, or to a connection of this node
+     * that is closed, go into grace ({@code USER_AWAY}), room members whose session is gone leave their room (the
+     * last one out deletes it), and the stored seq heads and {@code LIST_ROOMS} index entries of rooms that are gone
+     * are removed. Safe on every node at once: each repair is an update only one node can win, or a removal. {@code 0}
+     * turns it off.
      */
     @WithDefault("60s")
     Duration repairInterval();

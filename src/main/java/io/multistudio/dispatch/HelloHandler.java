@@ -27,6 +27,7 @@ class HelloHandler implements RequestHandler {
     private final SessionService sessions;
     private final LocalConnections connections;
     private final SessionLifecycle lifecycle;
+    private final TakeOver takeOver;
     private final Membership membership;
     private final RoomEntry entry;
     private final Codec codec;
@@ -34,13 +35,14 @@ class HelloHandler implements RequestHandler {
     private final Webhooks webhooks;
 
     HelloHandler(Authenticator authenticator, SessionService sessions, LocalConnections connections,
-            SessionLifecycle lifecycle, Membership membership, RoomEntry entry, Codec codec, ServerMetrics metrics,
-            Webhooks webhooks) {
+            SessionLifecycle lifecycle, TakeOver takeOver, Membership membership, RoomEntry entry, Codec codec,
+            ServerMetrics metrics, Webhooks webhooks) {
         this.webhooks = webhooks;
         this.authenticator = authenticator;
         this.sessions = sessions;
         this.connections = connections;
         this.lifecycle = lifecycle;
+        this.takeOver = takeOver;
         this.membership = membership;
         this.entry = entry;
         this.codec = codec;
@@ -65,7 +67,7 @@ class HelloHandler implements RequestHandler {
             // A store that retried our own write shows it as the previous one: that connection is this one.
             String previous = connection.reference().equals(opened.previousConnection()) ? null
                     : opened.previousConnection();
-            long takenOverSeq = lifecycle.takeOver(previous);
+            long takenOverSeq = takeOver.takeOver(previous);
             connection.send(codec.write(new ServerMessage.Hello(request.rid(), session.user(), opened.reconnected(),
                     opened.token())));
             if (!opened.reconnected()) {

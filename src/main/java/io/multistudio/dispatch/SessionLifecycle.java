@@ -1,5 +1,6 @@
 package io.multistudio.dispatch;
 
+import java.time.Duration;
 import java.util.List;
 
 import jakarta.enterprise.event.Observes;
@@ -35,8 +36,8 @@ import io.vertx.core.Vertx;
 
 /**
  * What opening and losing a connection mean for its session: admission of a new connection, the hello timeout, the
- * end of a session (bye, client close 1000), its grace after an abnormal loss, take-over by a newer connection, and
- * the drain on shutdown.
+ * end of a session (bye, client close 1000), its grace after an abnormal loss, and the drain on shutdown (a take-over
+ * by a newer connection is {@link TakeOver}'s).
  */
 @Startup
 @Singleton
@@ -46,9 +47,11 @@ public class SessionLifecycle {
     private static final CloseReason HELLO_TIMED_OUT = new CloseReason(1008, "hello timeout");
     private static final CloseReason SERVER_FULL = new CloseReason(1013, "server full");
     private static final CloseReason OVER_CAP = new CloseReason(1013, "too many connections");
-    private static final CloseReason TAKEN_OVER = new CloseReason(4000, "session taken over");
     private static final CloseReason RESTARTING = new CloseReason(1012, "service restart");
     private static final int CLIENT_NORMAL_CLOSE = 1000;
+    /** A failed detach is tried this many times more, pausing from {@code DETACH_PAUSE} on, doubling. */
+    public static final int DETACH_RETRIES = 3;
+    private static final Duration DETACH_PAUSE = Duration.ofMillis(200);
 
     private final LocalConnections connections;
     private final SessionService sessions;
@@ -86,7 +89,6 @@ public class SessionLifecycle {
         this.vertx = vertx;
         this.node = node;
         this.metrics = metrics;
-        sessions.onWritten(this::sessionWritten);
         nodes.onLeaseLost(this::leaseLost);
         metrics.gauge("multistudio.connections", "Open WebSocket connections on this node", connections::count);
     }
@@ -156,26 +158,6 @@ public class SessionLifecycle {
     }
 
     /**
-     * The connection a resumed session was still attached to is told and closed.
-     *
-     * @return the last room seq that connection was handed, -1 if unknown here
-     */
-    long takeOver(String previousConnection) {
-        String prefix = node.id() + "/";
-        if (previousConnection == null || !previousConnection.startsWith(prefix)) {
-            return -1;
-        }
-        Connection previous = connections.get(previousConnection.substring(prefix.length()));
-        if (previous == null) {
-            return -1;
-        }
-        connections.release(previous);
-        long lastSeq = localRooms.detach(previous);
-        previous.sendAndClose(errors.frame(Why.SESSION_TAKEN_OVER, null), TAKEN_OVER);
-        return lastSeq;
-    }
-
-    /**
      * Graceful shutdown: every session here is put into its grace first, so that no event is lost and any node can
      * resume it, then every connection is closed with 1012 so that clients reconnect elsewhere at once. It runs when
      * the shutdown delay starts (readiness already down), before the HTTP server closes the sockets itself.
@@ -184,10 +166,12 @@ public class SessionLifecycle {
         draining = true;
         List<Connection> open = connections.all();
         LOG.infof("Draining %d connections", open.size());
+        // Bounded here, not by each detach, whose retries can outlast the shutdown delay.
         Uni.join().all(open.stream().map(this::drainOne).toList()).andCollectFailures()
+                .ifNoItem().after(config.storeTimeout().multipliedBy(2)).fail()
                 .onFailure().invoke(failure -> LOG.warnf("Some sessions could not be put into grace: %s", failure))
                 .onFailure().recoverWithNull()
-                .await().atMost(config.storeTimeout().multipliedBy(2));
+                .await().indefinitely();
     }
 
     /**
@@ -213,23 +197,18 @@ public class SessionLifecycle {
         return detached.onTermination().invoke(() -> connection.close(RESTARTING));
     }
 
-    /** The session waits out its grace; its room sees the user away. */
+    /**
+     * The session waits out its grace; its room sees the user away. A write that fails (a store hiccup) is tried
+     * again a few times: left as it is, the session would stay attached to a connection that is gone until the repair
+     * sweep finds it.
+     */
     private Uni<Void> detach(Connection connection, String sessionId) {
         long lastSeq = localRooms.detach(connection);
-        return sessions.detach(sessionId, connection.reference(), Math.max(lastSeq, 0))
+        return Uni.createFrom().deferred(() -> sessions.detach(sessionId, connection.reference(), Math.max(lastSeq, 0)))
+                .onFailure().retry().withBackOff(DETACH_PAUSE, DETACH_PAUSE.multipliedBy(8)).atMost(DETACH_RETRIES)
+                .onFailure().invoke(failure -> LOG.warnf("Session %s stays attached to closed connection %s until the"
+                        + " repair sweep puts it into grace: %s", sessionId, connection.id(), failure.getMessage()))
                 .flatMap(detached -> detached == null ? Uni.createFrom().voidItem() : membership.away(detached));
-    }
-
-    /**
-     * A session this node serves was resumed on another node (or by another connection here): its connection here is
-     * stale, half-open perhaps, and is closed as taken over. A write from before this connection's own attachment,
-     * heard late, changes nothing.
-     */
-    private void sessionWritten(Session session) {
-        Connection local = connections.forSession(session.id());
-        if (local != null && session.attachments() > local.attachment()) {
-            takeOver(local.reference());
-        }
     }
 
     /** The connection said {@code HELLO}: no more hello timeout, and it no longer counts as pending. */

@@ -163,17 +163,18 @@ public class Membership {
     }
 
     private void nodeLost(String nodeId) {
-        awayAllOf(nodeId::equals).subscribe().with(ignored -> {
+        awayAllOf(session -> nodeId.equals(session.node())).subscribe().with(ignored -> {
         }, failure -> LOG.warnf(failure, "Could not put the sessions of lost node %s into grace", nodeId));
     }
 
     /**
-     * The members the lost nodes served are away now: their sessions wait out the grace like any abnormal loss.
+     * The members whose connection is gone (their node was lost, or the connection closed without its session
+     * hearing of it) are away now: their sessions wait out the grace like any abnormal loss.
      *
-     * @param lost tells by its id whether a node is lost
+     * @param gone tells whether an attached session's connection is gone
      */
-    public Uni<Void> awayAllOf(Predicate<String> lost) {
-        return sessions.detachAllOf(lost).flatMap(detached -> all(detached.stream().map(this::away).toList()));
+    public Uni<Void> awayAllOf(Predicate<Session> gone) {
+        return sessions.detachAllOf(gone).flatMap(detached -> all(detached.stream().map(this::away).toList()));
     }
 
     /**

@@ -14,6 +14,8 @@ import io.multistudio.cluster.Node;
 import io.multistudio.cluster.NodeRegistry;
 import io.multistudio.config.MultiStudioConfig;
 import io.multistudio.protocol.ServerMessage;
+import io.multistudio.session.Session;
+import io.multistudio.transport.LocalConnections;
 import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
@@ -21,7 +23,8 @@ import io.vertx.core.Vertx;
 /**
  * The periodic repair of what one-shot events leave behind when they are missed: a node's lease expiry that nobody
  * heard (every node was down at once), a session expiry that nobody heard, a room's end whose last steps failed or
- * raced. Every node sweeps, every {@code repair-interval}: sessions still attached to a node without a lease go into
+ * raced, a connection's loss whose write to its session failed. Every node sweeps, every {@code repair-interval}:
+ * sessions still attached to a node without a lease, or to a connection of this node that is no longer open, go into
  * grace, room members whose session is gone leave their room, and the entries kept beside a room that is gone (its
  * stored seq head, its {@code LIST_ROOMS} index entry) are removed. Only what two sweeps in a row found broken is
  * repaired, so that a state that is merely in passing (a node that has not written its first lease yet, a member
@@ -37,6 +40,7 @@ public class Repair {
 
     private final NodeRegistry nodes;
     private final Node node;
+    private final LocalConnections connections;
     private final Membership membership;
     private final Rooms rooms;
     private final RoomIndex index;
@@ -47,10 +51,11 @@ public class Repair {
     private Set<String> suspects = Set.of();
     private Set<String> found = new HashSet<>();
 
-    Repair(MultiStudioConfig config, Vertx vertx, NodeRegistry nodes, Node node, Membership membership, Rooms rooms,
-            RoomIndex index, SeqHeads heads) {
+    Repair(MultiStudioConfig config, Vertx vertx, NodeRegistry nodes, Node node, LocalConnections connections,
+            Membership membership, Rooms rooms, RoomIndex index, SeqHeads heads) {
         this.nodes = nodes;
         this.node = node;
+        this.connections = connections;
         this.membership = membership;
         this.rooms = rooms;
         this.index = index;
@@ -78,12 +83,31 @@ public class Repair {
             // This node is alive whatever its lease says: a lapsed lease is renewed, never repaired away.
             Set<String> live = new HashSet<>(Set.of(node.id()));
             leases.forEach(lease -> live.add(lease.id()));
-            return membership.awayAllOf(nodeId -> !live.contains(nodeId) && confirmed(nodeId));
+            return membership.awayAllOf(session -> gone(session, live));
         }).flatMap(ignored -> Uni.combine().all().unis(index.entries(), heads.allStored()).asTuple())
                 // The entries beside the rooms are read first: each is written after its room, so one whose room is
                 // not among the rooms read next belongs to a room that is gone.
                 .flatMap(beside -> rooms.all().flatMap(all -> membership.removeGhosts(all, this::confirmed)
                         .flatMap(done -> removeOrphans(all, beside.getItem1(), beside.getItem2()))));
+    }
+
+    /**
+     * Whether an attached session's connection is gone: its node has no lease, or it is this node's and no longer
+     * open here. A connection is open here from before its {@code HELLO} until it is lost, and its id is never used
+     * again, so one that is not open here will never carry the session: the session was attached to it after its loss
+     * was handled, or the write that detached it failed.
+     */
+    private boolean gone(Session session, Set<String> live) {
+        if (!session.node().equals(node.id())) {
+            return !live.contains(session.node()) && confirmed(session.node());
+        }
+        String connection = session.connection().substring(node.id().length() + 1);
+        if (connections.get(connection) != null || !confirmed(session.connection())) {
+            return false;
+        }
+        LOG.infof("Repair: session %s is attached to connection %s, which is closed: into grace", session.id(),
+                connection);
+        return true;
     }
 
     /** Removes the index entries and stored heads of rooms that are not among {@code all}. */

@@ -22,6 +22,11 @@ public record Session(String id, String name, ObjectNode data, String tokenHash,
         return connection != null;
     }
 
+    /** The node whose connection the session is attached to, {@code null} while in grace. */
+    public String node() {
+        return connection == null ? null : connection.substring(0, connection.indexOf('/'));
+    }
+
     public ServerMessage.User user() {
         return new ServerMessage.User(id, name, data);
     }

@@ -115,17 +115,17 @@ public class SessionService {
     }
 
     /**
-     * Puts every session still attached to a connection of a lost node into its grace: the node cannot do it itself.
-     * Each session is detached by exactly one node, the one whose update wins.
+     * Puts every attached session that {@code gone} picks into its grace: those of a lost node, which cannot do it
+     * itself, or those attached to a connection that is gone. Each is detached only if it is still attached to the
+     * connection it was read with, so exactly one node detaches it, and a session attached anew meanwhile is kept.
      *
-     * @param lost tells by its id whether a node is lost
+     * @param gone tells whether an attached session's connection is gone
      * @return the sessions this call detached
      */
-    public Uni<List<Session>> detachAllOf(Predicate<String> lost) {
+    public Uni<List<Session>> detachAllOf(Predicate<Session> gone) {
         return sessions.values().flatMap(all -> {
             List<Uni<Session>> detaches = all.stream()
-                    .filter(session -> session.connection() != null
-                            && lost.test(session.connection().substring(0, session.connection().indexOf('/'))))
+                    .filter(session -> session.connected() && gone.test(session))
                     .map(session -> detach(session.id(), session.connection(), session.lastSeq()))
                     .toList();
             return detaches.isEmpty() ? Uni.createFrom().item(List.<Session>of())

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
 import java.util.Map;
-import java.util.Set;
 
 import jakarta.inject.Inject;
 
@@ -14,10 +13,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.multistudio.engine.Engine;
 import io.multistudio.testsupport.FailingEngine;
+import io.multistudio.testsupport.FailingStoreProfile;
 import io.multistudio.testsupport.Wire;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 
 /**
@@ -28,12 +27,7 @@ import io.quarkus.test.junit.TestProfile;
 @TestProfile(ReplayFailureTest.WithFailingStore.class)
 class ReplayFailureTest {
 
-    public static class WithFailingStore implements QuarkusTestProfile {
-        @Override
-        public Set<Class<?>> getEnabledAlternatives() {
-            return Set.of(FailingEngine.class);
-        }
-
+    public static class WithFailingStore extends FailingStoreProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of("multistudio.reconnect-grace", "30s");

@@ -1,11 +1,20 @@
 package io.multistudio.room;
 
-import io.multistudio.testsupport.InfinispanProfile;
+import java.util.List;
+
+import io.multistudio.testsupport.InfinispanTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 
 /** The repair sweep on a real Infinispan server. */
 @QuarkusTest
-@TestProfile(InfinispanProfile.class)
+@TestProfile(InfinispanRepairTest.OnInfinispan.class)
 class InfinispanRepairTest extends RepairTests {
+
+    public static class OnInfinispan extends RepairTests.Sweeping {
+        @Override
+        public List<TestResourceEntry> testResources() {
+            return List.of(new TestResourceEntry(InfinispanTestResource.class));
+        }
+    }
 }

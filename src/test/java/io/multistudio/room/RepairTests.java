@@ -1,31 +1,50 @@
 package io.multistudio.room;
 
 import static io.multistudio.room.RoomTests.gather;
+import static io.multistudio.room.RoomTests.id;
 import static io.multistudio.room.RoomTests.newRoomId;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.Map;
 import java.util.UUID;
 
 import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.multistudio.dispatch.SessionLifecycle;
 import io.multistudio.engine.Engine;
 import io.multistudio.engine.SharedMap;
 import io.multistudio.protocol.ServerMessage;
+import io.multistudio.session.Session;
+import io.multistudio.testsupport.FailingEngine;
+import io.multistudio.testsupport.FailingStoreProfile;
 import io.multistudio.testsupport.Wire;
 import io.quarkus.test.common.http.TestHTTPResource;
 
 /**
  * The repair sweep removes what a room that is gone left beside it (as a node that died between deleting the room and
- * removing them leaves them), and keeps what a live room needs. Run once per engine.
+ * removing them leaves them), and keeps what a live room needs. A connection lost while the store fails to detach its
+ * session leaves no ghost member: the detach is tried again, and if every try fails the sweep finds the session
+ * attached to a connection of this node that is closed and puts it into grace, so that its room sees it away and,
+ * once the grace ran out, gone. Run once per engine.
  */
 abstract class RepairTests {
 
     private static final Duration STORE_CALL = Duration.ofSeconds(10);
+
+    /** The failing engine, a 2 s grace, and no periodic sweep: the tests sweep themselves, when they choose. */
+    public static class Sweeping extends FailingStoreProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("multistudio.reconnect-grace", "2s", "multistudio.repair-interval", "0");
+        }
+    }
 
     @TestHTTPResource("/ws")
     URI uri;
@@ -66,5 +85,67 @@ abstract class RepairTests {
             bob.request("{\"kind\":\"SEND\",\"data\":\"still there\"}");
             assertThat(ada.next().path("data").asText()).isEqualTo("still there");
         }
+    }
+
+    @Test
+    void aDetachThatFailsOnceIsTriedAgain() {
+        try (Wire ada = Wire.hello(uri, "Ada"); Wire bob = Wire.hello(uri, "Bob")) {
+            gather(newRoomId(), ada, bob);
+            failing().failSessionUpdates(1);
+            bob.drop();
+
+            JsonNode away = ada.next();
+            assertThat(away.path("kind").asText()).as("%s", away).isEqualTo("USER_AWAY");
+            assertThat(away.path("user_id").asText()).isEqualTo(id(bob));
+            assertThat(failing().sessionUpdatesToFail()).as("the failure happened").isZero();
+        }
+    }
+
+    @Test
+    void aSessionWhoseDetachKeptFailingIsPutIntoGraceByTheSweepAndExpires() {
+        try (Wire ada = Wire.hello(uri, "Ada"); Wire bob = Wire.hello(uri, "Bob"); Wire cy = Wire.hello(uri, "Cy")) {
+            gather(newRoomId(), ada, bob, cy);
+            String bobId = id(bob);
+            failing().failSessionUpdates(1 + SessionLifecycle.DETACH_RETRIES);
+            bob.drop();
+            await("every try of the detach to fail").atMost(Duration.ofSeconds(60))
+                    .until(() -> failing().sessionUpdatesToFail() == 0);
+            Session ghost = sessions().get(bobId).await().atMost(STORE_CALL);
+            assertThat(ghost.connected()).as("still attached to its closed connection").isTrue();
+
+            // A ghost is only put into grace once two sweeps in a row found it: sweep until the room hears of it.
+            await("the sweep to put the ghost into grace").atMost(Duration.ofSeconds(60)).until(() -> {
+                repair.sweep().await().atMost(STORE_CALL);
+                return ada.pending() > 0;
+            });
+            JsonNode away = ada.next();
+            assertThat(away.path("kind").asText()).as("%s", away).isEqualTo("USER_AWAY");
+            assertThat(away.path("user_id").asText()).isEqualTo(bobId);
+            assertThat(cy.next().path("kind").asText()).isEqualTo("USER_AWAY");
+
+            JsonNode left = ada.next();
+            assertThat(left.path("kind").asText()).as("%s", left).isEqualTo("USER_LEFT");
+            assertThat(left.path("user_id").asText()).isEqualTo(bobId);
+            assertThat(left.path("reason").asText()).isEqualTo("expired");
+            assertThat(sessions().get(bobId).await().atMost(STORE_CALL)).as("the session after its grace").isNull();
+
+            // The members whose connections are open were swept too, and are still there.
+            repair.sweep().await().atMost(STORE_CALL);
+            repair.sweep().await().atMost(STORE_CALL);
+            assertThat(cy.next().path("kind").asText()).isEqualTo("USER_LEFT");
+            JsonNode sent = cy.request("{\"kind\":\"SEND\",\"data\":\"still here\"}");
+            JsonNode relayed = ada.next();
+            assertThat(relayed.path("kind").asText()).as("%s", relayed).isEqualTo("MESSAGE");
+            assertThat(relayed.path("seq")).isEqualTo(sent.path("seq"));
+            assertThat(sessions().get(id(cy)).await().atMost(STORE_CALL).connected()).isTrue();
+        }
+    }
+
+    private FailingEngine failing() {
+        return (FailingEngine) engine;
+    }
+
+    private SharedMap<Session> sessions() {
+        return engine.map("sessions", Session.class, session -> Engine.IMMORTAL);
     }
 }
