@@ -81,8 +81,8 @@ public class Dispatcher {
             return RequestHandler.fail(hello ? Why.HELLO_ALREADY_DONE : Why.HELLO_REQUIRED);
         }
         RequestHandler handler = handlers.get(request.kind());
-        return keys.once(connection.sessionId(), request, connection.keys(), () -> handler.handle(connection, request),
-                connection::send);
+        return keys.once(connection.sessionId(), request, () -> connection.state() == Connection.State.ESTABLISHED,
+                () -> handler.handle(connection, request), connection::send);
     }
 
     private String errorFor(Throwable failure, Connection connection, Request request) {
