@@ -4,6 +4,7 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
 import jakarta.enterprise.inject.Alternative;
@@ -18,7 +19,8 @@ import io.smallrye.mutiny.Uni;
 /**
  * The memory engine with faults on demand: once {@link #failNextHistoryRead()} is called, the next read of several
  * history entries (a replay, a page of history) fails as a store timeout would; while {@link #down(boolean)}, every
- * operation fails so and the store does not answer. A test profile enables it as an alternative.
+ * operation fails so and the store does not answer; once {@link #failNextPut(String)} is called, the next put into that
+ * map fails so. A test profile enables it as an alternative.
  */
 @Alternative
 @Singleton
@@ -27,9 +29,15 @@ public class FailingEngine implements Engine {
     private final MemoryEngine engine = new MemoryEngine();
     private final AtomicBoolean failHistoryRead = new AtomicBoolean();
     private final AtomicBoolean down = new AtomicBoolean();
+    private final AtomicReference<String> failPut = new AtomicReference<>();
 
     public void failNextHistoryRead() {
         failHistoryRead.set(true);
+    }
+
+    /** The next put into the map called {@code map} fails as a store timeout would, and is not applied. */
+    public void failNextPut(String map) {
+        failPut.set(map);
     }
 
     /** Whether the store is gone: every operation fails as a timed-out one would. */
@@ -50,7 +58,9 @@ public class FailingEngine implements Engine {
                 (proxy, method, arguments) -> {
                     boolean historyRead = name.equals("history") && method.getName().equals("getAll");
                     boolean operation = method.getReturnType() == Uni.class;
-                    if (operation && down.get() || historyRead && failHistoryRead.compareAndSet(true, false)) {
+                    boolean put = method.getName().equals("put") && failPut.compareAndSet(name, null);
+                    if (operation && down.get() || put
+                            || historyRead && failHistoryRead.compareAndSet(true, false)) {
                         return Uni.createFrom().failure(new StoreUnavailableException("injected: the store timed out",
                                 null));
                     }
