@@ -1,6 +1,11 @@
 package io.multistudio.keys;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -32,6 +37,24 @@ public record KeyBook(String id, long next, List<Key> keys) {
 
     static KeyBook open() {
         return new KeyBook(Long.toHexString(ThreadLocalRandom.current().nextLong()), 0, List.of());
+    }
+
+    /**
+     * What the effects of an execution of {@code held} carry, so that a resend can tell whether it took effect: its
+     * book and key, hashed to a few bytes.
+     */
+    String mark(Key held) {
+        return hash(id + "/" + held.key());
+    }
+
+    /** {@code text} in 64 bits of its SHA-256, 11 characters: two texts collide once in billions of billions. */
+    static String hash(String text) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(digest, Long.BYTES));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JVM", e);
+        }
     }
 
     /** The slot of the answer of the key with {@code ordinal}. */

@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
 import java.util.stream.IntStream;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -38,6 +37,12 @@ import io.smallrye.mutiny.Uni;
  * executions racing for a key wins; the answer exists only once the request took effect, and must be in the store
  * before its node can die, so that a resend is answered and not executed again. A repeated key costs no write: the
  * book is read, then the slot.
+ *
+ * <p>An execution can be lost after its request took effect and before its answer is stored (its node died, or the
+ * write failed and the requester lost the answer with its connection). So the effects of a keyed execution carry its
+ * mark ({@link KeyBook#mark}), and a resend that finds the key reserved long ago and unanswered looks for them
+ * ({@link Effect#recall}) before it takes the key over: a request that took effect is answered from its effect, never
+ * executed again.
  */
 @Startup
 @ApplicationScoped
@@ -78,17 +83,16 @@ public class RequestKeys {
      * Executes {@code request} unless its key was seen in this session.
      *
      * @param carried whether the requesting connection still carries the session (checked once the request executed)
-     * @param execute executes the request, sending its direct answer; yields that answer without {@code rid}, or
-     *        {@code null} if there is none to remember
+     * @param effect executes the request, or finds whether a lost execution of it took effect
      * @param send sends a remembered answer to the requester
      */
-    public Uni<Void> once(String sessionId, Request request, BooleanSupplier carried, Supplier<Uni<String>> execute,
+    public Uni<Void> once(String sessionId, Request request, BooleanSupplier carried, Effect effect,
             Consumer<String> send) {
         String key = UNKEYED.contains(request.kind()) ? null : request.key();
         if (key == null || READS.contains(request.kind())) {
-            return execute.get().replaceWithVoid();
+            return effect.execute(null).replaceWithVoid();
         }
-        Keyed keyed = new Keyed(sessionId, key, request.rid(), carried, execute, send);
+        Keyed keyed = new Keyed(sessionId, key, request.rid(), carried, effect, send);
         return Uni.createFrom().deferred(() -> attempt(keyed))
                 .onFailure(StillPending.class).retry()
                 .withBackOff(FIRST_LOOK_AGAIN, LAST_LOOK_AGAIN).expireIn(reservation.plusSeconds(1).toMillis())
@@ -125,11 +129,26 @@ public class RequestKeys {
             if (now - held.at() < reservation.toMillis()) {
                 return Uni.createFrom().failure(new StillPending());
             }
-            return takeOver(keyed, book, held, now);
+            return recall(keyed, book, held, now);
         });
     }
 
-    /** The execution that reserved {@code held} was lost with its node: this request executes instead, unless beaten. */
+    /**
+     * The execution that reserved {@code held} was lost: if it took effect, its effect answers; else this request
+     * takes the key over. Its effects are no older than the reservation on its node's clock; the events other nodes
+     * committed after them in the same room may be stamped earlier by their clocks, by far less than a reservation.
+     */
+    private Uni<Void> recall(Keyed keyed, KeyBook book, KeyBook.Key held, long now) {
+        return keyed.effect().recall(book.mark(held), held.at() - reservation.toMillis()).flatMap(answer -> {
+            if (answer == null) {
+                return takeOver(keyed, book, held, now);
+            }
+            keyed.send().accept(codec.withRid(answer, keyed.rid()));
+            return remember(keyed, book.id(), held, answer);
+        });
+    }
+
+    /** The execution that reserved {@code held} was lost without effect: this request executes instead, if first. */
     private Uni<Void> takeOver(Keyed keyed, KeyBook book, KeyBook.Key held, long now) {
         return books.update(keyed.sessionId(), current -> current != null && current.id().equals(book.id())
                 && held.equals(current.find(held.key())) ? current.renewed(held, now) : current)
@@ -138,7 +157,7 @@ public class RequestKeys {
     }
 
     private Uni<Void> execute(Keyed keyed, KeyBook book, KeyBook.Key held) {
-        return Uni.createFrom().deferred(() -> keyed.execute().get())
+        return Uni.createFrom().deferred(() -> keyed.effect().execute(book.mark(held)))
                 .onFailure().call(() -> release(keyed.sessionId(), book.id(), held).onFailure().recoverWithNull())
                 .call(answer -> answer == null
                         ? release(keyed.sessionId(), book.id(), held).onFailure().recoverWithNull()
@@ -162,8 +181,8 @@ public class RequestKeys {
     }
 
     /**
-     * The requester already has its answer, so a store failure here only costs the key's protection: the reservation
-     * goes stale and a resend would execute again.
+     * The requester already has its answer, so a store failure here only costs a resend the cheap way: the reservation
+     * goes stale, and a resend looks for the request's effect.
      */
     private Uni<Void> remember(Keyed keyed, String bookId, KeyBook.Key held, String answer) {
         String slot = slotKey(keyed.sessionId(), bookId, KeyBook.slot(held.ordinal()));
@@ -196,8 +215,8 @@ public class RequestKeys {
     }
 
     /** One keyed request on its way. */
-    private record Keyed(String sessionId, String key, String rid, BooleanSupplier carried,
-            Supplier<Uni<String>> execute, Consumer<String> send) {
+    private record Keyed(String sessionId, String key, String rid, BooleanSupplier carried, Effect effect,
+            Consumer<String> send) {
     }
 
     /** Another execution holds the key; looked at again until it answers or gives the key up. */

@@ -7,9 +7,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -19,6 +21,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.multistudio.engine.Engine;
 import io.multistudio.engine.SharedMap;
+import io.multistudio.engine.StoreUnavailableException;
 import io.multistudio.engine.memory.MemoryEngine;
 import io.multistudio.protocol.Codec;
 import io.multistudio.protocol.ProtocolException;
@@ -47,11 +50,11 @@ class RequestKeysTest {
     @Test
     void aRepeatArrivingWhileTheFirstExecutesWaitsForItsAnswerInsteadOfExecuting() throws Exception {
         CompletableFuture<String> firstAnswer = new CompletableFuture<>();
-        CompletableFuture<Void> first = keys.once("s1", send("r1", "k"), () -> true, () -> {
+        CompletableFuture<Void> first = keys.once("s1", send("r1", "k"), () -> true, effect(() -> {
             executions.incrementAndGet();
             return Uni.createFrom().completionStage(firstAnswer);
-        }, sent::add).subscribeAsCompletionStage();
-        CompletableFuture<Void> repeat = keys.once("s1", send("r2", "k"), () -> true, this::execute, sent::add)
+        }), sent::add).subscribeAsCompletionStage();
+        CompletableFuture<Void> repeat = keys.once("s1", send("r2", "k"), () -> true, effect(this::execute), sent::add)
                 .subscribeAsCompletionStage();
         await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(2)).until(() -> !repeat.isDone());
 
@@ -64,10 +67,10 @@ class RequestKeysTest {
 
     @Test
     void anErrorReleasesTheKeyAndABookLeftEmptyGoes() throws Exception {
-        CompletableFuture<Void> refused = keys.once("s1", send("r1", "k"), () -> true, () -> {
+        CompletableFuture<Void> refused = keys.once("s1", send("r1", "k"), () -> true, effect(() -> {
             executions.incrementAndGet();
             return Uni.createFrom().failure(new ProtocolException(Why.NOT_IN_ROOM));
-        }, sent::add).subscribeAsCompletionStage();
+        }), sent::add).subscribeAsCompletionStage();
         assertThat(refused).failsWithin(WAIT);
         assertThat(books.get("s1").await().atMost(WAIT)).isNull();
 
@@ -113,7 +116,7 @@ class RequestKeysTest {
         CompletableFuture<String> answer = new CompletableFuture<>();
         AtomicBoolean carried = new AtomicBoolean(true);
         CompletableFuture<Void> late = keys.once("s1", send("r1", "k"), carried::get,
-                () -> Uni.createFrom().completionStage(answer), sent::add).subscribeAsCompletionStage();
+                effect(() -> Uni.createFrom().completionStage(answer)), sent::add).subscribeAsCompletionStage();
         await().atMost(WAIT).until(() -> books.get("s1").await().atMost(WAIT) != null);
 
         carried.set(false);
@@ -128,14 +131,16 @@ class RequestKeysTest {
     @Test
     void aKeyWhoseExecutionWasLostIsTakenOverByOneRepeatOnceItsReservationIsStale() throws Exception {
         RequestKeys impatient = new RequestKeys(engine, new Codec(), Duration.ofMillis(100));
-        impatient.once("s1", send("r1", "k"), () -> true, () -> Uni.createFrom().nothing(), sent::add)
+        impatient.once("s1", send("r1", "k"), () -> true, effect(() -> Uni.createFrom().nothing()), sent::add)
                 .subscribe().with(ignored -> {
                 });
         await().atMost(WAIT).until(() -> books.get("s1").await().atMost(WAIT) != null);
 
-        CompletableFuture<Void> repeat = impatient.once("s1", send("r2", "k"), () -> true, this::execute, sent::add)
+        CompletableFuture<Void> repeat = impatient.once("s1", send("r2", "k"), () -> true, effect(this::execute),
+                sent::add)
                 .subscribeAsCompletionStage();
-        CompletableFuture<Void> other = impatient.once("s1", send("r3", "k"), () -> true, this::execute, sent::add)
+        CompletableFuture<Void> other = impatient.once("s1", send("r3", "k"), () -> true, effect(this::execute),
+                sent::add)
                 .subscribeAsCompletionStage();
         repeat.get(10, TimeUnit.SECONDS);
         other.get(10, TimeUnit.SECONDS);
@@ -144,12 +149,92 @@ class RequestKeysTest {
         assertThat(sent).hasSize(1).allSatisfy(answer -> assertThat(answer).contains("\"seq\":1"));
     }
 
+    @Test
+    void aLostExecutionThatTookEffectIsAnsweredFromItsEffectAndNotExecutedAgain() throws Exception {
+        RequestKeys impatient = new RequestKeys(engine, new Codec(), Duration.ofMillis(100));
+        List<String> marks = new CopyOnWriteArrayList<>();
+        impatient.once("s1", send("r1", "k"), () -> true, new Effect() {
+            @Override
+            public Uni<String> execute(String mark) {
+                marks.add(mark);
+                return Uni.createFrom().nothing();
+            }
+
+            @Override
+            public Uni<String> recall(String mark, long since) {
+                return Uni.createFrom().nullItem();
+            }
+        }, sent::add).subscribe().with(ignored -> {
+        });
+        await().atMost(WAIT).until(() -> marks.size() == 1);
+
+        impatient.once("s1", send("r2", "k"), () -> true, new Effect() {
+            @Override
+            public Uni<String> execute(String mark) {
+                return RequestKeysTest.this.execute();
+            }
+
+            @Override
+            public Uni<String> recall(String mark, long since) {
+                marks.add(mark);
+                return Uni.createFrom().item("{\"kind\":\"MESSAGE\",\"seq\":9}");
+            }
+        }, sent::add).await().atMost(WAIT);
+        once("s1", "k");
+
+        assertThat(executions).hasValue(0);
+        assertThat(marks).hasSize(2).doesNotContainNull().containsOnly(marks.get(0));
+        assertThat(sent).containsExactly("{\"kind\":\"MESSAGE\",\"rid\":\"r2\",\"seq\":9}",
+                "{\"kind\":\"MESSAGE\",\"rid\":\"r\",\"seq\":9}");
+    }
+
+    @Test
+    void aLostExecutionNobodyCanTellAboutAnymoreIsAnErrorAndNotExecutedAgain() {
+        RequestKeys impatient = new RequestKeys(engine, new Codec(), Duration.ofMillis(100));
+        impatient.once("s1", send("r1", "k"), () -> true, effect(() -> Uni.createFrom().nothing()), sent::add)
+                .subscribe().with(ignored -> {
+                });
+        await().atMost(WAIT).until(() -> books.get("s1").await().atMost(WAIT) != null);
+
+        CompletableFuture<Void> repeat = impatient.once("s1", send("r2", "k"), () -> true, new Effect() {
+            @Override
+            public Uni<String> execute(String mark) {
+                return RequestKeysTest.this.execute();
+            }
+
+            @Override
+            public Uni<String> recall(String mark, long since) {
+                return Uni.createFrom().failure(new StoreUnavailableException("history trimmed", null));
+            }
+        }, sent::add).subscribeAsCompletionStage();
+
+        assertThat(repeat).failsWithin(WAIT).withThrowableOfType(ExecutionException.class)
+                .withCauseInstanceOf(StoreUnavailableException.class);
+        assertThat(executions).hasValue(0);
+        assertThat(sent).isEmpty();
+    }
+
     private void once(String session, String key) {
-        keys.once(session, send("r", key), () -> true, this::execute, sent::add).await().atMost(WAIT);
+        keys.once(session, send("r", key), () -> true, effect(this::execute), sent::add).await().atMost(WAIT);
     }
 
     private Uni<String> execute() {
         return Uni.createFrom().item(() -> "{\"kind\":\"MESSAGE\",\"seq\":" + executions.incrementAndGet() + "}");
+    }
+
+    /** An execution; a lost one, it is told, never took effect. */
+    private static Effect effect(Supplier<Uni<String>> execute) {
+        return new Effect() {
+            @Override
+            public Uni<String> execute(String mark) {
+                return execute.get();
+            }
+
+            @Override
+            public Uni<String> recall(String mark, long since) {
+                return Uni.createFrom().nullItem();
+            }
+        };
     }
 
     private static Request send(String rid, String key) {

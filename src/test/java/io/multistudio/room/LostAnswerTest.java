@@ -14,6 +14,8 @@ import java.util.Set;
 import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -68,22 +70,21 @@ class LostAnswerTest {
         }
     }
 
-    @Test
-    void roomAndUserDataAreAnsweredFromTheirEventAndTheRoomSeesEachOnce() {
+    @ParameterizedTest
+    @ValueSource(strings = { "{\"kind\":\"SET_ROOM_DATA\",\"key\":\"rd\",\"data\":{\"n\":1}}",
+            "{\"kind\":\"SET_USER_DATA\",\"key\":\"ud\",\"data\":{\"n\":2}}",
+            "{\"kind\":\"UPDATE_ROOM\",\"key\":\"up\",\"name\":\"renamed\"}" })
+    void aChangeIsAnsweredFromItsEventAndTheRoomSeesItOnce(String request) {
         try (Wire ada = Wire.hello(uri, "Ada"); Wire bob = Wire.hello(uri, "Bob")) {
             gather(newRoomId(), ada, bob);
-            Wire current = ada;
-            for (String request : List.of("{\"kind\":\"SET_ROOM_DATA\",\"key\":\"rd\",\"data\":{\"n\":1}}",
-                    "{\"kind\":\"SET_USER_DATA\",\"key\":\"ud\",\"data\":{\"n\":2}}")) {
-                JsonNode answer = unanswered(current, request);
-                current = resumed(current, answer.path("seq").asLong());
-                JsonNode again = current.request(request);
-                assertThat(without(again, "rid")).as(request).isEqualTo(without(answer, "rid"));
-                assertThat(seen(bob, current, answer.path("kind").asText())).as(request)
+            JsonNode answer = unanswered(ada, request);
+            try (Wire back = resumed(ada, answer.path("seq").asLong())) {
+                JsonNode again = back.request(request);
+                assertThat(without(again, "rid")).isEqualTo(without(answer, "rid"));
+                assertThat(seen(bob, back, answer.path("kind").asText()))
                         .extracting(event -> event.path("seq").asLong())
                         .containsExactly(answer.path("seq").asLong());
             }
-            current.close();
         }
     }
 
