@@ -40,7 +40,6 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
         Room.RoomMember.class,
         RoomEvent.class,
         KeyBook.class,
-        KeyBook.Key.class,
         Remembered.class,
         NodeRegistry.NodeLease.class
 }, classNames = {

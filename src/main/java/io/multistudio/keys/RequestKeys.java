@@ -111,7 +111,7 @@ public class RequestKeys {
     private Uni<Void> attempt(Keyed keyed) {
         long now = System.currentTimeMillis();
         return books.update(keyed.sessionId(), book -> {
-            KeyBook current = book == null ? KeyBook.open() : book;
+            KeyBook current = book == null ? KeyBook.open(now) : book;
             return current.find(keyed.key()) == null ? current.reserve(keyed.key(), now) : book;
         }).flatMap(change -> {
             KeyBook book = change.after();
@@ -151,8 +151,8 @@ public class RequestKeys {
     /** The execution that reserved {@code held} was lost without effect: this request executes instead, if first. */
     private Uni<Void> takeOver(Keyed keyed, KeyBook book, KeyBook.Key held, long now) {
         return books.update(keyed.sessionId(), current -> current != null && current.id().equals(book.id())
-                && held.equals(current.find(held.key())) ? current.renewed(held, now) : current)
-                .flatMap(change -> change.changed() ? execute(keyed, change.after(), change.after().find(held.key()))
+                && current.holds(held) ? current.renewed(held, now) : current)
+                .flatMap(change -> change.changed() ? execute(keyed, change.after(), change.after().find(keyed.key()))
                         : Uni.createFrom().failure(new StillPending()));
     }
 
@@ -171,11 +171,11 @@ public class RequestKeys {
      */
     private Uni<Void> release(String sessionId, String bookId, KeyBook.Key held) {
         return books.update(sessionId, book -> {
-            if (book == null || !book.id().equals(bookId) || !held.equals(book.find(held.key()))) {
+            if (book == null || !book.id().equals(bookId) || !book.holds(held)) {
                 return book;
             }
             KeyBook rest = book.without(held);
-            return rest.keys().isEmpty() ? null : rest;
+            return rest.empty() ? null : rest;
         }).flatMap(change -> change.after() == null ? dropAnswers(sessionId, change.before())
                 : Uni.createFrom().voidItem());
     }

@@ -92,7 +92,7 @@ class RequestKeysTest {
         once("s1", "k0");
         once("s2", "k1");
         assertThat(executions).hasValue(KeyBook.CAPACITY + 3);
-        assertThat(books.get("s1").await().atMost(WAIT).keys()).hasSize(KeyBook.CAPACITY);
+        assertThat(books.get("s1").await().atMost(WAIT).held()).hasSize(KeyBook.CAPACITY);
     }
 
     @Test

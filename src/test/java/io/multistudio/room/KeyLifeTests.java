@@ -82,7 +82,7 @@ abstract class KeyLifeTests extends KeyTests {
             // Remembering more is allowed, never required: whichever it is, the answer is consistent.
             JsonNode oldest = paced(last, "{\"kind\":\"SET_USER_DATA\",\"key\":\"n0\",\"data\":{\"x\":1}}");
             assertThat(oldest.path("user").path("data").has("x")).isNotEqualTo(oldest.equals(answers.get(0)));
-            assertThat(stored.book(sessionId).keys()).hasSize(KeyBook.CAPACITY);
+            assertThat(stored.book(sessionId).held()).hasSize(KeyBook.CAPACITY);
         }
     }
 
