@@ -1,15 +1,19 @@
 package io.multistudio.room;
 
 import static io.multistudio.room.KeyTests.without;
+import static io.multistudio.transport.EnvelopeTest.assertError;
 import static io.multistudio.room.RoomTests.gather;
 import static io.multistudio.room.RoomTests.newRoomId;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.inject.Inject;
 
@@ -20,6 +24,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.multistudio.engine.Engine;
+import io.multistudio.engine.SharedMap;
 import io.multistudio.testsupport.FailingEngine;
 import io.multistudio.testsupport.Wire;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -36,7 +41,10 @@ import io.quarkus.test.junit.TestProfile;
 @TestProfile(LostAnswerTest.AnswersMayFail.class)
 class LostAnswerTest {
 
-    /** Answers whose store write can be made to fail; a short store timeout, so reservations go stale quickly. */
+    /**
+     * Answers whose store write can be made to fail; a short store timeout, so reservations go stale quickly; a short
+     * history, so that a request's event can be trimmed away.
+     */
     public static class AnswersMayFail implements QuarkusTestProfile {
         @Override
         public Set<Class<?>> getEnabledAlternatives() {
@@ -45,9 +53,14 @@ class LostAnswerTest {
 
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("multistudio.store-timeout", "500ms", "multistudio.reconnect-grace", "30s");
+            return Map.of("multistudio.store-timeout", "500ms", "multistudio.reconnect-grace", "30s",
+                    "multistudio.room-history", String.valueOf(HISTORY));
         }
     }
+
+    /** Events kept per room: more than one page of the search for a lost request's event. */
+    static final int HISTORY = MarkedEvents.PAGE + 40;
+    private static final String SEND = "{\"kind\":\"SEND\",\"key\":\"lost\",\"data\":\"once\"}";
 
     @TestHTTPResource("/ws")
     URI uri;
@@ -59,13 +72,41 @@ class LostAnswerTest {
     void aSendIsAnsweredFromItsMessageAndTheRoomSeesItOnce() {
         try (Wire ada = Wire.hello(uri, "Ada"); Wire bob = Wire.hello(uri, "Bob")) {
             gather(newRoomId(), ada, bob);
-            String send = "{\"kind\":\"SEND\",\"key\":\"lost\",\"data\":\"once\"}";
-            JsonNode sent = unanswered(ada, send);
+            JsonNode sent = unanswered(ada, SEND);
             try (Wire back = resumed(ada, sent.path("seq").asLong())) {
-                JsonNode again = back.request(send);
+                JsonNode again = back.request(SEND);
                 assertThat(without(again, "rid")).isEqualTo(without(sent, "rid"));
                 assertThat(seen(bob, back, "MESSAGE")).extracting(event -> event.path("data").asText())
                         .containsExactly("once");
+            }
+        }
+    }
+
+    @Test
+    void aSendIsFoundPagesBackInTheHistory() {
+        try (Wire ada = Wire.hello(uri, "Ada"); Wire bob = Wire.hello(uri, "Bob")) {
+            Lost lost = lostBehind(newRoomId(), ada, bob, MarkedEvents.PAGE + 10);
+            try (Wire back = resumed(ada, lost.last())) {
+                assertThat(without(back.request(SEND), "rid")).isEqualTo(without(lost.answer(), "rid"));
+                assertThat(seen(bob, back, "MESSAGE")).isEmpty();
+            }
+        }
+    }
+
+    @Test
+    void aSendWhoseEventWasTrimmedAwayIsUnavailableAndNotExecutedAgain() {
+        String room = newRoomId();
+        try (Wire ada = Wire.hello(uri, "Ada"); Wire bob = Wire.hello(uri, "Bob")) {
+            Lost lost = lostBehind(room, ada, bob, HISTORY + 10);
+            String instance = engine.map("rooms", Room.class, stored -> Engine.IMMORTAL).get(room)
+                    .await().atMost(Wire.TIMEOUT).instance();
+            SharedMap<RoomEvent> history = engine.map("history", RoomEvent.class, event -> Engine.IMMORTAL);
+            await().atMost(Duration.ofSeconds(30)).until(() -> history
+                    .get(HistoryReader.key(instance, lost.answer().path("seq").asLong())).await()
+                    .atMost(Wire.TIMEOUT) == null);
+            try (Wire back = resumed(ada, lost.last())) {
+                assertError(back.request(SEND), "UNAV", "STORE_UNAVAILABLE", null);
+                assertThat(seen(bob, back, "MESSAGE")).isEmpty();
             }
         }
     }
@@ -121,6 +162,33 @@ class LostAnswerTest {
                 assertThat(seen(bob, back, "USER_JOINED")).isEmpty();
             }
         }
+    }
+
+    /** Ada's answer to {@link #SEND}, which the server did not store, and the seq of the last event after it. */
+    private record Lost(JsonNode answer, long last) {
+    }
+
+    /** Ada sends {@link #SEND} in {@code room}, its answer not stored, then Bob sends {@code count} messages. */
+    private Lost lostBehind(String room, Wire ada, Wire bob, int count) {
+        gather(room, ada, bob);
+        JsonNode answer = unanswered(ada, SEND);
+        bob.next();
+        return new Lost(answer, chatter(bob, count));
+    }
+
+    /** {@code client} sends {@code count} messages, paced by the rate limit; yields the last one's seq. */
+    private static long chatter(Wire client, int count) {
+        AtomicLong last = new AtomicLong();
+        for (int i = 0; i < count; i++) {
+            String message = "{\"kind\":\"SEND\",\"data\":" + i + "}";
+            await().atMost(Duration.ofSeconds(10)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(25))
+                    .until(() -> {
+                        JsonNode answer = client.request(message);
+                        last.set(answer.path("seq").asLong());
+                        return !"RATE_LIMITED".equals(answer.path("why").asText());
+                    });
+        }
+        return last.get();
     }
 
     /** {@code client}'s answer to keyed {@code request}, which the server fails to store. */
