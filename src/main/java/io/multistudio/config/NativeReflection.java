@@ -1,6 +1,7 @@
 package io.multistudio.config;
 
 import io.multistudio.cluster.NodeRegistry;
+import io.multistudio.keys.KeyBook;
 import io.multistudio.keys.Remembered;
 import io.multistudio.protocol.ServerMessage;
 import io.multistudio.room.Room;
@@ -38,6 +39,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
         Room.class,
         Room.RoomMember.class,
         RoomEvent.class,
+        KeyBook.class,
         Remembered.class,
         NodeRegistry.NodeLease.class
 }, classNames = {

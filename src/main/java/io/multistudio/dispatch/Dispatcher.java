@@ -15,6 +15,7 @@ import io.multistudio.protocol.ProtocolException;
 import io.multistudio.protocol.Request;
 import io.multistudio.protocol.RequestException;
 import io.multistudio.protocol.Why;
+import io.multistudio.room.MarkedEvents;
 import io.multistudio.session.SessionGone;
 import io.multistudio.transport.Connection;
 import io.multistudio.transport.Errors;
@@ -34,11 +35,13 @@ public class Dispatcher {
     private final Errors errors;
     private final SessionLifecycle lifecycle;
     private final RequestKeys keys;
+    private final MarkedEvents marked;
     private final Map<Request.RequestKind, RequestHandler> handlers = new EnumMap<>(Request.RequestKind.class);
 
     Dispatcher(Codec codec, Errors errors, SessionLifecycle lifecycle, Instance<RequestHandler> handlers,
-            RequestKeys keys) {
+            RequestKeys keys, MarkedEvents marked) {
         this.keys = keys;
+        this.marked = marked;
         this.codec = codec;
         this.errors = errors;
         this.lifecycle = lifecycle;
@@ -81,8 +84,8 @@ public class Dispatcher {
             return RequestHandler.fail(hello ? Why.HELLO_ALREADY_DONE : Why.HELLO_REQUIRED);
         }
         RequestHandler handler = handlers.get(request.kind());
-        return keys.once(connection.sessionId(), request, connection.keys(), () -> handler.handle(connection, request),
-                connection::send);
+        return keys.once(connection.sessionId(), request, () -> connection.state() == Connection.State.ESTABLISHED,
+                new KeyedEffect(connection, request, handler, marked), connection::send);
     }
 
     private String errorFor(Throwable failure, Connection connection, Request request) {

@@ -72,7 +72,7 @@ class HelloHandler implements RequestHandler {
                     opened.token())));
             if (!opened.reconnected()) {
                 return webhooks.sessionStarted(session)
-                        .flatMap(ignored -> lifecycle.leaveRoom(opened.replaced(), connection));
+                        .flatMap(ignored -> lifecycle.gone(opened.replaced(), connection));
             }
             if (session.room() == null) {
                 metrics.resumed("outside_room");

@@ -3,7 +3,10 @@ package io.multistudio.dispatch;
 import jakarta.inject.Singleton;
 
 import io.multistudio.backend.AuthorizeHook;
+import io.multistudio.protocol.ProtocolException;
 import io.multistudio.protocol.Request;
+import io.multistudio.protocol.Why;
+import io.multistudio.room.RoomEvent;
 import io.multistudio.room.Membership;
 import io.multistudio.room.RoomRequests;
 import io.multistudio.transport.Connection;
@@ -34,5 +37,14 @@ class JoinRoomHandler implements RequestHandler {
         return hook.authorize(AuthorizeHook.JOIN_ROOM, connection.sessionId(), connection.subject(), join.room())
                 .flatMap(allowed -> membership.join(RequestHandler.actor(connection, request), join))
                 .flatMap(entered -> entry.enter(connection, entered, request.rid(), join.history()));
+    }
+
+    /**
+     * The session joined and is in the room again after its resume, which sent it {@code JOINED_ROOM}: a second one
+     * would be a second entry, so the resend is told what executing it again would tell it.
+     */
+    @Override
+    public String recalled(RoomEvent event) {
+        throw new ProtocolException(Why.ALREADY_IN_ROOM);
     }
 }

@@ -6,6 +6,7 @@ import io.multistudio.protocol.Codec;
 import io.multistudio.protocol.Request;
 import io.multistudio.protocol.ServerMessage;
 import io.multistudio.room.Membership;
+import io.multistudio.room.RoomEvent;
 import io.multistudio.transport.Connection;
 import io.smallrye.mutiny.Uni;
 
@@ -31,5 +32,10 @@ class LeaveRoomHandler implements RequestHandler {
         return RequestHandler.inRoom(connection,
                 room -> membership.leave(RequestHandler.actor(connection, request), room, "left")
                         .replaceWith(codec.write(new ServerMessage.LeftRoom(null, room, "left"))));
+    }
+
+    @Override
+    public String recalled(RoomEvent event) {
+        return codec.write(new ServerMessage.LeftRoom(null, event.room(), "left"));
     }
 }

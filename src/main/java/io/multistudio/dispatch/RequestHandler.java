@@ -6,6 +6,7 @@ import io.multistudio.protocol.ProtocolException;
 import io.multistudio.protocol.Request;
 import io.multistudio.protocol.Why;
 import io.multistudio.room.Actor;
+import io.multistudio.room.RoomEvent;
 import io.multistudio.transport.Connection;
 import io.smallrye.mutiny.Uni;
 
@@ -25,9 +26,17 @@ interface RequestHandler {
      */
     Uni<String> handle(Connection connection, Request request);
 
+    /**
+     * The direct answer without {@code rid} of an execution of this kind of request that took effect and whose
+     * answer was lost, from the first event it committed (PROTOCOL.md §2.7a): that event, for most kinds.
+     */
+    default String recalled(RoomEvent event) {
+        return event.text();
+    }
+
     /** The requester as the room sees it. */
     static Actor actor(Connection connection, Request request) {
-        return new Actor(connection.sessionId(), connection.reference(), request.rid());
+        return new Actor(connection.sessionId(), connection.reference(), request.rid(), request.mark());
     }
 
     /** Requests that only make sense inside a room: outside one they get {@code NOT_IN_ROOM}. */

@@ -13,6 +13,7 @@ import io.multistudio.cluster.Node;
 import io.multistudio.cluster.NodeRegistry;
 import io.multistudio.config.MultiStudioConfig;
 import io.multistudio.delivery.LocalRooms;
+import io.multistudio.keys.RequestKeys;
 import io.multistudio.monitor.NodeStats;
 import io.multistudio.observability.ServerMetrics;
 import io.multistudio.protocol.Why;
@@ -66,13 +67,15 @@ public class SessionLifecycle {
     private final Outbounds outbounds;
     private final AddressLimits limits;
     private final Inbounds inbounds;
+    private final RequestKeys keys;
     private volatile boolean draining;
 
     SessionLifecycle(LocalConnections connections, SessionService sessions, Membership membership,
             LocalRooms localRooms, Errors errors, MultiStudioConfig config, Vertx vertx, Node node,
             ServerMetrics metrics, NodeRegistry nodes, NodeStats nodeStats, Webhooks webhooks, Outbounds outbounds,
-            AddressLimits limits, Inbounds inbounds) {
+            AddressLimits limits, Inbounds inbounds, RequestKeys keys) {
         this.webhooks = webhooks;
+        this.keys = keys;
         this.limits = limits;
         this.inbounds = inbounds;
         this.outbounds = outbounds;
@@ -145,16 +148,20 @@ public class SessionLifecycle {
         localRooms.detach(connection);
         return sessions.end(sessionId, connection.reference()).flatMap(ended -> ended == null
                 ? Uni.createFrom().voidItem()
-                : leaveRoom(ended, connection).call(() -> webhooks.sessionEnded(ended)));
+                : gone(ended, connection).call(() -> webhooks.sessionEnded(ended)));
     }
 
     /**
-     * The user of a session that ended, or that a fresh session of the same authenticated user replaced, leaves its
-     * room, if any, with reason {@code left}.
+     * A session that ended, or that a fresh session of the same authenticated user replaced: its user leaves its room,
+     * if any, with reason {@code left}, and its request keys are forgotten.
      */
-    Uni<Void> leaveRoom(Session gone, Connection connection) {
-        return gone == null || gone.room() == null ? Uni.createFrom().voidItem()
+    Uni<Void> gone(Session gone, Connection connection) {
+        if (gone == null) {
+            return Uni.createFrom().voidItem();
+        }
+        Uni<Void> left = gone.room() == null ? Uni.createFrom().voidItem()
                 : membership.leave(new Actor(gone.id(), connection.reference(), null), gone.room(), "left");
+        return Uni.join().all(left, keys.forget(gone.id())).andCollectFailures().replaceWithVoid();
     }
 
     /**

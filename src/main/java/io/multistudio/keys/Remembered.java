@@ -1,14 +1,15 @@
 package io.multistudio.keys;
 
 /**
- * What the engine holds for one key of one session: a reservation while the request executes, then its direct answer.
+ * What one answer slot of a session's {@link KeyBook} holds: the direct answer of the key of {@code ordinal}. The slot
+ * is reused by the key {@link KeyBook#CAPACITY} ordinals later, so the ordinal tells whose answer it is.
  *
- * @param answer the direct answer as sent, without {@code rid}; {@code null} while the request executes
- * @param at when the reservation or answer was written, epoch millis
+ * @param answer the direct answer as sent, without {@code rid}
  */
-public record Remembered(String answer, long at) {
+public record Remembered(long ordinal, String answer) {
 
-    boolean pending() {
-        return answer == null;
+    /** Whether this is the answer of {@code key}, not one an earlier key left in its slot. */
+    boolean answers(KeyBook.Key key) {
+        return ordinal == key.ordinal();
     }
 }

@@ -11,8 +11,20 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * A client message whose envelope is valid: a known {@code kind}, an acceptable {@code rid}, and its fields.
+ *
+ * @param mark what the effects of this execution of a keyed request carry, so that a resend can find them
+ *        (PROTOCOL.md §2.7a); {@code null} for a request without a key
  */
-public record Request(RequestKind kind, String rid, ObjectNode body) {
+public record Request(RequestKind kind, String rid, ObjectNode body, String mark) {
+
+    public Request(RequestKind kind, String rid, ObjectNode body) {
+        this(kind, rid, body, null);
+    }
+
+    /** This request, its effects carrying {@code mark}. */
+    public Request marked(String mark) {
+        return new Request(kind, rid, body, mark);
+    }
 
     static final int MAX_RID_LENGTH = 128;
     static final int MAX_KEY_LENGTH = 64;

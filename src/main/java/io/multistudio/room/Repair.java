@@ -30,7 +30,8 @@ import io.vertx.core.Vertx;
  * repaired, so that a state that is merely in passing (a node that has not written its first lease yet, a member
  * whose session just ended and who is leaving, a room being deleted) is left to its own course. Each repair is a
  * conditional update that only one node can win, or a removal that changes nothing the second time, so sweeping on
- * every node at once is safe. Request keys, sessions in grace and history events need none: each expires by itself.
+ * every node at once is safe. Sessions in grace and history events need none: each expires by itself. Not repaired:
+ * the request keys of a session whose expiry no node heard (see {@code RequestKeys}).
  */
 @Startup
 @Singleton

@@ -94,7 +94,8 @@ public class RoomCommands {
     public RoomCommand close() {
         return new RoomCommand(room -> null, (before, after) -> List.of(seq -> new RoomEvent(before.id(),
                 before.instance(), seq, RoomEvent.ROOM_CLOSED, null, null, null, null, null, "closed",
-                codec.write(new ServerMessage.LeftRoom(null, before.id(), "closed")), System.currentTimeMillis())));
+                codec.write(new ServerMessage.LeftRoom(null, before.id(), "closed")), System.currentTimeMillis(),
+                null)));
     }
 
     /** The owner changes the room's settings; only the fields present change. */
@@ -210,7 +211,7 @@ public class RoomCommands {
             ServerMessage message, String reason) {
         return new RoomEvent(room.id(), room.instance(), seq, type, subject,
                 "MESSAGE".equals(type) ? actor.userId() : null, to, actor.connection(), actor.rid(), reason,
-                codec.write(message), System.currentTimeMillis());
+                codec.write(message), System.currentTimeMillis(), actor.mark());
     }
 
     private void checkRoomDataSize(ObjectNode data) {

@@ -13,9 +13,11 @@ package io.multistudio.room;
  * @param reason why {@code subject} left, for a {@code USER_LEFT}
  * @param text the message without {@code rid}
  * @param at when the event was committed, epoch millis
+ * @param mark the mark of the keyed request that caused the event (see {@link io.multistudio.protocol.Request#mark()}),
+ *        {@code null} if it had no key
  */
 public record RoomEvent(String room, String instance, long seq, String type, String subject, String from, String to,
-        String origin, String rid, String reason, String text, long at) {
+        String origin, String rid, String reason, String text, long at, String mark) {
 
     public static final String USER_JOINED = "USER_JOINED";
     public static final String USER_LEFT = "USER_LEFT";

@@ -1,7 +1,6 @@
 package io.multistudio.transport;
 
 import io.multistudio.delivery.LocalRoom;
-import io.multistudio.keys.KeyRing;
 import io.netty.buffer.ByteBuf;
 import io.quarkus.websockets.next.CloseReason;
 
@@ -32,7 +31,6 @@ public final class Connection {
     private final Inbound inbound;
     private final String reference;
     private final RateLimit rateLimit;
-    private final KeyRing keys = new KeyRing();
     private volatile State state = State.AWAITING_HELLO;
     private volatile String sessionId;
     private volatile String subject;
@@ -62,11 +60,6 @@ public final class Connection {
 
     public RateLimit rateLimit() {
         return rateLimit;
-    }
-
-    /** The request keys this connection had remembered (PROTOCOL.md §2.7a). */
-    public KeyRing keys() {
-        return keys;
     }
 
     public String id() {

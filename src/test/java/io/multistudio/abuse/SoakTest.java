@@ -32,6 +32,8 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.multistudio.engine.Engine;
+import io.multistudio.keys.KeyBook;
+import io.multistudio.keys.Remembered;
 import io.multistudio.room.Room;
 import io.multistudio.room.RoomEvent;
 import io.multistudio.session.Session;
@@ -145,14 +147,16 @@ class SoakTest {
             report(clients, soakSeconds, settleSeconds, before, during, after, baseline, heapAfter[0]);
         }
         assertThat(violations).as("protocol violations during the soak").isEmpty();
-        assertThat(after).as("connections, sessions, rooms, history events after the soak").containsExactly(0, 0, 0, 0);
+        assertThat(after).as("connections, sessions, rooms, history events, key books and answers after the soak")
+                .containsExactly(0, 0, 0, 0, 0, 0);
         assertThat(counter("requests")).as("the soak did something").isGreaterThan(clients * 10L);
     }
 
-    /** Connections, sessions, rooms and history events on this node, read-only. */
+    /** Connections, sessions, rooms, history events, request key books and answers on this node, read-only. */
     private long[] counts() {
         return new long[] { connections.listAll().size(), size("sessions", Session.class), size("rooms", Room.class),
-                size("history", RoomEvent.class) };
+                size("history", RoomEvent.class), size("key-books", KeyBook.class),
+                size("key-answers", Remembered.class) };
     }
 
     private <V> long size(String map, Class<V> type) {
@@ -161,7 +165,7 @@ class SoakTest {
 
     private void awaitEmpty() {
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250))
-                .until(() -> java.util.Arrays.equals(counts(), new long[4]));
+                .until(() -> java.util.Arrays.equals(counts(), new long[6]));
     }
 
     private static long heapAfterGc(MemoryMXBean memory) throws InterruptedException {
@@ -261,10 +265,12 @@ class SoakTest {
                     room = null;
                 }
             } else if (which < 12) {
-                request("{\"kind\":\"SET_USER_DATA\",\"rid\":\"%s\",\"data\":{\"n\":" + random.nextInt(100) + "}}",
+                request("{\"kind\":\"SET_USER_DATA\",\"rid\":\"%1$s\",\"key\":\"%1$s\",\"data\":{\"n\":"
+                        + random.nextInt(100) + "}}",
                         "USER_UPDATED");
             } else {
-                request("{\"kind\":\"SEND\",\"rid\":\"%s\",\"data\":{\"text\":\"" + "m".repeat(random.nextInt(200))
+                request("{\"kind\":\"SEND\",\"rid\":\"%1$s\",\"key\":\"%1$s\",\"data\":{\"text\":\""
+                        + "m".repeat(random.nextInt(200))
                         + "\"}}", "MESSAGE");
             }
         }

@@ -21,13 +21,16 @@ final class MemberLog {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** A room event as this member received it; {@code connection} counts the member's HELLO answers. */
-    record Received(long seq, String kind, String from, String msgId, String to, String subject, String reason,
-            int connection, long at) {
+    /**
+     * A room event as this member received it; {@code connection} counts the member's HELLO answers, {@code send}
+     * which send of message {@code msgId} it is (each send has its own key).
+     */
+    record Received(long seq, String kind, String from, String msgId, int send, String to, String subject,
+            String reason, int connection, long at) {
 
         /** What every member must agree on for this seq. */
         String signature() {
-            return kind + "|" + from + "|" + msgId + "|" + to + "|" + subject + "|" + reason;
+            return kind + "|" + from + "|" + msgId + "#" + send + "|" + to + "|" + subject + "|" + reason;
         }
     }
 
@@ -93,7 +96,7 @@ final class MemberLog {
         String subject = message.has("user_id") ? message.path("user_id").asText()
                 : message.path("user").path("id").asText(null);
         received.add(new Received(seq, kind, message.path("from").asText(null), msgId,
-                message.path("to").asText(null), subject, message.path("reason").asText(null), connections, millis()));
+                message.path("data").path("send").asInt(), message.path("to").asText(null), subject, message.path("reason").asText(null), connections, millis()));
         lastSeq = Math.max(lastSeq, seq);
     }
 

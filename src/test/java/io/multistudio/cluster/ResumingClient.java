@@ -175,10 +175,14 @@ final class ResumingClient implements AutoCloseable {
         transmit(out);
     }
 
-    /** Sends {@code out} as a new request; the client resends it with its key if the connection drops meanwhile. */
+    /**
+     * Sends {@code out} as a new request, under a new key; the client resends it with that key if the connection drops
+     * meanwhile. The message says which send it is, so that a member can tell one key delivered twice (the server
+     * executed a request again) from two sends delivered once each.
+     */
     private void transmit(Outgoing out) {
-        ObjectNode data = JSON.createObjectNode().put("id", out.id).put("from", name);
         out.sends++;
+        ObjectNode data = JSON.createObjectNode().put("id", out.id).put("from", name).put("send", out.sends);
         out.inFlight = true;
         out.history.add(MemberLog.clock(MemberLog.millis()) + " sent via " + client.endpoint().getPort());
         Uni<RoomEvent.Message> sent = out.to == null ? client.send(data) : client.sendTo(out.to, data);

@@ -12,15 +12,16 @@ import java.util.TreeMap;
 /**
  * What a scenario's members sent and received, counted the same way for every scenario:
  * <ul>
- * <li><b>sent</b>: distinct messages (ids); <b>resent</b>: extra requests after a transient refusal (the client's own
- * resends of a request in flight at a loss, with the same key, are not counted: the key makes them one request);
+ * <li><b>sent</b>: distinct messages (ids); <b>resent</b>: extra requests after a transient refusal, each under a
+ * key of its own (the client's own resends of a request in flight at a loss, with the same key, are not counted: the
+ * key makes them one request);
  * <b>unacked</b>: messages whose sender never saw its own copy, nor an error; <b>refused</b>: messages answered
  * with a permanent error (not sent again).</li>
  * <li><b>expected</b>: one delivery per message and recipient (every member for a broadcast, sender and addressee
  * for a direct message); <b>delivered</b>: those deliveries that happened, a message counted once per member.</li>
  * <li><b>lost</b>: an acknowledged message that a recipient never received.</li>
- * <li><b>duplicated</b>: a room event a member received twice (same seq), or a message committed more often than it
- * was sent.</li>
+ * <li><b>duplicated</b>: a room event a member received twice (same seq), or one send (one key) of a message
+ * committed twice: the server executed a keyed request again (PROTOCOL.md §2.7a).</li>
  * <li><b>out of order</b>: a room event received after one with a higher seq.</li>
  * <li><b>diverged</b>: a seq that two members saw as different events (so no single order); a direct message seen
  * by a third member also counts.</li>
@@ -64,7 +65,7 @@ final class Tally {
         return new Tally(scenario, duration);
     }
 
-    private record Sent(String from, String to, int sends, boolean acked) {
+    private record Sent(String from, String to, boolean acked) {
     }
 
     private void count(List<ResumingClient> members) {
@@ -72,7 +73,7 @@ final class Tally {
         for (ResumingClient member : members) {
             resumes += member.log().resumes();
             for (ResumingClient.Outgoing out : member.outgoing()) {
-                messages.put(out.id, new Sent(member.userId(), out.to, out.sends, out.acked));
+                messages.put(out.id, new Sent(member.userId(), out.to, out.acked));
                 sent++;
                 resent += out.sends - 1;
                 if (!out.acked && out.refused != null) {
@@ -89,7 +90,7 @@ final class Tally {
             String me = member.userId();
             Set<Long> seen = new HashSet<>();
             long highest = Long.MIN_VALUE;
-            Map<String, Set<Long>> copies = new HashMap<>();
+            Map<String, Map<Integer, Set<Long>>> copies = new HashMap<>();
             for (MemberLog.Received event : member.log().received()) {
                 if (!seen.add(event.seq())) {
                     duplicated++;
@@ -109,7 +110,8 @@ final class Tally {
                             + " for another member");
                 }
                 if (event.msgId() != null) {
-                    copies.computeIfAbsent(event.msgId(), id -> new HashSet<>()).add(event.seq());
+                    copies.computeIfAbsent(event.msgId(), id -> new HashMap<>())
+                            .computeIfAbsent(event.send(), send -> new HashSet<>()).add(event.seq());
                     if (event.to() != null && !event.to().equals(me) && !me.equals(event.from())) {
                         diverged++;
                         problem(member.name() + " received a direct message for someone else: " + event);
@@ -123,14 +125,16 @@ final class Tally {
                     continue;
                 }
                 expected++;
-                Set<Long> got = copies.get(message.getKey());
+                Map<Integer, Set<Long>> got = copies.get(message.getKey());
                 if (got != null) {
                     delivered++;
-                    if (got.size() > out.sends()) {
-                        duplicated += got.size() - out.sends();
-                        problem(member.name() + " received " + message.getKey() + " " + got.size() + "x at seqs "
-                                + got + " but it was sent " + out.sends() + "x");
-                    }
+                    got.forEach((send, seqs) -> {
+                        if (seqs.size() > 1) {
+                            duplicated += seqs.size() - 1;
+                            problem(member.name() + " received send " + send + " of " + message.getKey() + " "
+                                    + seqs.size() + "x, at seqs " + seqs + ": one key executed more than once");
+                        }
+                    });
                 } else if (out.acked()) {
                     lost++;
                     problem(member.name() + " never received acknowledged " + message.getKey());

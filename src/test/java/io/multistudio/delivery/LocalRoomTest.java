@@ -148,7 +148,7 @@ class LocalRoomTest {
         Recorder bob = member("u_bob", 0);
 
         room.offer(new RoomEvent(ROOM, INSTANCE, 1, RoomEvent.USER_LEFT, "u_bob", null, null, null, null, "kicked",
-                "{\"kind\":\"USER_LEFT\",\"seq\":1}", 0));
+                "{\"kind\":\"USER_LEFT\",\"seq\":1}", 0, null));
         room.offer(message(2, "u_ada", null));
 
         assertThat(ada.seqs()).containsExactly(1L, 2L);
@@ -163,13 +163,13 @@ class LocalRoomTest {
 
     private static RoomEvent message(long seq, String from, String to) {
         return new RoomEvent(ROOM, INSTANCE, seq, "MESSAGE", null, from, to, null, null, null,
-                "{\"kind\":\"MESSAGE\",\"seq\":" + seq + "}", 0);
+                "{\"kind\":\"MESSAGE\",\"seq\":" + seq + "}", 0, null);
     }
 
     /** A message whose text is longer than {@code padding} characters. */
     private static RoomEvent padded(long seq, int padding) {
         return new RoomEvent(ROOM, INSTANCE, seq, "MESSAGE", null, "u_bob", null, null, null, null,
-                "{\"kind\":\"MESSAGE\",\"seq\":" + seq + ",\"data\":\"" + "x".repeat(padding) + "\"}", 0);
+                "{\"kind\":\"MESSAGE\",\"seq\":" + seq + ",\"data\":\"" + "x".repeat(padding) + "\"}", 0, null);
     }
 
     /** A connection whose socket keeps what it is sent. */

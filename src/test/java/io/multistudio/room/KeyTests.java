@@ -6,13 +6,9 @@ import static io.multistudio.room.RoomTests.gather;
 import static io.multistudio.room.RoomTests.id;
 import static io.multistudio.room.RoomTests.newRoomId;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import java.net.URI;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -24,7 +20,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.multistudio.testsupport.Wire;
 import io.quarkus.test.common.http.TestHTTPResource;
 
-/** PROTOCOL.md §2.7a: idempotent requests. Run once per engine. */
+/** PROTOCOL.md §2.7a: idempotent requests. Run once per engine, with {@link KeyLifeTests}. */
 abstract class KeyTests {
 
     @TestHTTPResource("/ws")
@@ -146,34 +142,6 @@ abstract class KeyTests {
         }
     }
 
-    @Test
-    void theLast256KeysOfASessionAreRemembered() {
-        try (Wire ada = Wire.hello(uri, "Ada")) {
-            List<JsonNode> answers = new ArrayList<>();
-            for (int i = 0; i < 256; i++) {
-                answers.add(paced(ada, "{\"kind\":\"SET_USER_DATA\",\"key\":\"n" + i + "\",\"data\":{\"n\":" + i + "}}"));
-            }
-            for (int i = 0; i < 256; i++) {
-                JsonNode again = paced(ada, "{\"kind\":\"SET_USER_DATA\",\"key\":\"n" + i + "\",\"data\":{\"x\":1}}");
-                assertThat(again).as("key n%d", i).isEqualTo(answers.get(i));
-            }
-            JsonNode user = paced(ada, "{\"kind\":\"SET_USER_DATA\",\"data\":{}}").path("user");
-            assertThat(user.path("data").has("x")).isFalse();
-            assertThat(user.path("data").path("n").asInt()).isEqualTo(255);
-        }
-    }
-
-    /** The answer to {@code request}, sent again while the rate limit refuses it. */
-    private static JsonNode paced(Wire client, String request) {
-        AtomicReference<JsonNode> answer = new AtomicReference<>();
-        await().atMost(Duration.ofSeconds(10)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(25))
-                .until(() -> {
-            answer.set(client.request(request));
-            return !"RATE_LIMITED".equals(answer.get().path("why").asText());
-        });
-        return answer.get();
-    }
-
     /** Sends {@code request} again with a new rid: the answer is {@code first} with that rid. */
     private static void assertRepeats(Wire client, String request, JsonNode first) {
         assertThat(first.has("why")).as("%s", first).isFalse();
@@ -182,7 +150,7 @@ abstract class KeyTests {
         assertThat(without(again, "rid")).isEqualTo(without(first, "rid"));
     }
 
-    private static JsonNode without(JsonNode message, String field) {
+    static JsonNode without(JsonNode message, String field) {
         ObjectNode copy = message.deepCopy();
         copy.remove(field);
         return copy;

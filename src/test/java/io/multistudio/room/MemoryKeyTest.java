@@ -1,8 +1,10 @@
 package io.multistudio.room;
 
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
 
 /** Idempotent requests on the embedded memory engine. */
 @QuarkusTest
-class MemoryKeyTest extends KeyTests {
+@TestProfile(KeyLifeTests.ShortGrace.class)
+class MemoryKeyTest extends KeyLifeTests {
 }

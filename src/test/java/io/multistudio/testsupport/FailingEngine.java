@@ -5,6 +5,7 @@ import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
 import jakarta.enterprise.inject.Alternative;
@@ -27,8 +28,9 @@ import io.smallrye.mutiny.Uni;
  * An engine with faults on demand, the memory engine or, with {@code multistudio.engine=infinispan}, the Infinispan
  * one: once {@link #failNextHistoryRead()} is called, the next read of several history entries (a replay, a page of
  * history) fails as a store timeout would; after {@link #failSessionUpdates(int)}, so do that many session updates;
- * while {@link #down(boolean)}, every operation fails so and the store does not answer. A test profile enables it as
- * an alternative.
+ * once {@link #failNextPut(String)} is called, the next put into that map fails so, and is not applied; while
+ * {@link #down(boolean)}, every operation fails so and the store does not answer. A test profile enables it as an
+ * alternative.
  */
 @Alternative
 @Singleton
@@ -38,6 +40,7 @@ public class FailingEngine implements Engine {
     private final AtomicBoolean failHistoryRead = new AtomicBoolean();
     private final AtomicInteger failSessionUpdates = new AtomicInteger();
     private final AtomicBoolean down = new AtomicBoolean();
+    private final AtomicReference<String> failPut = new AtomicReference<>();
 
     /** Over the memory engine. */
     public FailingEngine() {
@@ -65,6 +68,11 @@ public class FailingEngine implements Engine {
         return failSessionUpdates.get();
     }
 
+    /** The next put into the map called {@code map} fails as a store timeout would, and is not applied. */
+    public void failNextPut(String map) {
+        failPut.set(map);
+    }
+
     /** Whether the store is gone: every operation fails as a timed-out one would. */
     public void down(boolean gone) {
         down.set(gone);
@@ -84,7 +92,8 @@ public class FailingEngine implements Engine {
                     boolean historyRead = name.equals("history") && method.getName().equals("getAll");
                     boolean sessionUpdate = name.equals("sessions") && method.getName().equals("update");
                     boolean operation = method.getReturnType() == Uni.class;
-                    if (operation && down.get() || historyRead && failHistoryRead.compareAndSet(true, false)
+                    boolean put = method.getName().equals("put") && failPut.compareAndSet(name, null);
+                    if (operation && down.get() || put || historyRead && failHistoryRead.compareAndSet(true, false)
                             || sessionUpdate && failSessionUpdates.getAndUpdate(left -> Math.max(left - 1, 0)) > 0) {
                         return Uni.createFrom().failure(new StoreUnavailableException("injected: the store timed out",
                                 null));
