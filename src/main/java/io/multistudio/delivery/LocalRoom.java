@@ -1,5 +1,6 @@
 package io.multistudio.delivery;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -139,11 +140,21 @@ public final class LocalRoom {
             return;
         }
         welcome.forEach(member.connection::send);
-        missed.forEach(event -> member.deliver(event, null));
-        member.lastSeq = Math.max(member.lastSeq, caughtUpTo);
-        TreeMap<Long, RoomEvent> held = member.held;
+        // The read and what arrived here meanwhile, in seq order. Past a gap in the read, an event this node has not
+        // delivered yet joins the room's own queue instead: the one in the gap was still being committed when the
+        // history was read and comes live; handed over before it, it would make the member skip the gap's event.
+        TreeMap<Long, RoomEvent> catchUp = member.held;
         member.held = null;
-        held.values().forEach(event -> member.deliver(event, null));
+        List<RoomEvent> afterGap = new ArrayList<>();
+        missed.forEach(event -> {
+            if (event.seq() <= caughtUpTo || event.seq() < nextSeq) {
+                catchUp.putIfAbsent(event.seq(), event);
+            } else {
+                afterGap.add(event);
+            }
+        });
+        catchUp.values().forEach(event -> member.deliver(event, null));
+        member.lastSeq = Math.max(member.lastSeq, caughtUpTo);
         // With nobody else live here, the events before this member's catch-up concern nobody: delivery moves on
         // instead of waiting for them to be fetched.
         boolean othersLive = members.values().stream().anyMatch(other -> other != member && other.held == null);
@@ -154,6 +165,7 @@ public final class LocalRoom {
             passed.clear();
             drain();
         }
+        afterGap.forEach(this::offer);
     }
 
     /** Removes the member of {@code connection}; returns the last seq it was handed, or -1 if it was not here. */

@@ -45,7 +45,8 @@ final class HistoryReader {
                     .filter(event -> event.seq() > afterSeq && event.visibleTo(userId))
                     .sorted(Comparator.comparingLong(RoomEvent::seq))
                     .toList();
-            long readTo = afterSeq;
+            // Counted from the first seq read: a history that no longer reaches back to afterSeq still has a run.
+            long readTo = from - 1;
             while (readTo < latest && found.containsKey(key(room.instance(), readTo + 1))) {
                 readTo++;
             }

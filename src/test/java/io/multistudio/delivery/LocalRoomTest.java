@@ -143,6 +143,36 @@ class LocalRoomTest {
     }
 
     @Test
+    void aResumedMemberWhoseHistoryReadHasAGapGetsTheGapsEventWhenItComesThenTheRest() {
+        // Seq 2 was still being committed elsewhere when the member's history was read: the read holds 1 and 3.
+        Recorder ada = new Recorder();
+        LocalRoom.Member held = room.attach(ada.connection(), "u_ada", 0);
+        held.release(List.of(), List.of(message(1, "u_bob", null), message(3, "u_bob", null)), 1);
+        assertThat(ada.seqs()).as("nothing past the gap before the gap's event").containsExactly(1L);
+
+        room.offer(message(2, "u_carol", null));
+        room.offer(message(3, "u_bob", null));
+        room.offer(message(4, "u_bob", null));
+
+        assertThat(ada.seqs()).containsExactly(1L, 2L, 3L, 4L);
+    }
+
+    @Test
+    void aMemberJoiningARoomThatMovedOnGetsTheEventsPastAnOldGapFromTheRead() {
+        Recorder bob = member("u_bob", 0);
+        room.offer(message(1, "u_bob", null));
+        room.offer(message(3, "u_bob", null));
+        room.skipGap(2);
+        assertThat(bob.seqs()).containsExactly(1L, 3L);
+
+        Recorder ada = new Recorder();
+        room.attach(ada.connection(), "u_ada", 0).release(List.of(),
+                List.of(message(1, "u_bob", null), message(3, "u_bob", null)), 1);
+
+        assertThat(ada.seqs()).as("seq 2 was never committed; this node delivered 3 already").containsExactly(1L, 3L);
+    }
+
+    @Test
     void anEventAboutLeavingGivesThatMemberLeftRoomAndNothingAfter() {
         Recorder ada = member("u_ada", 0);
         Recorder bob = member("u_bob", 0);
