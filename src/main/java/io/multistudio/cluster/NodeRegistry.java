@@ -3,6 +3,9 @@ package io.multistudio.cluster;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -16,12 +19,16 @@ import io.multistudio.engine.SharedMap;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.Vertx;
 
 /**
  * Which nodes are alive. Each node keeps a lease in the engine and renews it; a node that dies (killed, partitioned)
  * stops renewing, its lease expires, and every other node hears of it, so that the sessions it held are put into
  * their grace instead of staying connected for ever.
+ * <p>
+ * The renewal has a thread of its own rather than an event-loop timer: an event loop busy with a burst (or blocked by a
+ * bug) must not make the others take this live node for a dead one. A pause of the whole JVM longer than the lease
+ * still can; the node then finds its lease gone at the next renewal and closes its connections so that their clients
+ * resume ({@link #onLeaseLost}).
  */
 @Startup
 @Singleton
@@ -58,20 +65,23 @@ public class NodeRegistry {
     private volatile boolean leased;
     private final OutageLog outage;
     private final Node node;
-    private final Vertx vertx;
-    private final long renewalTimer;
+    private final ScheduledExecutorService renewals;
     private volatile Supplier<Load> load = () -> new Load(0, 0, 0, 0);
     private Load lastLoad = new Load(0, 0, 0, 0);
     private long lastRenewal = System.currentTimeMillis();
 
-    NodeRegistry(Engine engine, Node node, Vertx vertx) {
+    NodeRegistry(Engine engine, Node node) {
         this.leases = engine.map("nodes", NodeLease.class, lease -> LEASE);
         this.node = node;
-        this.vertx = vertx;
         this.outage = new OutageLog(node.id());
+        this.renewals = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread thread = new Thread(task, "multistudio-lease");
+            thread.setDaemon(true);
+            return thread;
+        });
         leases.onExpired(lease -> lost(lease.id()));
         renew();
-        this.renewalTimer = vertx.setPeriodic(RENEWAL.toMillis(), timer -> renew());
+        renewals.scheduleAtFixedRate(this::renewQuietly, RENEWAL.toMillis(), RENEWAL.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Where this node's load comes from; reported with each renewal. */
@@ -103,8 +113,13 @@ public class NodeRegistry {
     }
 
     void stop(@Observes ShutdownEvent shutdown) {
-        vertx.cancelTimer(renewalTimer);
+        close();
         leases.remove(node.id()).await().atMost(RENEWAL);
+    }
+
+    /** Stops renewing: the lease then runs out unless it is removed. */
+    void close() {
+        renewals.shutdownNow();
     }
 
     /** Writes this node's lease; a renewal that finds none after the first one tells that the lease was lost. */
@@ -134,6 +149,15 @@ public class NodeRegistry {
                 LOG.warn(warning);
             }
         });
+    }
+
+    /** A failure escaping a renewal would cancel the schedule: log it and renew again next time. */
+    private void renewQuietly() {
+        try {
+            renew();
+        } catch (RuntimeException e) {
+            LOG.warnf(e, "Node %s could not start a lease renewal", node.id());
+        }
     }
 
     private void lost(String nodeId) {

@@ -13,22 +13,20 @@ import io.multistudio.engine.Engine;
 import io.multistudio.engine.SharedMap;
 import io.multistudio.engine.memory.MemoryEngine;
 import io.multistudio.testsupport.FailingEngine;
-import io.vertx.core.Vertx;
 
 /** A node tells when a renewal finds its own lease gone, and only then. */
 class NodeRegistryTest {
 
     private final Engine engine = new MemoryEngine();
-    private final Vertx vertx = Vertx.vertx();
     private final Node node = new Node();
     private final SharedMap<NodeRegistry.NodeLease> leases = engine.map("nodes", NodeRegistry.NodeLease.class,
             lease -> NodeRegistry.LEASE);
-    private final NodeRegistry registry = new NodeRegistry(engine, node, vertx);
+    private final NodeRegistry registry = new NodeRegistry(engine, node);
     private final AtomicInteger losses = new AtomicInteger();
 
     @AfterEach
     void close() {
-        vertx.close().toCompletionStage().toCompletableFuture().join();
+        registry.close();
         engine.close();
     }
 
@@ -59,6 +57,21 @@ class NodeRegistryTest {
     }
 
     @Test
+    void theLeaseIsRenewedOnItsOwnThread() {
+        await().atMost(Duration.ofSeconds(10)).until(() -> lease() != null);
+        long renewedAt = lease().renewedAt();
+        Thread[] renewing = new Thread[1];
+        registry.reportLoad(() -> {
+            renewing[0] = Thread.currentThread();
+            return new NodeRegistry.Load(0, 0, 0, 0);
+        });
+
+        await().atMost(NodeRegistry.RENEWAL.multipliedBy(3)).until(() -> lease().renewedAt() > renewedAt);
+
+        assertThat(renewing[0].getName()).as("no event loop, no caller's thread").isEqualTo("multistudio-lease");
+    }
+
+    @Test
     void theLeaseCarriesTheConnectionsAndSessionsOfTheLoadAsOfTheRenewal() {
         registry.reportLoad(() -> new NodeRegistry.Load(5, 3, 0, 0));
 
@@ -75,13 +88,14 @@ class NodeRegistryTest {
         FailingEngine store = new FailingEngine();
         store.down(true);
         try {
-            NodeRegistry late = new NodeRegistry(store, new Node(), vertx);
+            NodeRegistry late = new NodeRegistry(store, new Node());
             late.renew();
             assertThat(late.leased()).as("leased while the store does not answer").isFalse();
 
             store.down(false);
             late.renew();
             await().atMost(Duration.ofSeconds(10)).until(late::leased);
+            late.close();
         } finally {
             store.close();
         }
