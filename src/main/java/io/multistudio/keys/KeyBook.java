@@ -38,6 +38,14 @@ public record KeyBook(String id, long next, long base, String keys) {
     private static final String FREE = ".".repeat(HASH);
     private static final long TICK = 100;
     private static final long ZERO = 1L << (6 * TIME - 1);
+    /** A digest per thread: looking the algorithm up among the providers for every keyed request costs more. */
+    private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JVM", e);
+        }
+    });
     private static final String DIGITS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
     /**
@@ -119,12 +127,8 @@ public record KeyBook(String id, long next, long base, String keys) {
 
     /** {@code text} in 64 bits of its SHA-256, 11 characters. */
     static String hash(String text) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(digest, Long.BYTES));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JVM", e);
-        }
+        byte[] digest = SHA_256.get().digest(text.getBytes(StandardCharsets.UTF_8));
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(digest, Long.BYTES));
     }
 
     /** The keys, oldest first, free places left out. */

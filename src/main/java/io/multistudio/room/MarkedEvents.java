@@ -56,8 +56,9 @@ public class MarkedEvents {
             if (reachedSince) {
                 return Uni.createFrom().item(found);
             }
-            // A read short of seqs reached the end of what the history holds (trimmed, or expired).
-            if (events.size() < to - from + 1) {
+            // Without the page's oldest seq the read reached the end of what the history holds (trimmed, or
+            // expired). A seq missing further up is a gap (a commit that never completed): older events still follow.
+            if (events.isEmpty() || events.get(0).seq() != from) {
                 return found != null ? Uni.createFrom().item(found) : Uni.createFrom().failure(
                         new StoreUnavailableException("The room's history no longer reaches the request's key", null));
             }

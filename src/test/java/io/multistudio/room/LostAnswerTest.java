@@ -94,13 +94,26 @@ class LostAnswerTest {
     }
 
     @Test
+    void aGapInTheHistoryIsNotItsEnd() {
+        String room = newRoomId();
+        try (Wire ada = Wire.hello(uri, "Ada"); Wire bob = Wire.hello(uri, "Bob")) {
+            Lost lost = lostBehind(room, ada, bob, MarkedEvents.PAGE + 10);
+            // A seq of the newest page that was claimed and never written: its page is short, older pages still hold.
+            history().remove(HistoryReader.key(instance(room), lost.last() - 5)).await().atMost(Wire.TIMEOUT);
+            try (Wire back = resumed(ada, lost.last())) {
+                assertThat(without(back.request(SEND), "rid")).isEqualTo(without(lost.answer(), "rid"));
+                assertThat(seen(bob, back, "MESSAGE")).isEmpty();
+            }
+        }
+    }
+
+    @Test
     void aSendWhoseEventWasTrimmedAwayIsUnavailableAndNotExecutedAgain() {
         String room = newRoomId();
         try (Wire ada = Wire.hello(uri, "Ada"); Wire bob = Wire.hello(uri, "Bob")) {
             Lost lost = lostBehind(room, ada, bob, HISTORY + 10);
-            String instance = engine.map("rooms", Room.class, stored -> Engine.IMMORTAL).get(room)
-                    .await().atMost(Wire.TIMEOUT).instance();
-            SharedMap<RoomEvent> history = engine.map("history", RoomEvent.class, event -> Engine.IMMORTAL);
+            String instance = instance(room);
+            SharedMap<RoomEvent> history = history();
             await().atMost(Duration.ofSeconds(30)).until(() -> history
                     .get(HistoryReader.key(instance, lost.answer().path("seq").asLong())).await()
                     .atMost(Wire.TIMEOUT) == null);
@@ -162,6 +175,15 @@ class LostAnswerTest {
                 assertThat(seen(bob, back, "USER_JOINED")).isEmpty();
             }
         }
+    }
+
+    private String instance(String room) {
+        return engine.map("rooms", Room.class, stored -> Engine.IMMORTAL).get(room).await().atMost(Wire.TIMEOUT)
+                .instance();
+    }
+
+    private SharedMap<RoomEvent> history() {
+        return engine.map("history", RoomEvent.class, event -> Engine.IMMORTAL);
     }
 
     /** Ada's answer to {@link #SEND}, which the server did not store, and the seq of the last event after it. */
