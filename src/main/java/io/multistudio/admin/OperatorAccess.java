@@ -1,8 +1,6 @@
 package io.multistudio.admin;
 
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -13,6 +11,7 @@ import org.jboss.logging.Logger;
 import io.multistudio.auth.Authenticator;
 import io.multistudio.config.MultiStudioConfig;
 import io.multistudio.protocol.ProtocolException;
+import io.multistudio.protocol.Sha256;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 
@@ -47,7 +46,7 @@ class OperatorAccess {
 
     OperatorAccess(Authenticator authenticator, MultiStudioConfig config) {
         this.authenticator = authenticator;
-        this.adminTokenDigest = config.auth().adminToken().map(OperatorAccess::sha256);
+        this.adminTokenDigest = config.auth().adminToken().map(Sha256::of);
         this.adminRole = config.auth().adminRole().filter(role -> authenticator.enabled());
     }
 
@@ -72,7 +71,7 @@ class OperatorAccess {
         if (bearerToken == null) {
             return verdict(Verdict.MISSING);
         }
-        if (adminTokenDigest.isPresent() && MessageDigest.isEqual(adminTokenDigest.get(), sha256(bearerToken))) {
+        if (adminTokenDigest.isPresent() && MessageDigest.isEqual(adminTokenDigest.get(), Sha256.of(bearerToken))) {
             return verdict(Verdict.ALLOWED);
         }
         if (adminRole.isEmpty()) {
@@ -93,11 +92,4 @@ class OperatorAccess {
         return Uni.createFrom().item(verdict);
     }
 
-    private static byte[] sha256(String text) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JVM", e);
-        }
-    }
 }

@@ -1,9 +1,5 @@
 package io.multistudio.auth;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.Base64;
 import java.util.Optional;
 import java.util.Set;
 
@@ -15,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.multistudio.config.MultiStudioConfig;
 import io.multistudio.protocol.ProtocolException;
+import io.multistudio.protocol.Sha256;
 import io.multistudio.protocol.Why;
 import io.smallrye.jwt.auth.principal.JWTParser;
 import io.smallrye.jwt.auth.principal.ParseException;
@@ -88,12 +85,6 @@ public class Authenticator {
      * members should not see.
      */
     static String userId(String issuer, String subject) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256")
-                    .digest((issuer + "\n" + subject).getBytes(StandardCharsets.UTF_8));
-            return "u_" + Base64.getUrlEncoder().withoutPadding().encodeToString(digest).substring(0, 22);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JVM", e);
-        }
+        return "u_" + Sha256.base64(Sha256.of(issuer + "\n" + subject)).substring(0, 22);
     }
 }

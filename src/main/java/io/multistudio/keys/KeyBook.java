@@ -1,13 +1,11 @@
 package io.multistudio.keys;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+
+import io.multistudio.protocol.Sha256;
 
 /**
  * The keys of one session (PROTOCOL.md §2.7a) as the engine holds them, under the session's id: its last
@@ -38,14 +36,6 @@ public record KeyBook(String id, long next, long base, String keys) {
     private static final String FREE = ".".repeat(HASH);
     private static final long TICK = 100;
     private static final long ZERO = 1L << (6 * TIME - 1);
-    /** A digest per thread: looking the algorithm up among the providers for every keyed request costs more. */
-    private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JVM", e);
-        }
-    });
     private static final String DIGITS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
     /**
@@ -127,8 +117,7 @@ public record KeyBook(String id, long next, long base, String keys) {
 
     /** {@code text} in 64 bits of its SHA-256, 11 characters. */
     static String hash(String text) {
-        byte[] digest = SHA_256.get().digest(text.getBytes(StandardCharsets.UTF_8));
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(digest, Long.BYTES));
+        return Sha256.base64(Arrays.copyOf(Sha256.of(text), Long.BYTES));
     }
 
     /** The keys, oldest first, free places left out. */

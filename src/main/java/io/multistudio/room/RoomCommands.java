@@ -1,10 +1,6 @@
 package io.multistudio.room;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
@@ -19,6 +15,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.multistudio.protocol.Codec;
 import io.multistudio.protocol.ProtocolException;
 import io.multistudio.protocol.ServerMessage;
+import io.multistudio.protocol.Sha256;
 import io.multistudio.protocol.Why;
 import io.multistudio.session.HelloRequest;
 import io.multistudio.session.Session;
@@ -225,12 +222,6 @@ public class RoomCommands {
         if (password == null) {
             return null;
         }
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256")
-                    .digest((instance + ":" + password).getBytes(StandardCharsets.UTF_8));
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JVM", e);
-        }
+        return Sha256.base64(Sha256.of(instance + ":" + password));
     }
 }

@@ -1,11 +1,10 @@
 package io.multistudio.session;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Optional;
+
+import io.multistudio.protocol.Sha256;
 
 /**
  * Reconnect tokens: {@code <user id>.<secret>}. The secret has 192 random bits and only its SHA-256 hash is stored, so
@@ -42,12 +41,7 @@ final class Tokens {
     }
 
     private static String hash(String secret) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8));
-            return BASE64.encodeToString(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JVM", e);
-        }
+        return Sha256.base64(Sha256.of(secret));
     }
 
     record Issued(String token, String hash) {
