@@ -80,9 +80,9 @@ class HelloHandler implements RequestHandler {
             }
             long lastSeq = hello.lastSeq() != null ? hello.lastSeq()
                     : takenOverSeq >= 0 ? takenOverSeq : session.lastSeq();
-            return membership.back(session, connection.reference()).flatMap(entered -> entered == null
+            return membership.back(session, connection.reference()).flatMap(back -> back == null
                     ? Uni.createFrom().voidItem()
-                    : entry.reenter(connection, entered, lastSeq, request.rid()));
+                    : entry.reenter(connection, back, lastSeq, request.rid()));
         })).replaceWith((String) null);
     }
 }

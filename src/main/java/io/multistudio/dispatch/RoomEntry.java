@@ -11,6 +11,8 @@ import io.multistudio.observability.ServerMetrics;
 import io.multistudio.protocol.Codec;
 import io.multistudio.protocol.ServerMessage;
 import io.multistudio.room.Entered;
+import io.multistudio.room.Membership;
+import io.multistudio.room.Replay;
 import io.multistudio.room.RoomHistory;
 import io.multistudio.room.Rooms;
 import io.multistudio.transport.Connection;
@@ -18,10 +20,10 @@ import io.smallrye.mutiny.Uni;
 
 /**
  * A user enters (or re-enters) a room on this connection: it becomes a member here that is held back, then gets
- * {@code JOINED_ROOM}, whatever the room did meanwhile from its history, and then live events. If the history cannot
- * be read (the store timed out), the member is never released: the connection is dropped as lost instead, so that the
- * session goes into grace and the client resumes with a replay, rather than it being held for ever while its room's
- * events pile up for it.
+ * {@code JOINED_ROOM}, whatever the room did meanwhile from its history, and then live events. If the history (or, on
+ * a resume, the members) cannot be read (the store timed out), the member is never released: the connection is
+ * dropped as lost instead, so that the session goes into grace and the client resumes with a replay, rather than it
+ * being held for ever while its room's events pile up for it.
  */
 @Singleton
 class RoomEntry {
@@ -59,7 +61,7 @@ class RoomEntry {
                             earlier.events().forEach(event -> first.add(event.text()));
                             member.release(first, replay.events(), replay.readTo());
                         }))
-                .onFailure().invoke(failure -> connection.abort())
+                .onFailure().invoke(failure -> connection.drop())
                 .replaceWith(welcome);
     }
 
@@ -67,16 +69,21 @@ class RoomEntry {
      * A resumed user who was in a room gets {@code JOINED_ROOM} with {@code resumed: true}, then every event it
      * missed after {@code lastSeq} from the history, then live events.
      */
-    Uni<Void> reenter(Connection connection, Entered entered, long lastSeq, String rid) {
-        LocalRoom.Member member = localRooms.attach(entered.room(), connection, connection.sessionId(), lastSeq);
-        return rooms.replay(entered.room(), lastSeq, connection.sessionId())
-                .invoke(replay -> {
+    Uni<Void> reenter(Connection connection, Membership.Back back, long lastSeq, String rid) {
+        LocalRoom.Member member = localRooms.attach(back.room(), connection, connection.sessionId(), lastSeq);
+        // The members and the missed events are read at once: both need only the room, and the member is held from
+        // here on, so what the room commits meanwhile reaches it live, after the replay.
+        return Uni.combine().all().unis(rooms.entered(back.room(), back.seq()),
+                rooms.replay(back.room(), lastSeq, connection.sessionId())).asTuple()
+                .invoke(read -> {
+                    Entered entered = read.getItem1();
+                    Replay replay = read.getItem2();
                     metrics.resumed(replay.complete() ? "recovered" : "unrecovered");
                     member.release(List.of(codec.write(new ServerMessage.JoinedRoom(rid, entered.room().view(),
                             entered.members(), entered.seq(), true, replay.complete()))), replay.events(),
                             replay.readTo());
                 })
-                .onFailure().invoke(failure -> connection.abort())
+                .onFailure().invoke(failure -> connection.drop())
                 .replaceWithVoid();
     }
 }

@@ -140,13 +140,20 @@ public class Membership {
         return presence(session, RoomEvent.USER_AWAY, null).replaceWithVoid();
     }
 
-    /** A member resumed: the others see it back. Returns the room and its seq then, {@code null} if it is gone. */
-    public Uni<Entered> back(Session session, String connection) {
+    /**
+     * A member resumed: the others see it back. Returns its room as stored after {@code USER_BACK} and that event's
+     * seq, {@code null} if the room is gone.
+     */
+    public Uni<Back> back(Session session, String connection) {
         return presence(session, RoomEvent.USER_BACK, connection).flatMap(back -> back == null
                 ? Uni.createFrom().nullItem()
-                : rooms.get(session.room()).flatMap(room -> room == null || !room.instance().equals(back.instance())
-                        ? Uni.createFrom().nullItem()
-                        : rooms.entered(room, back.seq())));
+                : rooms.get(session.room()).map(room -> room == null || !room.instance().equals(back.instance())
+                        ? null
+                        : new Back(room, back.seq())));
+    }
+
+    /** The room a resumed member is back in, and the seq of its {@code USER_BACK}. */
+    public record Back(Room room, long seq) {
     }
 
     /**

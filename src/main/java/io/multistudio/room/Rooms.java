@@ -210,7 +210,7 @@ public class Rooms {
     }
 
     /** The room with its members as they are now, entered at {@code seq}. */
-    Uni<Entered> entered(Room room, long seq) {
+    public Uni<Entered> entered(Room room, long seq) {
         return members(room).map(members -> new Entered(room, members, seq));
     }
 

@@ -172,6 +172,14 @@ public final class Connection {
         outbound.abort();
     }
 
+    /**
+     * Drops the connection without a close handshake once what is queued was written: the client, alive, sees an
+     * abnormal loss and resumes, holding every answer it was sent (a resume's new reconnect token among them).
+     */
+    public void drop() {
+        outbound.drop();
+    }
+
     /** Bytes queued or written to this connection and not yet taken by the client. */
     public long unsent() {
         return outbound.unsent();

@@ -31,6 +31,8 @@ public final class Outbound {
 
     private static final Logger LOG = Logger.getLogger(Outbound.class);
     static final CloseReason SLOW_CONSUMER = new CloseReason(1013, "slow consumer");
+    /** Not a close frame: the last frame's way of asking for the socket to be dropped once what precedes is out. */
+    private static final CloseReason DROP = new CloseReason(1011, "dropped");
 
     private enum State {
         OPEN,
@@ -104,6 +106,11 @@ public final class Outbound {
     /** Closes the connection with {@code reason} after the frames already queued. */
     void close(CloseReason reason) {
         queue(new Frame(null, reason));
+    }
+
+    /** Drops the connection without a close handshake after the frames already queued. */
+    void drop() {
+        queue(new Frame(null, DROP));
     }
 
     /** Stops writing once the connection is gone; a cut-off still gets its 1013 from the loop. */
@@ -250,7 +257,11 @@ public final class Outbound {
             CloseReason closeAfter = batch.get(batch.size() - 1).closeAfter();
             if (closeAfter != null) {
                 state = State.DONE;
-                wire.close(closeAfter);
+                if (closeAfter == DROP) {
+                    wire.abort();
+                } else {
+                    wire.close(closeAfter);
+                }
                 discard();
             }
         }

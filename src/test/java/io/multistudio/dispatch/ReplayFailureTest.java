@@ -59,19 +59,50 @@ class ReplayFailureTest {
             assertThat(away.path("user_id").asText()).isEqualTo(joinerId);
             JsonNode missed = owner.request("{\"kind\":\"SEND\",\"data\":\"while you were away\"}");
 
-            try (Wire back = Wire.connect(uri)) {
-                JsonNode hello = back.request("{\"kind\":\"HELLO\",\"reconnect_token\":\"" + token + "\"}");
+            assertResumesWith(token, missed);
+        }
+    }
+
+    @Test
+    void aResumeWhoseReplayFailsIsDroppedAsLostAndResumesAgain() {
+        try (Wire owner = Wire.hello(uri, "Owner"); Wire member = Wire.hello(uri, "Member")) {
+            owner.request("{\"kind\":\"CREATE_ROOM\",\"room\":\"resume-replay-fails\"}");
+            member.request("{\"kind\":\"JOIN_ROOM\",\"room\":\"resume-replay-fails\"}");
+            assertThat(owner.next().path("kind").asText()).isEqualTo("USER_JOINED");
+            String token = member.helloAnswer().path("reconnect_token").asText();
+            member.drop();
+            assertThat(owner.next().path("kind").asText()).isEqualTo("USER_AWAY");
+            owner.request("{\"kind\":\"SEND\",\"data\":\"missed\"}");
+
+            ((FailingEngine) engine).failNextHistoryRead();
+            try (Wire failed = Wire.connect(uri)) {
+                JsonNode hello = failed.request("{\"kind\":\"HELLO\",\"reconnect_token\":\"" + token + "\"}");
                 assertThat(hello.path("reconnected").asBoolean()).as(hello.toString()).isTrue();
-                JsonNode joined = back.next();
-                assertThat(joined.path("kind").asText()).isEqualTo("JOINED_ROOM");
-                assertThat(joined.path("resumed").asBoolean()).isTrue();
-                JsonNode replayed = back.next();
-                while (!replayed.path("kind").asText().equals("MESSAGE")) {
-                    replayed = back.next();
-                }
-                assertThat(replayed.path("seq").asLong()).as("the message it missed, replayed")
-                        .isEqualTo(missed.path("seq").asLong());
+                assertThat(failed.awaitClose()).as("dropped as lost").isEqualTo(Wire.NO_CLOSE_FRAME);
+                // A resume consumes its token: the client resumes again with the one it was just given.
+                token = hello.path("reconnect_token").asText();
             }
+            assertThat(owner.next().path("kind").asText()).isEqualTo("USER_BACK");
+            assertThat(owner.next().path("kind").asText()).isEqualTo("USER_AWAY");
+            JsonNode missed = owner.request("{\"kind\":\"SEND\",\"data\":\"missed again\"}");
+
+            assertResumesWith(token, missed);
+        }
+    }
+
+    /** A resume with {@code token} gets {@code JOINED_ROOM}, then, among what it missed, {@code missed}. */
+    private void assertResumesWith(String token, JsonNode missed) {
+        try (Wire back = Wire.connect(uri)) {
+            JsonNode hello = back.request("{\"kind\":\"HELLO\",\"reconnect_token\":\"" + token + "\"}");
+            assertThat(hello.path("reconnected").asBoolean()).as(hello.toString()).isTrue();
+            JsonNode joined = back.next();
+            assertThat(joined.path("kind").asText()).isEqualTo("JOINED_ROOM");
+            assertThat(joined.path("resumed").asBoolean()).isTrue();
+            JsonNode replayed = back.next();
+            while (!replayed.path("seq").equals(missed.path("seq"))) {
+                replayed = back.next();
+            }
+            assertThat(replayed.path("data")).as("the message it missed, replayed").isEqualTo(missed.path("data"));
         }
     }
 }

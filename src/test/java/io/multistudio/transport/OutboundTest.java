@@ -102,6 +102,21 @@ class OutboundTest {
     }
 
     @Test
+    void aDropComesAfterWhatWasQueuedAndSendsNoCloseFrame() {
+        Outbound outbound = outbound(1 << 20);
+
+        outbound.send(Outbound.utf8("answer"));
+        outbound.drop();
+        outbound.send(Outbound.utf8("after"));
+        assertThat(wire.aborted).isFalse();
+        wire.runLoop();
+
+        assertThat(wire.frames).containsExactly("answer");
+        assertThat(wire.aborted).isTrue();
+        assertThat(wire.closes).isEmpty();
+    }
+
+    @Test
     void aClosedConnectionDropsWhatItHadQueued() {
         Outbound outbound = outbound(1 << 20);
 
