@@ -17,6 +17,8 @@ final class Tokens {
     private static final int SECRET_BYTES = 24;
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final Base64.Encoder BASE64 = Base64.getUrlEncoder().withoutPadding();
+    /** One per thread, as a digest is not thread-safe: getting one per hash looked the provider up and made its state. */
+    private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(Tokens::sha256);
 
     private Tokens() {
     }
@@ -42,9 +44,13 @@ final class Tokens {
     }
 
     private static String hash(String secret) {
+        // digest() resets the digest for the next hash.
+        return BASE64.encodeToString(SHA_256.get().digest(secret.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static MessageDigest sha256() {
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8));
-            return BASE64.encodeToString(digest);
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every JVM", e);
         }
