@@ -46,13 +46,18 @@ public class AuthorizeHook {
     record Question(String action, ServerMessage.User user, String room, String subject) {
     }
 
+    /** Whether a backend is asked at all (a URL is configured). */
+    public boolean enabled() {
+        return config.url().isPresent();
+    }
+
     /**
      * Completes when the backend allows {@code action} on {@code room}; fails with the protocol error otherwise.
      *
      * @param subject the JWT subject the user authenticated with, {@code null} without authentication
      */
     public Uni<Void> authorize(String action, String userId, String subject, String room) {
-        if (config.url().isEmpty()) {
+        if (!enabled()) {
             return Uni.createFrom().voidItem();
         }
         String url = config.url().get();

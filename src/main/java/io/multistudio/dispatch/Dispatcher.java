@@ -64,15 +64,22 @@ public class Dispatcher {
             connection.send(errors.frame(failure.failure(), failure.rid()));
             return Uni.createFrom().voidItem();
         }
-        return Uni.createFrom().deferred(() -> route(connection, request))
-                .onFailure().recoverWithItem(failure -> {
-                    if (failure instanceof SessionGone) {
-                        lifecycle.sessionGone(connection);
-                    } else {
-                        connection.send(errorFor(failure, connection, request));
-                    }
-                    return null;
-                });
+        // Routed at once rather than in a deferred Uni (websockets-next subscribes as soon as it gets the Uni back):
+        // a handler that throws fails its request the same way, with one stage less per request.
+        Uni<Void> routed;
+        try {
+            routed = route(connection, request);
+        } catch (RuntimeException failure) {
+            routed = Uni.createFrom().failure(failure);
+        }
+        return routed.onFailure().recoverWithItem(failure -> {
+            if (failure instanceof SessionGone) {
+                lifecycle.sessionGone(connection);
+            } else {
+                connection.send(errorFor(failure, connection, request));
+            }
+            return null;
+        });
     }
 
     private Uni<Void> route(Connection connection, Request request) {

@@ -8,8 +8,8 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.stream.IntStream;
 
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
 
@@ -45,7 +45,7 @@ import io.smallrye.mutiny.Uni;
  * executed again.
  */
 @Startup
-@ApplicationScoped
+@Singleton
 public class RequestKeys {
 
     private static final Logger LOG = Logger.getLogger(RequestKeys.class);

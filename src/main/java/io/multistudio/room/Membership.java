@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.Predicate;
 
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
 
@@ -26,7 +26,7 @@ import io.smallrye.mutiny.Uni;
  * marks the session first (which refuses a user already in a room) and the room second, and a refused room undoes
  * the mark; leaving takes the user out of the room first, then clears the session's room.
  */
-@ApplicationScoped
+@Singleton
 public class Membership {
 
     private static final Logger LOG = Logger.getLogger(Membership.class);

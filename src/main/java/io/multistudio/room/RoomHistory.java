@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import io.multistudio.config.MultiStudioConfig;
 import io.smallrye.mutiny.Uni;
@@ -14,7 +14,7 @@ import io.smallrye.mutiny.Uni;
  * last, as far back as the bounded history holds them. The history is read backwards in chunks, so a page costs one
  * read unless many of the events were direct messages between others.
  */
-@ApplicationScoped
+@Singleton
 public class RoomHistory {
 
     /** The most events {@code HISTORY} and {@code JOIN_ROOM}'s {@code history} may ask for. */

@@ -8,7 +8,7 @@ import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import io.multistudio.config.MultiStudioConfig;
 import io.multistudio.engine.Engine;
@@ -26,7 +26,7 @@ import io.smallrye.mutiny.Uni;
  * delivery, so that whatever a member received can also be replayed.
  */
 @Startup
-@ApplicationScoped
+@Singleton
 public class RoomLog {
 
     /** Tries of one event for a free seq; each lost try learns a taken one, so only a very hot room needs several. */

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -27,7 +27,7 @@ import io.smallrye.mutiny.Uni;
  * a member's data) is only committed there. Who is in which room changes only through {@link Membership}.
  */
 @Startup
-@ApplicationScoped
+@Singleton
 public class Rooms {
 
     private final SharedMap<Room> rooms;

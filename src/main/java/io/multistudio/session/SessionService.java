@@ -8,7 +8,7 @@ import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -26,7 +26,7 @@ import io.smallrye.mutiny.Uni;
  * attached to a connection and expires after the reconnect grace once detached.
  */
 @Startup
-@ApplicationScoped
+@Singleton
 public class SessionService {
 
     private final SharedMap<Session> sessions;
