@@ -2,6 +2,7 @@ package io.multistudio.dispatch;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
@@ -205,17 +206,30 @@ public class SessionLifecycle {
     }
 
     /**
-     * The session waits out its grace; its room sees the user away. A write that fails (a store hiccup) is tried
-     * again a few times: left as it is, the session would stay attached to a connection that is gone until the repair
-     * sweep finds it.
+     * The session waits out its grace; its room sees the user away. Both writes are tried again after a failure (a
+     * store hiccup, a timeout under load): left as they are, the session would stay attached to a connection that is
+     * gone until the repair sweep finds it, or sit in grace while its room never hears that the user is away. A
+     * detach the store applied although it answered with a failure is found so by the next try; a room event whose
+     * answer was lost is committed again, and the room may then see the user away twice.
      */
     private Uni<Void> detach(Connection connection, String sessionId) {
-        long lastSeq = localRooms.detach(connection);
-        return Uni.createFrom().deferred(() -> sessions.detach(sessionId, connection.reference(), Math.max(lastSeq, 0)))
-                .onFailure().retry().withBackOff(DETACH_PAUSE, DETACH_PAUSE.multipliedBy(8)).atMost(DETACH_RETRIES)
+        long lastSeq = Math.max(localRooms.detach(connection), 0);
+        AtomicBoolean tried = new AtomicBoolean();
+        Uni<Session> detached = Uni.createFrom().deferred(() -> tried.getAndSet(true)
+                ? sessions.detachAgain(sessionId, connection.reference(), connection.attachment(), lastSeq)
+                : sessions.detach(sessionId, connection.reference(), lastSeq));
+        return persistently(detached)
                 .onFailure().invoke(failure -> LOG.warnf("Session %s stays attached to closed connection %s until the"
                         + " repair sweep puts it into grace: %s", sessionId, connection.id(), failure.getMessage()))
-                .flatMap(detached -> detached == null ? Uni.createFrom().voidItem() : membership.away(detached));
+                .flatMap(session -> session == null ? Uni.createFrom().voidItem()
+                        : persistently(Uni.createFrom().deferred(() -> membership.away(session)))
+                                .onFailure().invoke(failure -> LOG.warnf("The room of session %s did not hear that"
+                                        + " it is away: %s", sessionId, failure.getMessage())));
+    }
+
+    /** {@code step}, tried again {@link #DETACH_RETRIES} times after a failure, pausing from 0.2 s on, doubling. */
+    private static <T> Uni<T> persistently(Uni<T> step) {
+        return step.onFailure().retry().withBackOff(DETACH_PAUSE, DETACH_PAUSE.multipliedBy(8)).atMost(DETACH_RETRIES);
     }
 
     /** The connection said {@code HELLO}: no more hello timeout, and it no longer counts as pending. */
