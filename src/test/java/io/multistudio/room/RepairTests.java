@@ -107,6 +107,23 @@ abstract class RepairTests {
         }
     }
 
+    /** A member closing with 1000 whose end fails once is tried again: the room sees it leave, not expire. */
+    @Test
+    void anEndThatFailsOnceIsTriedAgain() {
+        try (Wire ada = Wire.hello(uri, "Ada"); Wire bob = Wire.hello(uri, "Bob")) {
+            gather(newRoomId(), ada, bob);
+            failing().failSessionUpdates(1);
+            bob.close(1000);
+
+            JsonNode left = ada.next();
+            assertThat(left.path("kind").asText()).as("%s", left).isEqualTo("USER_LEFT");
+            assertThat(left.path("user_id").asText()).isEqualTo(id(bob));
+            assertThat(left.path("reason").asText()).isEqualTo("left");
+            assertThat(failing().sessionUpdatesToFail()).as("the failure happened").isZero();
+            assertThat(sessions().get(id(bob)).await().atMost(STORE_CALL)).as("the session").isNull();
+        }
+    }
+
     /** The presence event of a lost member that fails to commit is tried again, like the detach before it. */
     @Test
     void aUserAwayThatFailsToCommitIsTriedAgain() {
