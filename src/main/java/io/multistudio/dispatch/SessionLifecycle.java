@@ -51,7 +51,7 @@ public class SessionLifecycle {
     private static final CloseReason OVER_CAP = new CloseReason(1013, "too many connections");
     private static final CloseReason RESTARTING = new CloseReason(1012, "service restart");
     private static final int CLIENT_NORMAL_CLOSE = 1000;
-    /** A failed detach, end or {@code USER_AWAY} is tried this many times more, pausing from {@code DETACH_PAUSE} on. */
+    /** A failed detach, end or {@code USER_AWAY} is tried this many times more, pausing from 0.2 s on, doubling. */
     public static final int DETACH_RETRIES = 3;
     private static final Duration DETACH_PAUSE = Duration.ofMillis(200);
 
@@ -239,9 +239,9 @@ public class SessionLifecycle {
     }
 
     /**
-     * {@code step}, tried again {@link #DETACH_RETRIES} times after a failure, pausing from 0.2 s on, doubling. Mutiny's
-     * retry with a back-off builds its machinery when it is subscribed: only a first failure reaches it, so that the
-     * first try (nearly every one) costs what it did without retries.
+     * {@code step}, tried again {@link #DETACH_RETRIES} times after a failure, pausing from 0.2 s on, doubling.
+     * Mutiny's retry with a back-off builds its machinery when it is subscribed: only a first failure reaches it, so
+     * that the first try (nearly every one) costs what it did without retries.
      */
     private static <T> Uni<T> persistently(Uni<T> step) {
         return step.onFailure().recoverWithUni(() -> Uni.createFrom().voidItem().onItem().delayIt().by(DETACH_PAUSE)

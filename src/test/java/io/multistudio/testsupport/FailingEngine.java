@@ -31,7 +31,8 @@ import io.smallrye.mutiny.Uni;
  * history) fails as a store timeout would; after {@link #failSessionUpdates(int)}, so do that many session updates;
  * after {@link #applySessionUpdatesThenFail(int)}, that many are applied and still reported failed, as a write whose
  * answer timed out; once {@link #failNextPut(String)} is called, the next put into that map fails so, and is not
- * applied; after {@link #failNextClaim(Predicate)}, so does the next claim of a value it matches; while {@link #down(boolean)}, every operation fails so and the store does not answer.
+ * applied; after {@link #failNextClaim(Predicate)}, so does the next claim of a value it matches; while
+ * {@link #down(boolean)}, every operation fails so and the store does not answer.
  * A test profile enables it as an alternative.
  */
 @Alternative
@@ -111,7 +112,8 @@ public class FailingEngine implements Engine {
                     boolean operation = method.getReturnType() == Uni.class;
                     boolean put = method.getName().equals("put") && failPut.compareAndSet(name, null);
                     boolean claim = method.getName().equals("claim") && claimFails(arguments[1]);
-                    if (operation && down.get() || put || claim || historyRead && failHistoryRead.compareAndSet(true, false)
+                    if (operation && down.get() || put || claim
+                            || historyRead && failHistoryRead.compareAndSet(true, false)
                             || sessionUpdate && takeOne(failSessionUpdates)) {
                         return Uni.createFrom().failure(timedOut());
                     }
