@@ -2,6 +2,7 @@ package io.multistudio.dispatch;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
@@ -50,7 +51,7 @@ public class SessionLifecycle {
     private static final CloseReason OVER_CAP = new CloseReason(1013, "too many connections");
     private static final CloseReason RESTARTING = new CloseReason(1012, "service restart");
     private static final int CLIENT_NORMAL_CLOSE = 1000;
-    /** A failed detach is tried this many times more, pausing from {@code DETACH_PAUSE} on, doubling. */
+    /** A failed detach, end or {@code USER_AWAY} is tried this many times more, pausing from 0.2 s on, doubling. */
     public static final int DETACH_RETRIES = 3;
     private static final Duration DETACH_PAUSE = Duration.ofMillis(200);
 
@@ -143,12 +144,19 @@ public class SessionLifecycle {
                 : detach(connection, sessionId);
     }
 
-    /** The session ends for good: its user leaves its room with reason {@code left}, and the backend hears of it. */
+    /**
+     * The session ends for good: its user leaves its room with reason {@code left}, and the backend hears of it. A
+     * failed end is tried again like a detach, and only ever ends the session while it is still attached to this
+     * connection: one that a resume took meanwhile, here or on another node, is kept. An end that the store applied
+     * although it answered with a failure leaves the next try nothing to end: the repair sweep then takes its user out
+     * of its room (reason {@code expired}).
+     */
     Uni<Void> end(Connection connection, String sessionId) {
         localRooms.detach(connection);
-        return sessions.end(sessionId, connection.reference()).flatMap(ended -> ended == null
-                ? Uni.createFrom().voidItem()
-                : gone(ended, connection).call(() -> webhooks.sessionEnded(ended)));
+        return persistently(Uni.createFrom().deferred(() -> sessions.end(sessionId, connection.reference())))
+                .onFailure().invoke(failure -> leftToSweep(sessionId, connection, failure))
+                .flatMap(ended -> ended == null ? Uni.createFrom().voidItem()
+                        : gone(ended, connection).call(() -> webhooks.sessionEnded(ended)));
     }
 
     /**
@@ -205,17 +213,40 @@ public class SessionLifecycle {
     }
 
     /**
-     * The session waits out its grace; its room sees the user away. A write that fails (a store hiccup) is tried
-     * again a few times: left as it is, the session would stay attached to a connection that is gone until the repair
-     * sweep finds it.
+     * The session waits out its grace; its room sees the user away. Both writes are tried again after a failure (a
+     * store hiccup, a timeout under load): left as they are, the session would stay attached to a connection that is
+     * gone until the repair sweep finds it, or sit in grace while its room never hears that the user is away. A
+     * detach the store applied although it answered with a failure is found so by the next try; a room event whose
+     * answer was lost is committed again, and the room may then see the user away twice.
      */
     private Uni<Void> detach(Connection connection, String sessionId) {
-        long lastSeq = localRooms.detach(connection);
-        return Uni.createFrom().deferred(() -> sessions.detach(sessionId, connection.reference(), Math.max(lastSeq, 0)))
-                .onFailure().retry().withBackOff(DETACH_PAUSE, DETACH_PAUSE.multipliedBy(8)).atMost(DETACH_RETRIES)
-                .onFailure().invoke(failure -> LOG.warnf("Session %s stays attached to closed connection %s until the"
-                        + " repair sweep puts it into grace: %s", sessionId, connection.id(), failure.getMessage()))
-                .flatMap(detached -> detached == null ? Uni.createFrom().voidItem() : membership.away(detached));
+        long lastSeq = Math.max(localRooms.detach(connection), 0);
+        AtomicBoolean tried = new AtomicBoolean();
+        Uni<Session> detached = Uni.createFrom().deferred(() -> tried.getAndSet(true)
+                ? sessions.detachAgain(sessionId, connection.reference(), connection.attachment(), lastSeq)
+                : sessions.detach(sessionId, connection.reference(), lastSeq));
+        return persistently(detached)
+                .onFailure().invoke(failure -> leftToSweep(sessionId, connection, failure))
+                .flatMap(session -> session == null ? Uni.createFrom().voidItem()
+                        : persistently(Uni.createFrom().deferred(() -> membership.away(session)))
+                                .onFailure().invoke(failure -> LOG.warnf("The room of session %s did not hear that"
+                                        + " it is away: %s", sessionId, failure.getMessage())));
+    }
+
+    private static void leftToSweep(String sessionId, Connection connection, Throwable failure) {
+        LOG.warnf("Session %s stays attached to closed connection %s until the repair sweep puts it into grace: %s",
+                sessionId, connection.id(), failure.getMessage());
+    }
+
+    /**
+     * {@code step}, tried again {@link #DETACH_RETRIES} times after a failure, pausing from 0.2 s on, doubling.
+     * Mutiny's retry with a back-off builds its machinery when it is subscribed: only a first failure reaches it, so
+     * that the first try (nearly every one) costs what it did without retries.
+     */
+    private static <T> Uni<T> persistently(Uni<T> step) {
+        return step.onFailure().recoverWithUni(() -> Uni.createFrom().voidItem().onItem().delayIt().by(DETACH_PAUSE)
+                .chain(() -> step.onFailure().retry().withBackOff(DETACH_PAUSE.multipliedBy(2),
+                        DETACH_PAUSE.multipliedBy(8)).atMost(DETACH_RETRIES - 1)));
     }
 
     /** The connection said {@code HELLO}: no more hello timeout, and it no longer counts as pending. */

@@ -70,9 +70,24 @@ public class SessionService {
      * @return the detached session, {@code null} if it was not this connection's any more
      */
     public Uni<Session> detach(String sessionId, String connection, long lastSeq) {
+        return detach(sessionId, connection, lastSeq, found -> false);
+    }
+
+    /**
+     * {@link #detach} tried again after it failed: the store may have applied the failed write and lost only its
+     * answer, so a session found in grace and attached to nothing since the lost connection (its {@code attachment})
+     * counts as detached by that connection.
+     */
+    public Uni<Session> detachAgain(String sessionId, String connection, long attachment, long lastSeq) {
+        return detach(sessionId, connection, lastSeq,
+                found -> found != null && !found.connected() && found.attachments() == attachment);
+    }
+
+    private Uni<Session> detach(String sessionId, String connection, long lastSeq, Predicate<Session> detachedBefore) {
         return sessions.update(sessionId,
                 session -> attachedTo(session, connection) ? session.detached(lastSeq) : session)
-                .map(change -> change.changed() ? change.after() : null);
+                .map(change -> change.changed() ? change.after()
+                        : detachedBefore.test(change.before()) ? change.before() : null);
     }
 
     /** Records that the user entered {@code room}; a user already in a room gets {@code ALREADY_IN_ROOM}. */

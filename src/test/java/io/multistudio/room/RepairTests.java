@@ -30,9 +30,10 @@ import io.quarkus.test.common.http.TestHTTPResource;
 /**
  * The repair sweep removes what a room that is gone left beside it (as a node that died between deleting the room and
  * removing them leaves them), and keeps what a live room needs. A connection lost while the store fails to detach its
- * session leaves no ghost member: the detach is tried again, and if every try fails the sweep finds the session
- * attached to a connection of this node that is closed and puts it into grace, so that its room sees it away and,
- * once the grace ran out, gone. Run once per engine.
+ * session leaves no ghost member: the detach is tried again (one the store applied but answered with a failure counts
+ * as done), so is its {@code USER_AWAY}, and if every try fails the sweep finds the session attached to a connection
+ * of this node that is closed and puts it into grace, so that its room sees it away and, once the grace ran out, gone.
+ * Run once per engine.
  */
 abstract class RepairTests {
 
@@ -90,14 +91,48 @@ abstract class RepairTests {
     @Test
     void aDetachThatFailsOnceIsTriedAgain() {
         try (Wire ada = Wire.hello(uri, "Ada"); Wire bob = Wire.hello(uri, "Bob")) {
+            awayAfterDrop(ada, bob, () -> failing().failSessionUpdates(1));
+            assertThat(failing().sessionUpdatesToFail()).as("the failure happened").isZero();
+        }
+    }
+
+    /**
+     * A detach whose answer timed out although the store applied it: the try after it finds the session already in
+     * grace, put there by the lost connection itself, and the room must still see the member away.
+     */
+    @Test
+    void aDetachTheStoreAppliedButReportedFailedStillShowsTheMemberAway() {
+        try (Wire ada = Wire.hello(uri, "Ada"); Wire bob = Wire.hello(uri, "Bob")) {
+            awayAfterDrop(ada, bob, () -> failing().applySessionUpdatesThenFail(1));
+        }
+    }
+
+    /** A member closing with 1000 whose end fails once is tried again: the room sees it leave, not expire. */
+    @Test
+    void anEndThatFailsOnceIsTriedAgain() {
+        try (Wire ada = Wire.hello(uri, "Ada"); Wire bob = Wire.hello(uri, "Bob")) {
             gather(newRoomId(), ada, bob);
             failing().failSessionUpdates(1);
-            bob.drop();
+            bob.close(1000);
 
-            JsonNode away = ada.next();
-            assertThat(away.path("kind").asText()).as("%s", away).isEqualTo("USER_AWAY");
-            assertThat(away.path("user_id").asText()).isEqualTo(id(bob));
+            JsonNode left = ada.next();
+            assertThat(left.path("kind").asText()).as("%s", left).isEqualTo("USER_LEFT");
+            assertThat(left.path("user_id").asText()).isEqualTo(id(bob));
+            assertThat(left.path("reason").asText()).isEqualTo("left");
             assertThat(failing().sessionUpdatesToFail()).as("the failure happened").isZero();
+            assertThat(sessions().get(id(bob)).await().atMost(STORE_CALL)).as("the session").isNull();
+        }
+    }
+
+    /** The presence event of a lost member that fails to commit is tried again, like the detach before it. */
+    @Test
+    void aUserAwayThatFailsToCommitIsTriedAgain() {
+        try (Wire ada = Wire.hello(uri, "Ada"); Wire bob = Wire.hello(uri, "Bob")) {
+            JsonNode away = awayAfterDrop(ada, bob, () -> failing().failNextClaim(
+                    value -> value instanceof RoomEvent event && RoomEvent.USER_AWAY.equals(event.type())));
+            JsonNode sent = ada.request("{\"kind\":\"SEND\",\"data\":\"after\"}");
+            assertThat(sent.path("seq").asLong()).as("no second USER_AWAY before it").isEqualTo(
+                    away.path("seq").asLong() + 1);
         }
     }
 
@@ -139,6 +174,17 @@ abstract class RepairTests {
             assertThat(relayed.path("seq")).isEqualTo(sent.path("seq"));
             assertThat(sessions().get(id(cy)).await().atMost(STORE_CALL).connected()).isTrue();
         }
+    }
+
+    /** Ada and Bob in a room, {@code fault} armed, Bob's connection dropped: Ada sees Bob away. Yields that event. */
+    private static JsonNode awayAfterDrop(Wire ada, Wire bob, Runnable fault) {
+        gather(newRoomId(), ada, bob);
+        fault.run();
+        bob.drop();
+        JsonNode away = ada.next();
+        assertThat(away.path("kind").asText()).as("%s", away).isEqualTo("USER_AWAY");
+        assertThat(away.path("user_id").asText()).isEqualTo(id(bob));
+        return away;
     }
 
     private FailingEngine failing() {

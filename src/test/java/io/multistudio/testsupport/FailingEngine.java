@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 import jakarta.enterprise.inject.Alternative;
 import jakarta.enterprise.inject.Instance;
@@ -28,9 +29,11 @@ import io.smallrye.mutiny.Uni;
  * An engine with faults on demand, the memory engine or, with {@code multistudio.engine=infinispan}, the Infinispan
  * one: once {@link #failNextHistoryRead()} is called, the next read of several history entries (a replay, a page of
  * history) fails as a store timeout would; after {@link #failSessionUpdates(int)}, so do that many session updates;
- * once {@link #failNextPut(String)} is called, the next put into that map fails so, and is not applied; while
- * {@link #down(boolean)}, every operation fails so and the store does not answer. A test profile enables it as an
- * alternative.
+ * after {@link #applySessionUpdatesThenFail(int)}, that many are applied and still reported failed, as a write whose
+ * answer timed out; once {@link #failNextPut(String)} is called, the next put into that map fails so, and is not
+ * applied; after {@link #failNextClaim(Predicate)}, so does the next claim of a value it matches; while
+ * {@link #down(boolean)}, every operation fails so and the store does not answer.
+ * A test profile enables it as an alternative.
  */
 @Alternative
 @Singleton
@@ -39,8 +42,10 @@ public class FailingEngine implements Engine {
     private final Engine engine;
     private final AtomicBoolean failHistoryRead = new AtomicBoolean();
     private final AtomicInteger failSessionUpdates = new AtomicInteger();
+    private final AtomicInteger appliedFailingSessionUpdates = new AtomicInteger();
     private final AtomicBoolean down = new AtomicBoolean();
     private final AtomicReference<String> failPut = new AtomicReference<>();
+    private final AtomicReference<Predicate<Object>> failClaim = new AtomicReference<>();
 
     /** Over the memory engine. */
     public FailingEngine() {
@@ -68,9 +73,22 @@ public class FailingEngine implements Engine {
         return failSessionUpdates.get();
     }
 
+    /**
+     * The next {@code count} updates of a session are applied, then reported failed as a store timeout would: the
+     * write went through, its answer did not.
+     */
+    public void applySessionUpdatesThenFail(int count) {
+        appliedFailingSessionUpdates.set(count);
+    }
+
     /** The next put into the map called {@code map} fails as a store timeout would, and is not applied. */
     public void failNextPut(String map) {
         failPut.set(map);
+    }
+
+    /** The next claim, in any map, of a value that {@code value} matches fails as a store timeout would, unapplied. */
+    public void failNextClaim(Predicate<Object> value) {
+        failClaim.set(value);
     }
 
     /** Whether the store is gone: every operation fails as a timed-out one would. */
@@ -93,17 +111,35 @@ public class FailingEngine implements Engine {
                     boolean sessionUpdate = name.equals("sessions") && method.getName().equals("update");
                     boolean operation = method.getReturnType() == Uni.class;
                     boolean put = method.getName().equals("put") && failPut.compareAndSet(name, null);
-                    if (operation && down.get() || put || historyRead && failHistoryRead.compareAndSet(true, false)
-                            || sessionUpdate && failSessionUpdates.getAndUpdate(left -> Math.max(left - 1, 0)) > 0) {
-                        return Uni.createFrom().failure(new StoreUnavailableException("injected: the store timed out",
-                                null));
+                    boolean claim = method.getName().equals("claim") && claimFails(arguments[1]);
+                    if (operation && down.get() || put || claim
+                            || historyRead && failHistoryRead.compareAndSet(true, false)
+                            || sessionUpdate && takeOne(failSessionUpdates)) {
+                        return Uni.createFrom().failure(timedOut());
                     }
+                    Object result;
                     try {
-                        return method.invoke(map, arguments);
+                        result = method.invoke(map, arguments);
                     } catch (InvocationTargetException e) {
                         throw e.getCause();
                     }
+                    return sessionUpdate && takeOne(appliedFailingSessionUpdates)
+                            ? ((Uni<?>) result).onItem().failWith(FailingEngine::timedOut)
+                            : result;
                 });
+    }
+
+    private boolean claimFails(Object value) {
+        Predicate<Object> armed = failClaim.get();
+        return armed != null && armed.test(value) && failClaim.compareAndSet(armed, null);
+    }
+
+    private static boolean takeOne(AtomicInteger left) {
+        return left.getAndUpdate(count -> Math.max(count - 1, 0)) > 0;
+    }
+
+    private static StoreUnavailableException timedOut() {
+        return new StoreUnavailableException("injected: the store timed out", null);
     }
 
     @Override
