@@ -54,15 +54,23 @@ final class KeyedUpdates<V> {
         });
     }
 
+    /** Deferred, so that even a write that throws before it starts ends in {@link #finished} and frees the key. */
     private void run(String key, Group<V> group) {
-        write.apply(key, group).subscribe().with(
+        Uni.createFrom().deferred(() -> write.apply(key, group)).subscribe().with(
                 done -> finished(key, group, null),
                 failure -> finished(key, group, failure));
     }
 
     /** Answers the group's updates, then starts the group that waited meanwhile, if any. */
     private void finished(String key, Group<V> group, Throwable failure) {
-        group.answer(failure);
+        try {
+            group.answer(failure);
+        } finally {
+            next(key);
+        }
+    }
+
+    private void next(String key) {
         List<Pending<V>> next;
         synchronized (waiting) {
             next = waiting.get(key);

@@ -109,6 +109,22 @@ class KeyedUpdatesTest {
         assertThat(storeWrites).hasValue(0);
     }
 
+    @Test
+    void aWriteThatThrowsBeforeItStartsFailsItsGroupAndFreesTheKey() {
+        AtomicInteger attempts = new AtomicInteger();
+        KeyedUpdates<Integer> throwing = new KeyedUpdates<>((key, group) -> {
+            if (attempts.getAndIncrement() == 0) {
+                throw new IllegalStateException("no store");
+            }
+            return Uni.createFrom().voidItem().invoke(() -> group.apply(null));
+        });
+
+        throwing.update("room", current -> 1).subscribe().withSubscriber(UniAssertSubscriber.create())
+                .assertFailedWith(IllegalStateException.class, "no store");
+        throwing.update("room", current -> 2).subscribe().withSubscriber(UniAssertSubscriber.create())
+                .assertItem(new Change<>(null, 2));
+    }
+
     private UniAssertSubscriber<Change<Integer>> add(String key, int amount) {
         return updates.update(key, current -> current == null ? amount : current + amount)
                 .subscribe().withSubscriber(UniAssertSubscriber.create());
