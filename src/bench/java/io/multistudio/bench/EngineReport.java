@@ -82,7 +82,7 @@ final class EngineReport {
                     connect == null ? "–" : Report.ms(connect.p99())));
         }
         if (baseline != null) {
-            md.append(String.format(Locale.ROOT, "| raw Vert.x (set-up at %d concurrent) | | | | %s | %s | | | | | |%n",
+            md.append(String.format(Locale.ROOT, "| raw Vert.x (set-up at %d concurrent) | – | – | – | %s | %s | – | – | – | – | – |%n",
                     baseline.concurrency(), Report.count(baseline.perSecond()), Report.ms(baseline.p99())));
         }
         md.append("\nSaturation: the largest step of the sweep with p99 ≤ 50 ms; ÷ memory: its ratio to the memory")
