@@ -161,8 +161,10 @@ public final class Bench {
         int members = intOption("members", 10);
         boolean app = !"raw".equals(target);
         try (Fanout fanout = new Fanout(gen, servers, rooms, members, false)) {
+            StoreCalls beforeSetUp = app ? StoreCalls.read(servers) : null;
             SetUp setUp = fanout.setUp(app ? 100 : 50);
             System.out.println("  " + target + " set-up: " + setUp.summary());
+            String setUpCalls = app ? StoreCalls.read(servers).perRequest(beforeSetUp, setUp.joiners()) : "";
             // Warm-up: the JIT compiles the hot path before anything is measured.
             fanout.step(quick ? 500 : 1000, Duration.ofSeconds(quick ? 2 : 4), Duration.ofSeconds(1));
             String profile = "";
@@ -186,7 +188,10 @@ public final class Bench {
                 report.fanout(app ? "app" : target, rooms, members, steps);
             }
             if (app && options.containsKey("engines")) {
-                engines.fanout(target, rooms + " × " + members, setUp, steps, profile);
+                engines.fanout(target, rooms + " × " + members, setUp, steps, profile, setUpCalls);
+            }
+            if (!app) {
+                engines.baseline(setUp);
             }
         }
     }

@@ -13,18 +13,30 @@ final class EngineReport {
 
     /** Keyed by engine, with the number of app nodes when more than one ("infinispan ×2"). */
     private final Map<String, SetUp> setUps = new LinkedHashMap<>();
+    private final Map<String, String> setUpCallTables = new LinkedHashMap<>();
     private final Map<String, List<Step>> sweeps = new LinkedHashMap<>();
     private final Map<String, HotRoom.Result> hotRooms = new LinkedHashMap<>();
     private final Map<String, ConnectRate.Result> connects = new LinkedHashMap<>();
     private final Map<String, String> profiles = new LinkedHashMap<>();
     private final Map<String, String> failures = new LinkedHashMap<>();
     private String shape = "";
+    /** The raw Vert.x baseline's own set-up on its fresh server, {@code null} if it did not run. */
+    private SetUp baseline;
 
-    void fanout(String engine, String shape, SetUp setUp, List<Step> steps, String profile) {
+    /**
+     * @param setUpCalls store calls per joiner of the set-up (the rooms' creations by their owners included)
+     */
+    void fanout(String engine, String shape, SetUp setUp, List<Step> steps, String profile, String setUpCalls) {
         this.shape = shape;
         setUps.put(engine, setUp);
+        setUpCallTables.put(engine, setUpCalls);
         sweeps.put(engine, steps);
         profiles.put(engine, profile);
+    }
+
+    /** The baseline's set-up: how fast a fresh JVM takes joins at all, next to the app's on each engine. */
+    void baseline(SetUp setUp) {
+        baseline = setUp;
     }
 
     void hotRoom(String engine, HotRoom.Result result) {
@@ -69,14 +81,22 @@ final class EngineReport {
                     connect == null ? "–" : Report.count(connect.perSecond()),
                     connect == null ? "–" : Report.ms(connect.p99())));
         }
+        if (baseline != null) {
+            md.append(String.format(Locale.ROOT, "| raw Vert.x (set-up at %d concurrent) | – | – | – | %s | %s | – | – | – | – | – |%n",
+                    baseline.concurrency(), Report.count(baseline.perSecond()), Report.ms(baseline.p99())));
+        }
         md.append("\nSaturation: the largest step of the sweep with p99 ≤ 50 ms; ÷ memory: its ratio to the memory")
                 .append(" engine's in this run (target ≥ 0.6 for Infinispan). Hot room: the largest step with p99 ≤ 50 ms and")
                 .append(" nothing refused; each SEND goes to one member (delivered twice), events committed/s are the")
-                .append(" distinct seqs delivered (target ≥ 2,000/s on Infinispan).\n\n");
+                .append(" distinct seqs delivered (target ≥ 2,000/s on Infinispan). Set-up: HELLO + JOIN_ROOM of every")
+                .append(" member on a freshly started server; the raw Vert.x baseline's (its own fresh JVM, same rooms)")
+                .append(" shows how much of it is the JVM's warm-up on one core.\n\n");
         failures.forEach((engine, what) -> md.append("Failed, ").append(engine).append(": ").append(what)
                 .append("\n\n"));
         profiles.forEach((engine, profile) -> md.append("### Store calls per SEND, ").append(engine).append("\n\n")
                 .append(profile).append('\n'));
+        setUpCallTables.forEach((engine, calls) -> md.append("### Store calls per HELLO + JOIN_ROOM of the set-up, ")
+                .append(engine).append(" (the rooms' creations included)\n\n").append(calls).append('\n'));
         connects.forEach((engine, burst) -> md.append("### Store calls per HELLO + JOIN_ROOM of the connect burst, ")
                 .append(engine).append("\n\n").append(burst.storeCalls()).append('\n'));
         sweeps.forEach((engine, steps) -> {

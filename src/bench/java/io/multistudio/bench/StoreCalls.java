@@ -81,6 +81,13 @@ final class StoreCalls {
                 md.append(String.format("| %s | %s | %,.0f |%n", key[0], key[1], per));
             }
         }
+        StringBuilder lost = new StringBuilder();
+        retries.forEach((operation, value) -> lost.append(String.format(" %s %.2f,", operation,
+                (value - before.retries.getOrDefault(operation, 0.0)) / requests)));
+        if (!lost.isEmpty()) {
+            md.append("\nRaces lost in the store per request (each one more round trip or two):")
+                    .append(lost, 0, lost.length() - 1).append('\n');
+        }
         return md.toString();
     }
 }

@@ -175,6 +175,30 @@ abstract class RoomTests {
         }
     }
 
+    /** Joins that reach the server together (on Infinispan, written as one group) still fill the room exactly. */
+    @Test
+    void joinsOfOneRoomAtOnceFillItExactly() {
+        String room = newRoomId();
+        List<Wire> joiners = new ArrayList<>();
+        try (Wire ada = Wire.hello(uri, "Ada")) {
+            create(ada, room, ",\"capacity\":4");
+            IntStream.range(0, 8).forEach(i -> joiners.add(Wire.hello(uri, "J" + i)));
+            joiners.forEach(joiner -> joiner.send("{\"kind\":\"JOIN_ROOM\",\"rid\":\"j\",\"room\":\"" + room + "\"}"));
+            List<JsonNode> answers = joiners.stream().map(Wire::next).toList();
+
+            List<JsonNode> joined = answers.stream().filter(a -> a.path("kind").asText().equals("JOINED_ROOM")).toList();
+            assertThat(joined).as("%s", answers).hasSize(3);
+            assertThat(answers).filteredOn(a -> a.path("why").asText().equals("ROOM_FULL")).hasSize(5);
+            assertThat(joined.stream().map(a -> a.path("seq").asLong())).doesNotHaveDuplicates();
+            List<JsonNode> seen = ada.next(3);
+            assertThat(seen).allMatch(event -> event.path("kind").asText().equals("USER_JOINED"));
+            assertThat(seen.stream().map(event -> event.path("seq").asLong()).toList()).isSorted()
+                    .containsExactlyInAnyOrderElementsOf(joined.stream().map(a -> a.path("seq").asLong()).toList());
+        } finally {
+            joiners.forEach(Wire::close);
+        }
+    }
+
     @Test
     void leavingPassesOwnershipAndTheLastOneOutDeletesTheRoom() {
         String room = newRoomId();

@@ -34,7 +34,8 @@ import io.smallrye.mutiny.infrastructure.Infrastructure;
 
 /**
  * A {@link SharedMap} over a remote cache. Atomic updates are optimistic: read the entry with its version, compute,
- * and write only if the version is unchanged; a lost race reads again.
+ * and write only if the version is unchanged; a lost race reads again. This node's concurrent updates of one key
+ * are computed together and written at once.
  */
 final class InfinispanMap<V> implements SharedMap<V> {
 
@@ -42,7 +43,8 @@ final class InfinispanMap<V> implements SharedMap<V> {
 
     /**
      * Attempts of one update before the caller gets a store failure: with the pauses between them (see
-     * {@link Retries}) they span about three seconds, enough for a hundred members joining one room at once.
+     * {@link Retries}) they span about three seconds. Only other nodes' writes of the key make a write lose, as this
+     * node's own updates of one key are written one group at a time ({@link KeyedUpdates}).
      */
     static final int UPDATE_ATTEMPTS = 64;
 
@@ -71,6 +73,7 @@ final class InfinispanMap<V> implements SharedMap<V> {
     /** Counts the updates that lost their race. */
     private final Runnable lostUpdate;
     private final List<Object> listeners = new CopyOnWriteArrayList<>();
+    private final KeyedUpdates<V> updates = new KeyedUpdates<>(this::write);
 
     InfinispanMap(RemoteCache<String, String> cache, JsonValues<V> json, Function<V, Duration> lifespan,
             Duration timeout, Runnable recreate, Runnable lostUpdate) {
@@ -158,11 +161,10 @@ final class InfinispanMap<V> implements SharedMap<V> {
                 .map(holder -> ownWrites.applied(key, value, holder == null) ? null : json.read(holder));
     }
 
+    /** This node's concurrent updates of a key go to the store together (see {@link KeyedUpdates}). */
     @Override
     public Uni<Change<V>> update(String key, UnaryOperator<V> change) {
-        return Retries.whileLosing(uni(() -> cache.getWithMetadataAsync(key))
-                .flatMap(entry -> attempt(key, entry, change)), LostRace.class, UPDATE_ATTEMPTS,
-                "An update of " + cache.getName(), lostUpdate);
+        return updates.update(key, change);
     }
 
     @Override
@@ -170,11 +172,18 @@ final class InfinispanMap<V> implements SharedMap<V> {
         return uni(() -> cache.removeAsync(key)).replaceWithVoid();
     }
 
-    private Uni<Change<V>> attempt(String key, MetadataValue<String> entry, UnaryOperator<V> change) {
+    /** Reads {@code key} with its version, applies {@code group}, writes the result if it changed; a lost race reads again. */
+    private Uni<Void> write(String key, KeyedUpdates.Group<V> group) {
+        return Retries.whileLosing(uni(() -> cache.getWithMetadataAsync(key))
+                .flatMap(entry -> attempt(key, entry, group)), LostRace.class, UPDATE_ATTEMPTS,
+                "An update of " + cache.getName(), lostUpdate);
+    }
+
+    private Uni<Void> attempt(String key, MetadataValue<String> entry, KeyedUpdates.Group<V> group) {
         V current = entry == null ? null : json.read(entry.getValue());
-        V next = change.apply(current);
+        V next = group.apply(current);
         if (next == current) {
-            return Uni.createFrom().item(new Change<>(current, current));
+            return Uni.createFrom().voidItem();
         }
         Uni<Boolean> written;
         if (current == null) {
@@ -189,7 +198,7 @@ final class InfinispanMap<V> implements SharedMap<V> {
             if (!ownWrites.applied(key, next, done)) {
                 throw new LostRace();
             }
-            return new Change<>(current, next);
+            return null;
         });
     }
 
