@@ -14,12 +14,12 @@ import io.smallrye.mutiny.Uni;
 @Singleton
 class ByeHandler implements RequestHandler {
 
-    private final SessionLifecycle lifecycle;
+    private final Departure departure;
     private final LocalConnections connections;
     private final Codec codec;
 
-    ByeHandler(SessionLifecycle lifecycle, LocalConnections connections, Codec codec) {
-        this.lifecycle = lifecycle;
+    ByeHandler(Departure departure, LocalConnections connections, Codec codec) {
+        this.departure = departure;
         this.connections = connections;
         this.codec = codec;
     }
@@ -32,7 +32,7 @@ class ByeHandler implements RequestHandler {
     @Override
     public Uni<String> handle(Connection connection, Request request) {
         String sessionId = connections.release(connection);
-        return lifecycle.end(connection, sessionId).invoke(() -> connection
+        return departure.end(connection, sessionId).invoke(() -> connection
                 .sendAndClose(codec.write(new ServerMessage.Bye(request.rid())), CloseReason.NORMAL))
                 .replaceWith((String) null);
     }

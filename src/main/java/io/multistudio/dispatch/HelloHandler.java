@@ -27,6 +27,7 @@ class HelloHandler implements RequestHandler {
     private final SessionService sessions;
     private final LocalConnections connections;
     private final SessionLifecycle lifecycle;
+    private final Departure departure;
     private final TakeOver takeOver;
     private final Membership membership;
     private final RoomEntry entry;
@@ -35,13 +36,14 @@ class HelloHandler implements RequestHandler {
     private final Webhooks webhooks;
 
     HelloHandler(Authenticator authenticator, SessionService sessions, LocalConnections connections,
-            SessionLifecycle lifecycle, TakeOver takeOver, Membership membership, RoomEntry entry, Codec codec,
-            ServerMetrics metrics, Webhooks webhooks) {
+            SessionLifecycle lifecycle, Departure departure, TakeOver takeOver, Membership membership, RoomEntry entry,
+            Codec codec, ServerMetrics metrics, Webhooks webhooks) {
         this.webhooks = webhooks;
         this.authenticator = authenticator;
         this.sessions = sessions;
         this.connections = connections;
         this.lifecycle = lifecycle;
+        this.departure = departure;
         this.takeOver = takeOver;
         this.membership = membership;
         this.entry = entry;
@@ -79,7 +81,7 @@ class HelloHandler implements RequestHandler {
                     opened.token())));
             if (!opened.reconnected()) {
                 return webhooks.sessionStarted(session)
-                        .flatMap(ignored -> lifecycle.gone(opened.replaced(), connection));
+                        .flatMap(ignored -> departure.gone(opened.replaced(), connection));
             }
             if (session.room() == null) {
                 metrics.resumed("outside_room");

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.multistudio.dispatch.SessionLifecycle;
+import io.multistudio.dispatch.Departure;
 import io.multistudio.engine.Engine;
 import io.multistudio.engine.SharedMap;
 import io.multistudio.protocol.ServerMessage;
@@ -141,7 +141,7 @@ abstract class RepairTests {
         try (Wire ada = Wire.hello(uri, "Ada"); Wire bob = Wire.hello(uri, "Bob"); Wire cy = Wire.hello(uri, "Cy")) {
             gather(newRoomId(), ada, bob, cy);
             String bobId = id(bob);
-            failing().failSessionUpdates(1 + SessionLifecycle.DETACH_RETRIES);
+            failing().failSessionUpdates(1 + Departure.RETRIES);
             bob.drop();
             await("every try of the detach to fail").atMost(Duration.ofSeconds(60))
                     .until(() -> failing().sessionUpdatesToFail() == 0);

@@ -1,16 +1,11 @@
 package io.multistudio.engine.infinispan;
 
-import java.io.IOException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -20,17 +15,13 @@ import java.util.function.UnaryOperator;
 import org.infinispan.client.hotrod.Flag;
 import org.infinispan.client.hotrod.MetadataValue;
 import org.infinispan.client.hotrod.RemoteCache;
-import org.infinispan.client.hotrod.exceptions.HotRodClientException;
-import org.jboss.logging.Logger;
 import org.reactivestreams.FlowAdapters;
 
 import io.multistudio.engine.Engine;
 import io.multistudio.engine.Retries;
 import io.multistudio.engine.SharedMap;
-import io.multistudio.engine.StoreUnavailableException;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.infrastructure.Infrastructure;
 
 /**
  * A {@link SharedMap} over a remote cache. Atomic updates are optimistic: read the entry with its version, compute,
@@ -38,8 +29,6 @@ import io.smallrye.mutiny.infrastructure.Infrastructure;
  * are computed together and written at once.
  */
 final class InfinispanMap<V> implements SharedMap<V> {
-
-    private static final Logger LOG = Logger.getLogger(InfinispanMap.class);
 
     /**
      * Attempts of one update before the caller gets a store failure: with the pauses between them (see
@@ -65,21 +54,15 @@ final class InfinispanMap<V> implements SharedMap<V> {
     /** This node's writes not heard back yet, once its writes are listened to ({@link #onWritten}). */
     private final OwnWrites<V> ownWrites = new OwnWrites<>();
 
-    private final Duration timeout;
-
-    /** Creates the cache on the server again; blocking, so it runs on a worker thread. */
-    private final Runnable recreate;
-    private final AtomicBoolean recreating = new AtomicBoolean();
+    private final RemoteCalls calls;
     /** Counts the updates that lost their race. */
     private final Runnable lostUpdate;
-    private final List<Object> listeners = new CopyOnWriteArrayList<>();
     private final KeyedUpdates<V> updates = new KeyedUpdates<>(this::write);
 
     InfinispanMap(RemoteCache<String, String> cache, JsonValues<V> json, Function<V, Duration> lifespan,
             Duration timeout, Runnable recreate, Runnable lostUpdate) {
         this.lostUpdate = lostUpdate;
-        this.recreate = recreate;
-        this.timeout = timeout;
+        this.calls = new RemoteCalls(cache, timeout, recreate);
         this.cache = cache;
         this.returningCache = cache.withFlags(Flag.FORCE_RETURN_VALUE);
         this.json = json;
@@ -103,12 +86,11 @@ final class InfinispanMap<V> implements SharedMap<V> {
     /** Iterates the cache with the client's asynchronous publisher, so no thread waits for the batches. */
     @Override
     public Uni<List<V>> values() {
-        return guard(Multi.createFrom()
+        return calls.scan(Multi.createFrom()
                 .deferred(() -> Multi.createFrom().publisher(FlowAdapters.toFlowPublisher(
                         cache.<String>publishEntries(null, null, null, BATCH_SIZE))))
                 .map(entry -> json.read(entry.getValue()))
-                .collect().asList(), timeout.multipliedBy(SCAN_TIMEOUT_FACTOR))
-                .onFailure(InfinispanMap::cacheMissing).invoke(this::recreateCache);
+                .collect().asList(), SCAN_TIMEOUT_FACTOR);
     }
 
     /** The server counts the entries (Hot Rod's size operation): no value crosses the network. */
@@ -125,7 +107,7 @@ final class InfinispanMap<V> implements SharedMap<V> {
     public synchronized void onExpired(Consumer<V> listener) {
         if (expiryListeners == null) {
             expiryListeners = new ValueListeners<>(json, null);
-            listen(new ExpiryListener<>(expiryListeners));
+            calls.listen(new ExpiryListener<>(expiryListeners));
         }
         expiryListeners.add(listener);
     }
@@ -136,7 +118,7 @@ final class InfinispanMap<V> implements SharedMap<V> {
         if (writeListeners == null) {
             ownWrites.listened();
             writeListeners = new ValueListeners<>(json, ownWrites);
-            listen(new WriteListener<>(writeListeners));
+            calls.listen(new WriteListener<>(writeListeners));
         }
         writeListeners.add(listener);
     }
@@ -212,81 +194,18 @@ final class InfinispanMap<V> implements SharedMap<V> {
         return life.equals(Engine.IMMORTAL) ? -1 : life.toMillis();
     }
 
+    /** Registers this map's listeners with the store again; blocking. */
+    void listenAgain() {
+        calls.listenAgain();
+    }
+
     /** Whether the store answers a read of a key that is never written. */
     Uni<Boolean> ping(String probeKey) {
         return uni(() -> cache.getAsync(probeKey)).map(ignored -> true).onFailure().recoverWithItem(false);
     }
 
-    private void listen(Object listener) {
-        cache.addClientListener(listener);
-        listeners.add(listener);
-    }
-
     private <T> Uni<T> uni(Supplier<CompletionStage<T>> operation) {
-        return guarded(operation, timeout).onFailure(InfinispanMap::cacheMissing).invoke(this::recreateCache);
-    }
-
-    /**
-     * A store that came back empty (restarted without persistence) no longer has our cache: it is created again,
-     * with the listeners this map had, so that the node recovers by itself. Requests fail meanwhile.
-     */
-    private void recreateCache() {
-        if (!recreating.compareAndSet(false, true)) {
-            return;
-        }
-        Infrastructure.getDefaultWorkerPool().execute(() -> {
-            try {
-                recreate.run();
-                listenAgain();
-                LOG.infof("Cache %s created again", cache.getName());
-            } catch (RuntimeException e) {
-                LOG.warnf("Could not create cache %s again: %s", cache.getName(), e.getMessage());
-            } finally {
-                recreating.set(false);
-            }
-        });
-    }
-
-    /** Registers this map's listeners with the store again; blocking. */
-    void listenAgain() {
-        for (Object listener : listeners) {
-            cache.removeClientListener(listener);
-            cache.addClientListener(listener);
-        }
-    }
-
-    private static boolean cacheMissing(Throwable failure) {
-        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            if (cause.getMessage() != null && cause.getMessage().contains("CacheNotFoundException")) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /**
-     * A store operation that fails with {@link StoreUnavailableException} when the store does not answer within
-     * {@code timeout} or cannot be reached, so that no request waits on a store that is gone. A call that timed out
-     * is cancelled (the timeout cancels the subscription, which cancels the client's future), so the client forgets
-     * it instead of holding it until the store answers.
-     */
-    static <T> Uni<T> guarded(Supplier<CompletionStage<T>> operation, Duration timeout) {
-        return guard(Uni.createFrom().completionStage(operation), timeout);
-    }
-
-    private static <T> Uni<T> guard(Uni<T> operation, Duration timeout) {
-        return operation
-                .ifNoItem().after(timeout)
-                .failWith(() -> new StoreUnavailableException("Infinispan did not answer within " + timeout, null))
-                .onFailure(InfinispanMap::unreachable)
-                .transform(failure -> new StoreUnavailableException("Infinispan is unreachable", failure));
-    }
-
-    private static boolean unreachable(Throwable failure) {
-        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause()
-                : failure;
-        return cause instanceof HotRodClientException || cause instanceof IOException
-                || cause instanceof TimeoutException;
+        return calls.call(operation);
     }
 
     /** Another writer changed the entry between our read and our write. */

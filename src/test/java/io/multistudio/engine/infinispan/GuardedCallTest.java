@@ -17,7 +17,7 @@ class GuardedCallTest {
     void aTimedOutCallIsCancelled() {
         CompletableFuture<String> neverAnswered = new CompletableFuture<>();
 
-        assertThatThrownBy(() -> InfinispanMap.guarded(() -> neverAnswered, Duration.ofMillis(50))
+        assertThatThrownBy(() -> RemoteCalls.guarded(() -> neverAnswered, Duration.ofMillis(50))
                 .await().atMost(Duration.ofSeconds(30)))
                 .isInstanceOf(StoreUnavailableException.class)
                 .hasMessageContaining("did not answer");
@@ -27,7 +27,7 @@ class GuardedCallTest {
 
     @Test
     void anAnswerInTimeIsTheResult() {
-        assertThat(InfinispanMap.guarded(() -> CompletableFuture.completedFuture("value"), Duration.ofSeconds(5))
+        assertThat(RemoteCalls.guarded(() -> CompletableFuture.completedFuture("value"), Duration.ofSeconds(5))
                 .await().atMost(Duration.ofSeconds(30))).isEqualTo("value");
     }
 }
