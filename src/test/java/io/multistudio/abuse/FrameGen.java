@@ -277,7 +277,7 @@ final class FrameGen {
     }
 
     /** A request the sender could plausibly make in its state, mostly valid. */
-    ObjectNode request(World world, World.Actor actor) {
+    ObjectNode request(World world, Actor actor) {
         String kind;
         if (!actor.hello && chance(60)) {
             kind = "HELLO";
@@ -294,7 +294,7 @@ final class FrameGen {
         if (rid != null) {
             frame.put("rid", rid);
         }
-        World.RoomModel room = actor.room == null ? null : world.rooms.get(actor.room);
+        RoomModel room = actor.room == null ? null : world.rooms.get(actor.room);
         switch (kind) {
             case "HELLO" -> {
                 if (chance(80)) {
@@ -336,9 +336,9 @@ final class FrameGen {
                 }
             }
             case "JOIN_ROOM" -> {
-                List<World.RoomModel> candidates = new ArrayList<>(world.rooms.values());
+                List<RoomModel> candidates = new ArrayList<>(world.rooms.values());
                 if (!candidates.isEmpty() && chance(85)) {
-                    World.RoomModel target = pick(candidates);
+                    RoomModel target = pick(candidates);
                     frame.put("room", target.id);
                     if (target.password != null ? chance(80) : chance(10)) {
                         frame.put("password", target.password != null && chance(90) ? target.password : draw(WORDS));
@@ -378,7 +378,7 @@ final class FrameGen {
                 } else if (which < 7 && actor.userId != null) {
                     frame.put("user", actor.userId);
                 } else if (which < 9) {
-                    World.Actor other = pick(world.actors);
+                    Actor other = pick(world.actors);
                     frame.put("user", other.userId == null ? "u_nobody" : other.userId);
                 }
             }
@@ -395,7 +395,7 @@ final class FrameGen {
                     if (room != null && chance(80)) {
                         frame.put("to", pick(room.members));
                     } else {
-                        World.Actor other = pick(world.actors);
+                        Actor other = pick(world.actors);
                         frame.put("to", other.userId == null ? "u_nobody" : other.userId);
                     }
                 }

@@ -120,13 +120,13 @@ class FuzzFindingsTest {
                     continue;
                 }
                 if (!"HELLO".equals(kind)) {
-                    problems.add("HELLO with data " + (depth + 1) + " deep answered " + World.abbreviate(hello.toString()));
+                    problems.add("HELLO with data " + (depth + 1) + " deep answered " + Checks.abbreviate(hello.toString()));
                     continue;
                 }
                 JsonNode joined = ada.request("{\"kind\":\"CREATE_ROOM\",\"room\":\"" + room() + "\"}");
                 if (!joined.isObject()) {
                     problems.add("after HELLO with data " + (depth + 1) + " deep, JOINED_ROOM is not readable JSON: "
-                            + World.abbreviate(joined.toString()));
+                            + Checks.abbreviate(joined.toString()));
                 }
             }
         }

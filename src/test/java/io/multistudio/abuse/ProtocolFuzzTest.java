@@ -92,7 +92,7 @@ class ProtocolFuzzTest {
         gen = new FrameGen(seed);
         world = new World();
         for (int i = 0; i < ACTORS; i++) {
-            world.actors.add(new World.Actor(i, Wire.connect(uri)));
+            world.actors.add(new Actor(i, Wire.connect(uri)));
         }
         Handler errors = captureServerErrors();
         long started = System.nanoTime();
@@ -137,7 +137,7 @@ class ProtocolFuzzTest {
 
     private void step(int index) {
         currentClass = null;
-        World.Actor actor = gen.pick(world.actors);
+        Actor actor = gen.pick(world.actors);
         int which = gen.random().nextInt(1000);
         String stepClass = "?";
         String frame = null;
@@ -160,7 +160,7 @@ class ProtocolFuzzTest {
                     stepClass = text(actor, frame);
                 }
             }
-            remember(index + " " + actor + " [" + stepClass + "] " + (frame == null ? "" : World.abbreviate(frame)));
+            remember(index + " " + actor + " [" + stepClass + "] " + (frame == null ? "" : Checks.abbreviate(frame)));
         } catch (AssertionError | RuntimeException failure) {
             if (currentClass != null) {
                 stepClass = currentClass;
@@ -172,7 +172,7 @@ class ProtocolFuzzTest {
             stats.computeIfAbsent(stepClass, ignored -> new ClassStats()).violations++;
             if (seen <= MAX_REPORTED_PER_CLASS) {
                 violations.add("frame " + index + " [" + stepClass + "] by " + actor + ": " + printable(message)
-                        + (frame == null ? "" : "\n      frame: " + printable(World.abbreviate(frame)))
+                        + (frame == null ? "" : "\n      frame: " + printable(Checks.abbreviate(frame)))
                         + (seen == 1 ? "\n      steps before: " + String.join("\n        ", recent) : ""));
             }
             reset();
@@ -187,7 +187,7 @@ class ProtocolFuzzTest {
     }
 
     /** Builds the next text frame: a plausible request, a mutated one, an envelope variant, or garbage. */
-    private String textFrame(World.Actor actor, int which) {
+    private String textFrame(Actor actor, int which) {
         ObjectNode request = gen.request(world, actor);
         if (which < 450) {
             // mostly valid
@@ -211,7 +211,7 @@ class ProtocolFuzzTest {
     }
 
     /** One text frame from {@code actor}: its events first, then exactly the expected answer, then the sentinel's. */
-    private String text(World.Actor actor, String frame) {
+    private String text(Actor actor, String frame) {
         Expect expect = world.expect(actor, frame);
         String stepClass = classOf(expect, frame);
         currentClass = stepClass;
@@ -296,7 +296,7 @@ class ProtocolFuzzTest {
             return kind + "/" + keyed.replaceAll("@.*", "");
         }
         if (!expect.successPossible()) {
-            throw new Violation("answered " + World.abbreviate(answer.toString()) + ", expected " + expect);
+            throw new Violation("answered " + Checks.abbreviate(answer.toString()) + ", expected " + expect);
         }
         if (!expect.successKind.equals(kind)) {
             throw new Violation("answered " + kind + ", expected " + expect);
@@ -316,12 +316,12 @@ class ProtocolFuzzTest {
         if (rid == null ? answer.has("rid") : !rid.equals(answer.path("rid").asText(null))) {
             throw new Violation("rid " + (answer.has("rid") ? Json.quote(answer.path("rid").asText()) : "absent")
                     + ", expected " + (rid == null ? "none" : Json.quote(rid)) + " in "
-                    + World.abbreviate(answer.toString()));
+                    + Checks.abbreviate(answer.toString()));
         }
     }
 
     /** Whether a missing answer comes after all, and how late. */
-    private static String lateAnswer(World.Actor actor, Expect expect) {
+    private static String lateAnswer(Actor actor, Expect expect) {
         long started = System.nanoTime();
         try {
             await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50)).until(() -> actor.ws.pending() > 0);
@@ -329,23 +329,23 @@ class ProtocolFuzzTest {
             return "; nothing came within 5 s (expected " + expect + ")";
         }
         JsonNode late = actor.ws.next();
-        return "; " + World.abbreviate(late.toString()) + " came " + (System.nanoTime() - started) / 1_000_000
+        return "; " + Checks.abbreviate(late.toString()) + " came " + (System.nanoTime() - started) / 1_000_000
                 + " ms after it";
     }
 
-    private String sendSentinel(World.Actor actor) {
+    private String sendSentinel(Actor actor) {
         String rid = "~s" + ++sentinels;
         actor.ws.send("{\"kind\":\"PING\",\"rid\":\"" + rid + "\"}");
         return rid;
     }
 
     /** The sentinel's answer must come next: anything before it is an extra answer. */
-    private void expectSentinel(World.Actor actor, String rid) {
+    private void expectSentinel(Actor actor, String rid) {
         JsonNode next = next(actor, "the sentinel PING's answer");
         if (!rid.equals(next.path("rid").asText())) {
             List<String> extra = new ArrayList<>();
             while (!rid.equals(next.path("rid").asText()) && extra.size() < 10) {
-                extra.add(World.abbreviate(next.toString()));
+                extra.add(Checks.abbreviate(next.toString()));
                 next = next(actor, "the sentinel PING's answer");
             }
             throw new Violation("extra message(s) after the answer: " + extra);
@@ -357,22 +357,22 @@ class ProtocolFuzzTest {
     }
 
     /** The room events the actor must have received since it last acted, in order, none with a rid. */
-    private void drainEvents(World.Actor actor) {
+    private void drainEvents(Actor actor) {
         while (!actor.expected.isEmpty()) {
-            World.Event event = actor.expected.poll();
+            Event event = actor.expected.poll();
             JsonNode message = next(actor, "event " + event.description());
             if (message.has("rid")) {
-                throw new Violation("an event carries a rid: " + World.abbreviate(message.toString()));
+                throw new Violation("an event carries a rid: " + Checks.abbreviate(message.toString()));
             }
             String problem = event.check().apply(message);
             if (problem != null) {
-                throw new Violation("expected event " + event.description() + ", got " + World.abbreviate(message.toString())
+                throw new Violation("expected event " + event.description() + ", got " + Checks.abbreviate(message.toString())
                         + ": " + problem);
             }
         }
     }
 
-    private static JsonNode next(World.Actor actor, String what) {
+    private static JsonNode next(Actor actor, String what) {
         try {
             return actor.ws.next();
         } catch (AssertionError timeout) {
@@ -381,7 +381,7 @@ class ProtocolFuzzTest {
         }
     }
 
-    private void binary(World.Actor actor) {
+    private void binary(Actor actor) {
         ClassStats classStats = stats.computeIfAbsent("binary frame", ignored -> new ClassStats());
         classStats.frames++;
         byte[] bytes;
@@ -434,7 +434,7 @@ class ProtocolFuzzTest {
      * the new one the same user (name and data of the request ignored) and its room, the room sees the user back.
      * The presented token is consumed: presenting it again gives a fresh session.
      */
-    private void takeOver(World.Actor actor) {
+    private void takeOver(Actor actor) {
         if (!actor.hello) {
             return;
         }
@@ -452,7 +452,7 @@ class ProtocolFuzzTest {
         }
         String text = Json.write(hello, gen.random());
         // name and data are ignored on a resume; whether invalid ones still fail the HELLO is left open.
-        Expect validity = world.expect(new World.Actor(-1, null), text);
+        Expect validity = world.expect(new Actor(-1, null), text);
         fresh.send(text);
         JsonNode answer = fresh.next();
         if (answer.has("why")) {
@@ -484,7 +484,7 @@ class ProtocolFuzzTest {
                 || !rid.equals(answer.path("rid").asText())) {
             throw new Violation("take-over answered " + answer + ", expected HELLO reconnected:true rid " + rid);
         }
-        String problem = World.memberProblem(((ObjectNode) answer.path("user").deepCopy()).put("connected", true),
+        String problem = Checks.memberProblem(((ObjectNode) answer.path("user").deepCopy()).put("connected", true),
                 actor.userId, actor.name, actor.data);
         if (problem != null) {
             throw new Violation("resumed user differs: " + problem);
@@ -496,23 +496,23 @@ class ProtocolFuzzTest {
         actor.token = newToken;
         classStats.outcomes.merge("HELLO reconnected", 1L, Long::sum);
         if (actor.room != null) {
-            World.RoomModel room = world.rooms.get(actor.room);
+            RoomModel room = world.rooms.get(actor.room);
             JsonNode joined = next(actor, "JOINED_ROOM after the resume");
             if (!"JOINED_ROOM".equals(joined.path("kind").asText()) || !rid.equals(joined.path("rid").asText())
                     || !joined.path("recovered").asBoolean(false)) {
                 throw new Violation("after a resume in a room expected JOINED_ROOM rid " + rid
-                        + " recovered:true, got " + World.abbreviate(joined.toString()));
+                        + " recovered:true, got " + Checks.abbreviate(joined.toString()));
             }
-            String roomProblem = world.checkJoined(joined, room, actor, true);
+            String roomProblem = Checks.joined(world, joined, room, actor, true);
             if (roomProblem != null) {
                 throw new Violation("resumed JOINED_ROOM: " + roomProblem);
             }
             actor.lastSeq = joined.path("seq").asLong();
             for (String other : room.members) {
                 if (!other.equals(actor.userId)) {
-                    World.Actor member = world.byUser(other);
+                    Actor member = world.byUser(other);
                     String back = actor.userId;
-                    member.expected.add(new World.Event("USER_BACK " + back, event -> World.roomEvent(member, event,
+                    member.expected.add(new Event("USER_BACK " + back, event -> Checks.roomEvent(member, event,
                             "USER_BACK", room.id, () -> back.equals(event.path("user_id").asText()) ? null
                                     : "expected user_id " + back)));
                 }
@@ -535,7 +535,7 @@ class ProtocolFuzzTest {
         world.tainted = true;
         world.foreignRooms.addAll(world.rooms.keySet());
         world.rooms.clear();
-        for (World.Actor actor : world.actors) {
+        for (Actor actor : world.actors) {
             actor.ws.close();
             actor.fresh(Wire.connect(uri));
         }
@@ -543,7 +543,7 @@ class ProtocolFuzzTest {
 
     /** Every actor must have received exactly its expected events; then every session ends with BYE. */
     private void finish() {
-        for (World.Actor actor : world.actors) {
+        for (Actor actor : world.actors) {
             try {
                 String sentinel = sendSentinel(actor);
                 drainEvents(actor);
