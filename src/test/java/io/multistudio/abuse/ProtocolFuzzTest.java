@@ -14,10 +14,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
 import org.awaitility.core.ConditionTimeoutException;
@@ -53,7 +50,6 @@ class ProtocolFuzzTest {
     }
 
     private static final int ACTORS = 5;
-    private static final int MAX_REPORTED_PER_CLASS = 3;
 
     @TestHTTPResource("/ws")
     URI uri;
@@ -65,18 +61,7 @@ class ProtocolFuzzTest {
     private final java.util.ArrayDeque<String> recent = new java.util.ArrayDeque<>();
     /** The input class of the text frame being checked. */
     private String currentClass;
-    private final Map<String, ClassStats> stats = new TreeMap<>();
-    private final List<String> violations = new ArrayList<>();
-    private final Map<String, Integer> violationsByKind = new TreeMap<>();
-    private final List<String> serverErrors = new ArrayList<>();
-
-    static final class ClassStats {
-        long frames;
-        long violations;
-        long tolerated;
-        long limits;
-        final Map<String, Long> outcomes = new TreeMap<>();
-    }
+    private final FuzzReport report = new FuzzReport();
 
     /** A protocol violation: recorded, then the world is reset so that the run goes on. */
     private static final class Violation extends RuntimeException {
@@ -94,7 +79,7 @@ class ProtocolFuzzTest {
         for (int i = 0; i < ACTORS; i++) {
             world.actors.add(new Actor(i, Wire.connect(uri)));
         }
-        Handler errors = captureServerErrors();
+        Handler errors = report.captureServerErrors();
         long started = System.nanoTime();
         try {
             // The model recurses into frames thousands of levels deep: run it on a thread with a deep stack.
@@ -122,15 +107,14 @@ class ProtocolFuzzTest {
             world.actors.forEach(actor -> actor.ws.close());
         }
         double seconds = (System.nanoTime() - started) / 1e9;
-        String report = report(frames, seed, seconds);
-        report = printable(report).replace("\\u000a", "\n");
-        System.out.println(report);
+        String text = printable(report.render(frames, seed, seconds)).replace("\\u000a", "\n");
+        System.out.println(text);
         Path target = Path.of("target");
         Files.createDirectories(target);
-        Files.writeString(target.resolve("fuzz-report.md"), report, StandardCharsets.UTF_8);
-        assertThat(serverErrors).as("errors the server logged").isEmpty();
-        assertThat(violations).as("protocol violations (seed %d, %d frames); summary: %s", seed, frames,
-                violationsByKind).isEmpty();
+        Files.writeString(target.resolve("fuzz-report.md"), text, StandardCharsets.UTF_8);
+        assertThat(report.serverErrors()).as("errors the server logged").isEmpty();
+        assertThat(report.violations()).as("protocol violations (seed %d, %d frames); summary: %s", seed, frames,
+                report.violationsByKind()).isEmpty();
     }
 
     // ------------------------------------------------------------------------------------------------- steps
@@ -168,13 +152,9 @@ class ProtocolFuzzTest {
             String message = failure.getMessage() == null ? failure.toString() : failure.getMessage();
             String kind = stepClass + ": " + printable(message).replaceAll("\\d+", "N");
             kind = kind.length() > 110 ? kind.substring(0, 110) + "…" : kind;
-            int seen = violationsByKind.merge(kind, 1, Integer::sum);
-            stats.computeIfAbsent(stepClass, ignored -> new ClassStats()).violations++;
-            if (seen <= MAX_REPORTED_PER_CLASS) {
-                violations.add("frame " + index + " [" + stepClass + "] by " + actor + ": " + printable(message)
-                        + (frame == null ? "" : "\n      frame: " + printable(Checks.abbreviate(frame)))
-                        + (seen == 1 ? "\n      steps before: " + String.join("\n        ", recent) : ""));
-            }
+            String example = "frame " + index + " [" + stepClass + "] by " + actor + ": " + printable(message)
+                    + (frame == null ? "" : "\n      frame: " + printable(Checks.abbreviate(frame)));
+            report.violation(stepClass, kind, example, String.join("\n        ", recent));
             reset();
         }
     }
@@ -215,8 +195,7 @@ class ProtocolFuzzTest {
         Expect expect = world.expect(actor, frame);
         String stepClass = classOf(expect, frame);
         currentClass = stepClass;
-        ClassStats classStats = stats.computeIfAbsent(stepClass, ignored -> new ClassStats());
-        classStats.frames++;
+        FuzzReport.ClassStats classStats = report.frame(stepClass);
         boolean mayClose = expect.closeAfterSuccess != null && expect.successPossible();
         actor.ws.send(frame);
         String sentinel = mayClose ? null : sendSentinel(actor);
@@ -260,7 +239,7 @@ class ProtocolFuzzTest {
     }
 
     /** Compares one direct answer with the expectation; applies a success to the model. */
-    private String check(Expect expect, JsonNode answer, ClassStats classStats) {
+    private String check(Expect expect, JsonNode answer, FuzzReport.ClassStats classStats) {
         if (!answer.isObject() || !answer.path("kind").isTextual()) {
             String text = answer.toString();
             throw new Violation("answer is not a JSON object with a string kind: "
@@ -382,8 +361,7 @@ class ProtocolFuzzTest {
     }
 
     private void binary(Actor actor) {
-        ClassStats classStats = stats.computeIfAbsent("binary frame", ignored -> new ClassStats());
-        classStats.frames++;
+        FuzzReport.ClassStats classStats = report.frame("binary frame");
         byte[] bytes;
         if (gen.chance(50)) {
             bytes = "{\"kind\":\"PING\",\"rid\":\"b\"}".getBytes(StandardCharsets.UTF_8);
@@ -408,9 +386,7 @@ class ProtocolFuzzTest {
 
     /** A frame over the limit: MESSAGE_TOO_LARGE without rid, then close 1009. On its own connection. */
     private void oversized(String frame) {
-        ClassStats classStats = stats.computeIfAbsent("oversized frame (> 64 KiB), on a throwaway connection",
-                ignored -> new ClassStats());
-        classStats.frames++;
+        FuzzReport.ClassStats classStats = report.frame("oversized frame (> 64 KiB), on a throwaway connection");
         try (Wire throwaway = Wire.connect(uri)) {
             if (gen.chance(50)) {
                 JsonNode hello = throwaway.request("{\"kind\":\"HELLO\",\"rid\":\"h\"}");
@@ -438,8 +414,7 @@ class ProtocolFuzzTest {
         if (!actor.hello) {
             return;
         }
-        ClassStats classStats = stats.computeIfAbsent("take-over with a live session's token", ignored -> new ClassStats());
-        classStats.frames++;
+        FuzzReport.ClassStats classStats = report.frame("take-over with a live session's token");
         String oldToken = actor.token;
         // What the old connection had coming first, so that last_seq below is the last event it processed.
         drainEvents(actor);
@@ -549,8 +524,7 @@ class ProtocolFuzzTest {
                 drainEvents(actor);
                 expectSentinel(actor, sentinel);
             } catch (Violation violation) {
-                violations.add("final check of " + actor + ": " + violation.getMessage());
-                violationsByKind.merge("final check: " + violation.getMessage(), 1, Integer::sum);
+                report.finalViolation(actor, violation.getMessage());
             }
         }
     }
@@ -570,69 +544,5 @@ class ProtocolFuzzTest {
             }
         }
         return out.toString();
-    }
-
-    private Handler captureServerErrors() {
-        Handler handler = new Handler() {
-            @Override
-            public void publish(LogRecord record) {
-                if (record.getLevel().intValue() >= Level.SEVERE.intValue() && serverErrors.size() < 20) {
-                    StackTraceElement[] where = record.getThrown() == null ? new StackTraceElement[0]
-                            : record.getThrown().getStackTrace();
-                    serverErrors.add(record.getLoggerName() + ": " + record.getMessage()
-                            + (record.getThrown() == null ? "" : " " + record.getThrown()
-                                    + (where.length > 0 ? " at " + java.util.Arrays.stream(where)
-                                            .filter(frame -> frame.getClassName().startsWith("io.multistudio"))
-                                            .findFirst().orElse(where[0]) : "")));
-                }
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        Logger.getLogger("").addHandler(handler);
-        return handler;
-    }
-
-    private String report(int frames, long seed, double seconds) {
-        StringBuilder out = new StringBuilder();
-        out.append("## Protocol fuzz: ").append(frames).append(" steps, seed ").append(seed)
-                .append(String.format(", %.1f s%n%n", seconds));
-        out.append("| input class | frames | outcomes (answer: count) | tolerated | parser limit | violations |\n");
-        out.append("|---|---:|---|---:|---:|---:|\n");
-        stats.forEach((name, s) -> out.append("| ").append(name).append(" | ").append(s.frames).append(" | ")
-                .append(outcomes(s)).append(" | ").append(s.tolerated).append(" | ").append(s.limits).append(" | ")
-                .append(s.violations).append(" |\n"));
-        long total = stats.values().stream().mapToLong(s -> s.frames).sum();
-        out.append("\nframes checked: ").append(total).append(", violations: ")
-                .append(violationsByKind.values().stream().mapToInt(Integer::intValue).sum())
-                .append(", server errors logged: ").append(serverErrors.size()).append('\n');
-        if (!violationsByKind.isEmpty()) {
-            out.append("\n### Violations by kind\n\n");
-            violationsByKind.forEach((kind, count) -> out.append("- ").append(count).append(" × ").append(kind).append('\n'));
-            out.append("\n### Examples\n\n");
-            violations.forEach(violation -> out.append("- ").append(violation).append('\n'));
-        }
-        if (!serverErrors.isEmpty()) {
-            out.append("\n### Server errors\n\n");
-            serverErrors.forEach(error -> out.append("- ").append(error).append('\n'));
-        }
-        return out.toString();
-    }
-
-    private static String outcomes(ClassStats s) {
-        StringBuilder text = new StringBuilder();
-        s.outcomes.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue(), a.getValue())).limit(6)
-                .forEach(entry -> text.append(text.length() == 0 ? "" : ", ").append(entry.getKey()).append(": ")
-                        .append(entry.getValue()));
-        if (s.outcomes.size() > 6) {
-            text.append(", …");
-        }
-        return text.toString();
     }
 }
