@@ -94,7 +94,7 @@ public final class Bench {
             List<String> workloads = list("workloads", "fanout,coldstart,connect,idle,resume,overload,hotroom");
             List<String> targets = list("targets", "raw,app");
             for (String workload : workloads) {
-                String load = Report.loadAverage();
+                String load = Machine.loadAverage();
                 System.out.println("== " + workload + " (load average " + load + ")");
                 report.load(workload, load);
                 switch (workload) {
@@ -109,7 +109,7 @@ public final class Bench {
                 }
             }
         }
-        report.finished(Duration.ofNanos(System.nanoTime() - start), Report.loadAverage());
+        report.finished(Duration.ofNanos(System.nanoTime() - start), Machine.loadAverage());
         Path file = out.resolve(option("out", "results.md"));
         String markdown = report.markdown() + engines.markdown();
         Files.writeString(file, markdown, StandardCharsets.UTF_8);

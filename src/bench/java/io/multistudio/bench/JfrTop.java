@@ -185,7 +185,7 @@ final class JfrTop {
         if (cpuEvents > 0) {
             // jdk.CPULoad is relative to all the machine's CPUs: times the CPU count, it is a share of one core.
             int cpus = Runtime.getRuntime().availableProcessors() > 1 ? Runtime.getRuntime().availableProcessors()
-                    : Integer.parseInt(Report.command("nproc", "--all").trim());
+                    : Integer.parseInt(Machine.command("nproc", "--all").trim());
             md.append(String.format(Locale.ROOT, "Server process CPU (jdk.CPULoad, averaged, share of one core):"
                     + " user %.0f%%, system (kernel: socket syscalls, loopback TCP) %.0f%%.%n%n",
                     cpuUser / cpuEvents * cpus * 100, cpuSystem / cpuEvents * cpus * 100));

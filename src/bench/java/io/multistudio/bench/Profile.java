@@ -48,7 +48,7 @@ record Profile(Generator gen, Settings settings, Path out) {
         String text = "# JFR profile: " + settings.target() + (app ? " on " + engine : "") + " under "
                 + settings.workload() + "\n\n" + "Load: " + measured.load() + "\n\n"
                 + "Window: " + measured.from().truncatedTo(ChronoUnit.SECONDS) + " .. "
-                + measured.to().truncatedTo(ChronoUnit.SECONDS) + " (load average at the end " + Report.loadAverage()
+                + measured.to().truncatedTo(ChronoUnit.SECONDS) + " (load average at the end " + Machine.loadAverage()
                 + "), server JVM: `" + settings.serverJvm() + " -XX:+FlightRecorder -XX:StartFlightRecording="
                 + "name=bench,settings=profile,…`\n\n"
                 + (measured.storeCalls().isEmpty() ? "" : "Store calls per " + measured.request() + " in the window:\n\n"

@@ -1,9 +1,5 @@
 package io.multistudio.bench;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -39,22 +35,7 @@ final class Report {
     }
 
     void machine(List<String> serverJvm, String serverCpu, String appEnv) {
-        machine.put("CPUs", Runtime.getRuntime().availableProcessors() + " visible to the generator (machine: "
-                + command("nproc", "--all").trim() + "), " + cpuModel());
-        machine.put("Memory", memTotal());
-        machine.put("Kernel", command("uname", "-sr").trim());
-        machine.put("JVM", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
-        machine.put("Server", "`taskset -c " + serverCpu + " java " + String.join(" ", serverJvm)
-                + "` (" + serverGc(serverJvm, serverCpu) + ")");
-        machine.put("Generator", "`taskset -c " + cpusAllowed()
-                + " java " + String.join(" ", java.lang.management.ManagementFactory.getRuntimeMXBean()
-                        .getInputArguments().stream().filter(arg -> arg.startsWith("-X")).toList())
-                + "` (Vert.x WebSocket client, one event loop)");
-        machine.put("App configuration", "`MULTISTUDIO_ENGINE=memory` (resume also `infinispan`),"
-                + " `MULTISTUDIO_RATE_LIMIT=1000000`, `MULTISTUDIO_RATE_BURST=1000000`,"
-                + " `MULTISTUDIO_MAX_CONNECTIONS=50000`" + (appEnv.isEmpty() ? "" : ", `" + appEnv + "`")
-                + "; everything else default");
-        machine.put("Open files limit", openFilesLimit());
+        machine.putAll(Machine.describe(serverJvm, serverCpu, appEnv));
     }
 
     String machineText() {
@@ -413,86 +394,5 @@ final class Report {
     static String ratio(double app, double raw) {
         return Double.isNaN(app) || Double.isNaN(raw) || raw == 0 ? "–"
                 : String.format(Locale.ROOT, "%.2f", app / raw);
-    }
-
-    static String loadAverage() {
-        try {
-            String[] parts = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
-            return parts[0] + ", " + parts[1] + ", " + parts[2];
-        } catch (IOException e) {
-            return "?";
-        }
-    }
-
-    private static String cpuModel() {
-        try {
-            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(line -> line.startsWith("model name"))
-                    .findFirst().map(line -> line.substring(line.indexOf(':') + 1).trim()).orElse("?");
-        } catch (IOException e) {
-            return "?";
-        }
-    }
-
-    private static String memTotal() {
-        try {
-            return Files.readAllLines(Path.of("/proc/meminfo")).stream().filter(line -> line.startsWith("MemTotal"))
-                    .findFirst().map(line -> {
-                        long kib = Long.parseLong(line.replaceAll("\\D", ""));
-                        return String.format(Locale.ROOT, "%.1f GiB", kib / 1024.0 / 1024.0);
-                    }).orElse("?");
-        } catch (IOException e) {
-            return "?";
-        }
-    }
-
-    private static String cpusAllowed() {
-        try {
-            return Files.readAllLines(Path.of("/proc/self/status")).stream()
-                    .filter(line -> line.startsWith("Cpus_allowed_list:"))
-                    .findFirst().map(line -> line.substring(line.indexOf(':') + 1).trim()).orElse("?");
-        } catch (IOException e) {
-            return "?";
-        }
-    }
-
-    private static String openFilesLimit() {
-        try {
-            return Files.readAllLines(Path.of("/proc/self/limits")).stream()
-                    .filter(line -> line.startsWith("Max open files"))
-                    .findFirst().map(line -> line.replaceAll("Max open files\\s+", "").replaceAll("\\s+files", "")
-                            .trim().replaceAll("\\s+", " (soft), ") + " (hard)").orElse("?");
-        } catch (IOException e) {
-            return "?";
-        }
-    }
-
-    /** The GC the server JVM picks with these flags on one CPU. */
-    private static String serverGc(List<String> serverJvm, String cpu) {
-        List<String> command = new ArrayList<>(List.of("taskset", "-c", cpu, ServerProcess.java()));
-        command.addAll(serverJvm);
-        command.addAll(List.of("-XX:+PrintCommandLineFlags", "-version"));
-        String flags = command(command.toArray(String[]::new));
-        List<String> found = new ArrayList<>();
-        for (String flag : flags.split("\\s+")) {
-            if (flag.matches("-XX:\\+Use\\w+GC") || flag.startsWith("-XX:MaxHeapSize=")
-                    || flag.startsWith("-XX:InitialHeapSize=")) {
-                found.add(flag);
-            }
-        }
-        return "JVM picks: " + String.join(" ", found);
-    }
-
-    static String command(String... command) {
-        try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-            String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            process.waitFor();
-            return out;
-        } catch (IOException e) {
-            return "?";
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "?";
-        }
     }
 }
