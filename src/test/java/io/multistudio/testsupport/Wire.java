@@ -139,6 +139,24 @@ public final class Wire implements AutoCloseable {
         return client.closeCode();
     }
 
+    /**
+     * Waits for the server to drop the connection without a close frame, and returns the close code. The JDK's
+     * WebSocket does not always report the end of a connection that the server closed right after its last frame
+     * until the client writes to it (as a real client would, with its next request): so this one sends a {@code PING}
+     * each second while it waits.
+     */
+    public int awaitDropped() {
+        await().atMost(TIMEOUT).pollInterval(Duration.ofSeconds(1)).until(() -> {
+            if (!isClosed()) {
+                client.sendText("{\"kind\":\"PING\"}").subscribe().with(sent -> {
+                }, failure -> {
+                });
+            }
+            return isClosed();
+        });
+        return client.closeCode();
+    }
+
     public boolean isClosed() {
         return client.state() == ConnectionState.CLOSED;
     }
