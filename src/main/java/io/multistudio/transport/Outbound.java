@@ -233,18 +233,19 @@ public final class Outbound {
 
         @Override
         public void onItem(List<Frame> batch) {
-            List<ByteBuf> texts = new ArrayList<>(batch.size());
+            ByteBuf[] texts = new ByteBuf[batch.size()];
+            int count = 0;
             long bytes = 0;
             for (Frame frame : batch) {
                 if (frame.text() != null) {
-                    texts.add(frame.text());
+                    texts[count++] = frame.text();
                     bytes += frame.size();
                 }
             }
-            if (!texts.isEmpty()) {
+            if (count > 0) {
                 long written = bytes;
-                framesSent.accept(texts.size());
-                wire.write(texts, () -> {
+                framesSent.accept(count);
+                wire.write(texts, count, () -> {
                     sent(written);
                     forgetIfDone();
                 });

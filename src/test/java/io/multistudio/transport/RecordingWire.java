@@ -72,9 +72,10 @@ public final class RecordingWire implements Wire {
     }
 
     @Override
-    public void write(List<ByteBuf> texts, Runnable written) {
-        batchSizes.add(texts.size());
-        for (ByteBuf text : texts) {
+    public void write(ByteBuf[] texts, int count, Runnable written) {
+        batchSizes.add(count);
+        for (int i = 0; i < count; i++) {
+            ByteBuf text = texts[i];
             frames.add(text.toString(StandardCharsets.UTF_8));
             text.release();
         }
