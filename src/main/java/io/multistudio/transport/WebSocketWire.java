@@ -70,10 +70,15 @@ final class WebSocketWire implements Wire {
         int last = count - 1;
         for (int i = 0; i < last; i++) {
             // Frames complete in order: the last one's promise speaks for the whole batch.
-            channel.write(new TextWebSocketFrame(texts[i]), channel.voidPromise());
+            channel.write(frame(texts[i]), channel.voidPromise());
         }
-        channel.write(new TextWebSocketFrame(texts[last])).addListener(done -> written.run());
+        channel.write(frame(texts[last])).addListener(done -> written.run());
         channel.flush();
+    }
+
+    /** A frame over its own view of {@code text}: the handlers it passes may move a view's indexes. */
+    private static TextWebSocketFrame frame(ByteBuf text) {
+        return new TextWebSocketFrame(text.duplicate());
     }
 
     /**
