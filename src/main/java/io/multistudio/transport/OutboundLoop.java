@@ -15,6 +15,7 @@ final class OutboundLoop implements Runnable {
     private final Executor loop;
     private final Queue<Outbound> waiting = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean scheduled = new AtomicBoolean();
+    private final Batch batch = new Batch();
 
     OutboundLoop(Executor loop) {
         this.loop = loop;
@@ -33,7 +34,7 @@ final class OutboundLoop implements Runnable {
         scheduled.set(false);
         Outbound outbound;
         while ((outbound = waiting.poll()) != null) {
-            outbound.drain();
+            outbound.drain(batch);
         }
     }
 }

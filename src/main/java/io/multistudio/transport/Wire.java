@@ -13,7 +13,8 @@ interface Wire {
 
     /**
      * Writes the first {@code count} buffers as one TEXT frame each, then flushes once. Takes over one reference to
-     * each buffer, whose indexes it leaves as they are (the same buffer may be another connection's frame too).
+     * each buffer, whose indexes it leaves as they are (the same buffer may be another connection's frame too), and
+     * reads the array during the call only (the caller reuses it).
      *
      * @param written runs once the whole batch has left the server, or failed to
      */
