@@ -37,14 +37,17 @@ final class WebSocketWire implements Wire {
     private final WebSocketConnection connection;
     /** Vert.x's handler, where frames enter the pipeline. */
     private final ChannelHandlerContext channel;
-    /** Where batches encoded here enter it; {@code null} where each frame must pass the pipeline. */
-    private final ChannelHandlerContext belowEncoder;
+    /**
+     * Where batches encoded here enter it; {@code null} where each frame must pass the pipeline. Found at the first
+     * write: this wire is made before the connection's inbound handlers are put in, and the HTTP idle handler (between
+     * the encoder and Vert.x, where it would see no write) taken out ({@link Inbounds#open}).
+     */
+    private ChannelHandlerContext belowEncoder;
+    private boolean settled;
 
     WebSocketWire(WebSocketConnection connection) {
         this.connection = connection;
         this.channel = vertxSocket(connection).channelHandlerContext();
-        // Extensions are negotiated in the handshake, before the connection opens: the pipeline is settled by now.
-        this.belowEncoder = frameEncoder(channel.pipeline(), channel.name());
     }
 
     @Override
@@ -60,6 +63,10 @@ final class WebSocketWire implements Wire {
             }
             written.run();
             return;
+        }
+        if (!settled) {
+            settled = true;
+            belowEncoder = frameEncoder(channel.pipeline(), channel.name());
         }
         if (belowEncoder != null) {
             ChannelPromise promise = belowEncoder.newPromise().addListener(done -> written.run());
@@ -84,7 +91,8 @@ final class WebSocketWire implements Wire {
     /**
      * The frame encoder's context, when no handler between it and Vert.x's takes part in writes: a batch written just
      * below it, already encoded, then goes out in order with the frames Vert.x writes (close, ping, pong), which pass
-     * the same handlers below. A WebSocket extension (permessage-deflate) sits in between and must see each frame.
+     * the same handlers below. A WebSocket extension (permessage-deflate) sits in between and must see each frame; so does
+     * the HTTP idle handler where it stays (heartbeat off), which must see the writes.
      */
     static ChannelHandlerContext frameEncoder(ChannelPipeline pipeline, String vertx) {
         ChannelHandlerContext encoder = null;
