@@ -91,8 +91,8 @@ final class WebSocketWire implements Wire {
     /**
      * The frame encoder's context, when no handler between it and Vert.x's takes part in writes: a batch written just
      * below it, already encoded, then goes out in order with the frames Vert.x writes (close, ping, pong), which pass
-     * the same handlers below. A WebSocket extension (permessage-deflate) sits in between and must see each frame; so does
-     * the HTTP idle handler where it stays (heartbeat off), which must see the writes.
+     * the same handlers below. A WebSocket extension (permessage-deflate) sits in between and must see each frame;
+     * so does the HTTP idle handler where it stays (heartbeat off), which must see the writes.
      */
     static ChannelHandlerContext frameEncoder(ChannelPipeline pipeline, String vertx) {
         ChannelHandlerContext encoder = null;
