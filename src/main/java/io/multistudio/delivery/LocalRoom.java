@@ -250,7 +250,8 @@ public final class LocalRoom {
             } else if (requester || encoded == null) {
                 connection.send(requester ? codec.withRid(event.text(), event.rid()) : event.text());
             } else {
-                connection.send(encoded.retainedDuplicate());
+                // The same buffer, one more reference: written with absolute indexes, it is never moved.
+                connection.send(encoded.retain());
             }
         }
     }

@@ -1,7 +1,6 @@
 package io.multistudio.transport;
 
-import java.util.ArrayList;
-import java.util.List;
+import java.util.ArrayDeque;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Flow;
@@ -14,6 +13,8 @@ import org.jboss.logging.Logger;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.EmptyByteBuf;
+import io.netty.buffer.UnpooledByteBufAllocator;
 import io.quarkus.websockets.next.CloseReason;
 import io.smallrye.mutiny.operators.multi.processors.UnicastProcessor;
 import io.smallrye.mutiny.subscription.MultiSubscriber;
@@ -33,6 +34,8 @@ public final class Outbound {
     static final CloseReason SLOW_CONSUMER = new CloseReason(1013, "slow consumer");
     /** Not a close frame: the last frame's way of asking for the socket to be dropped once what precedes is out. */
     private static final CloseReason DROP = new CloseReason(1011, "dropped");
+    /** Queued after the last text: the close ({@link #closeAfter}) follows what precedes it. */
+    private static final ByteBuf END = new EmptyByteBuf(UnpooledByteBufAllocator.DEFAULT);
 
     private enum State {
         OPEN,
@@ -49,7 +52,7 @@ public final class Outbound {
     private final OutboundBudget budget;
     private final long limit;
     private final IntConsumer framesSent;
-    private final Queue<Frame> queued = new ConcurrentLinkedQueue<>();
+    private final Queue<ByteBuf> queued = new ConcurrentLinkedQueue<>();
     // Updated in place, not through an atomic object each: an idle connection holds them for its whole life.
     private static final AtomicLongFieldUpdater<Outbound> UNSENT = AtomicLongFieldUpdater.newUpdater(Outbound.class,
             "unsent");
@@ -60,8 +63,13 @@ public final class Outbound {
     private volatile long unsent;
     private volatile int scheduled;
     private volatile State state = State.OPEN;
-    /** Fed on the loop only, one batch per turn; a linked queue costs nothing while empty, as it nearly always is. */
-    private final UnicastProcessor<List<Frame>> batches = UnicastProcessor.create(new ConcurrentLinkedQueue<>(), null);
+    /** Set once, by the one close accepted, before {@link #END} is queued: read on the loop after taking it. */
+    private volatile CloseReason closeAfter;
+    /**
+     * Fed on the loop only, one batch per turn, each handed on at once to the writer (which asks for everything): its
+     * queue holds a batch only while it passes, so a plain array does, without a node per batch.
+     */
+    private final UnicastProcessor<Batch> batches = UnicastProcessor.create(new ArrayDeque<>(1), null);
     private volatile Runnable cutOff = () -> {
     };
 
@@ -95,22 +103,22 @@ public final class Outbound {
 
     /** Queues one frame, taking over a reference to {@code text}; dropped if the connection is closing. */
     void send(ByteBuf text) {
-        queue(new Frame(text, null));
+        queue(text, null);
     }
 
     /** Queues {@code text} as the connection's last frame, then closes it with {@code reason}. */
     void sendAndClose(ByteBuf text, CloseReason reason) {
-        queue(new Frame(text, reason));
+        queue(text, reason);
     }
 
     /** Closes the connection with {@code reason} after the frames already queued. */
     void close(CloseReason reason) {
-        queue(new Frame(null, reason));
+        queue(null, reason);
     }
 
     /** Drops the connection without a close handshake after the frames already queued. */
     void drop() {
-        queue(new Frame(null, DROP));
+        queue(null, DROP);
     }
 
     /** Stops writing once the connection is gone; a cut-off still gets its 1013 from the loop. */
@@ -151,17 +159,25 @@ public final class Outbound {
         }
     }
 
-    private void queue(Frame frame) {
-        boolean accepted = frame.closeAfter() == null ? state == State.OPEN
-                : STATE.compareAndSet(this, State.OPEN, State.CLOSING);
+    /** Queues {@code text} (if any), then the close (if any). */
+    private void queue(ByteBuf text, CloseReason close) {
+        boolean accepted = close == null ? state == State.OPEN : STATE.compareAndSet(this, State.OPEN, State.CLOSING);
         if (!accepted) {
-            frame.release();
+            if (text != null) {
+                text.release();
+            }
             return;
         }
-        int size = frame.size();
-        UNSENT.addAndGet(this, size);
-        budget.reserve(size);
-        queued.add(frame);
+        if (text != null) {
+            int size = text.readableBytes();
+            UNSENT.addAndGet(this, size);
+            budget.reserve(size);
+            queued.add(text);
+        }
+        if (close != null) {
+            closeAfter = close;
+            queued.add(END);
+        }
         if (leaving()) {
             // Cut or closed meanwhile: whoever did it may have emptied the queue before this frame was in it.
             discard();
@@ -176,8 +192,8 @@ public final class Outbound {
         }
     }
 
-    /** On the loop: everything queued by now goes out as one batch, up to and including a last frame. */
-    void drain() {
+    /** On the loop: everything queued by now goes out as one batch (taken into {@code batch}), up to the close. */
+    void drain(Batch batch) {
         scheduled = 0;
         State now = state;
         if (now == State.CUT && STATE.compareAndSet(this, State.CUT, State.DONE)) {
@@ -189,24 +205,25 @@ public final class Outbound {
             discard();
             return;
         }
-        List<Frame> batch = new ArrayList<>();
-        Frame frame;
-        while ((frame = queued.poll()) != null) {
-            batch.add(frame);
-            if (frame.closeAfter() != null) {
+        ByteBuf text;
+        while ((text = queued.poll()) != null) {
+            if (text == END) {
+                batch.closeAfter(closeAfter);
                 break;
             }
+            batch.add(text);
         }
         if (!batch.isEmpty()) {
             batches.onNext(batch);
+            batch.clear();
         }
     }
 
     private void discard() {
-        Frame frame;
-        while ((frame = queued.poll()) != null) {
-            sent(frame.size());
-            frame.release();
+        ByteBuf text;
+        while ((text = queued.poll()) != null) {
+            sent(text.readableBytes());
+            text.release();
         }
         forgetIfDone();
     }
@@ -224,7 +241,7 @@ public final class Outbound {
     }
 
     /** Writes each batch and flushes once; the batch's bytes count as unsent until the socket took all of it. */
-    private final class BatchWriter implements MultiSubscriber<List<Frame>> {
+    private final class BatchWriter implements MultiSubscriber<Batch> {
 
         @Override
         public void onSubscribe(Flow.Subscription subscription) {
@@ -232,19 +249,11 @@ public final class Outbound {
         }
 
         @Override
-        public void onItem(List<Frame> batch) {
-            List<ByteBuf> texts = new ArrayList<>(batch.size());
-            long bytes = 0;
-            for (Frame frame : batch) {
-                if (frame.text() != null) {
-                    texts.add(frame.text());
-                    bytes += frame.size();
-                }
-            }
-            if (!texts.isEmpty()) {
-                long written = bytes;
-                framesSent.accept(texts.size());
-                wire.write(texts, () -> {
+        public void onItem(Batch batch) {
+            if (batch.count() > 0) {
+                long written = batch.bytes();
+                framesSent.accept(batch.count());
+                wire.write(batch.texts(), batch.count(), () -> {
                     sent(written);
                     forgetIfDone();
                 });
@@ -254,7 +263,7 @@ public final class Outbound {
                     cut();
                 }
             }
-            CloseReason closeAfter = batch.get(batch.size() - 1).closeAfter();
+            CloseReason closeAfter = batch.closeAfter();
             if (closeAfter != null) {
                 state = State.DONE;
                 if (closeAfter == DROP) {
@@ -274,20 +283,6 @@ public final class Outbound {
         @Override
         public void onCompletion() {
             // The stream is never completed: a connection that is done simply stops feeding it.
-        }
-    }
-
-    /** A text to send, a close after it, or (without text) just the close. */
-    private record Frame(ByteBuf text, CloseReason closeAfter) {
-
-        int size() {
-            return text == null ? 0 : text.readableBytes();
-        }
-
-        void release() {
-            if (text != null) {
-                text.release();
-            }
         }
     }
 }

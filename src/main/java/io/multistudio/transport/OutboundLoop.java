@@ -1,9 +1,10 @@
 package io.multistudio.transport;
 
 import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
+
+import io.netty.util.internal.PlatformDependent;
 
 /**
  * The hand-off of outbound frames to one event loop. A connection with frames waiting is queued here once; one task
@@ -13,8 +14,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class OutboundLoop implements Runnable {
 
     private final Executor loop;
-    private final Queue<Outbound> waiting = new ConcurrentLinkedQueue<>();
+    /** Scheduled from any thread, taken on the loop only: an array-backed queue, no node per connection scheduled. */
+    private final Queue<Outbound> waiting = PlatformDependent.newMpscQueue();
     private final AtomicBoolean scheduled = new AtomicBoolean();
+    private final Batch batch = new Batch();
 
     OutboundLoop(Executor loop) {
         this.loop = loop;
@@ -33,7 +36,7 @@ final class OutboundLoop implements Runnable {
         scheduled.set(false);
         Outbound outbound;
         while ((outbound = waiting.poll()) != null) {
-            outbound.drain();
+            outbound.drain(batch);
         }
     }
 }

@@ -2,16 +2,20 @@ package io.multistudio.transport;
 
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
-import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executor;
 
 import org.jboss.logging.Logger;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandler;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
-import io.netty.util.ReferenceCountUtil;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameEncoder;
 import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.vertx.core.http.impl.WebSocketInternal;
@@ -19,7 +23,9 @@ import io.vertx.core.http.impl.WebSocketInternal;
 /**
  * A websockets-next connection written to through the Netty channel under its Vert.x socket. Vert.x's own
  * {@code writeTextMessage} (which {@code sendText} ends in) encodes the text again and flushes every frame; here a
- * batch of already encoded frames goes down the same pipeline and is flushed once.
+ * batch of already encoded texts becomes one buffer of frames ({@link TextFrames}), written below the frame encoder
+ * with one write and one promise, and flushed once. Where an extension must see each frame, the batch goes down the
+ * whole pipeline frame by frame, still flushed once.
  */
 final class WebSocketWire implements Wire {
 
@@ -29,7 +35,15 @@ final class WebSocketWire implements Wire {
     private static volatile Field wrappedSocket;
 
     private final WebSocketConnection connection;
+    /** Vert.x's handler, where frames enter the pipeline. */
     private final ChannelHandlerContext channel;
+    /**
+     * Where batches encoded here enter it; {@code null} where each frame must pass the pipeline. Found at the first
+     * write: this wire is made before the connection's inbound handlers are put in, and the HTTP idle handler (between
+     * the encoder and Vert.x, where it would see no write) taken out ({@link Inbounds#open}).
+     */
+    private ChannelHandlerContext belowEncoder;
+    private boolean settled;
 
     WebSocketWire(WebSocketConnection connection) {
         this.connection = connection;
@@ -42,19 +56,57 @@ final class WebSocketWire implements Wire {
     }
 
     @Override
-    public void write(List<ByteBuf> texts, Runnable written) {
+    public void write(ByteBuf[] texts, int count, Runnable written) {
         if (!channel.channel().isActive()) {
-            texts.forEach(ReferenceCountUtil::safeRelease);
+            for (int i = 0; i < count; i++) {
+                texts[i].release();
+            }
             written.run();
             return;
         }
-        int last = texts.size() - 1;
+        if (!settled) {
+            settled = true;
+            belowEncoder = frameEncoder(channel.pipeline(), channel.name());
+        }
+        if (belowEncoder != null) {
+            ChannelPromise promise = belowEncoder.newPromise().addListener(done -> written.run());
+            belowEncoder.write(TextFrames.encode(belowEncoder.alloc(), texts, count), promise);
+            belowEncoder.flush();
+            return;
+        }
+        int last = count - 1;
         for (int i = 0; i < last; i++) {
             // Frames complete in order: the last one's promise speaks for the whole batch.
-            channel.write(new TextWebSocketFrame(texts.get(i)), channel.voidPromise());
+            channel.write(frame(texts[i]), channel.voidPromise());
         }
-        channel.write(new TextWebSocketFrame(texts.get(last))).addListener(done -> written.run());
+        channel.write(frame(texts[last])).addListener(done -> written.run());
         channel.flush();
+    }
+
+    /** A frame over its own view of {@code text}: the handlers it passes may move a view's indexes. */
+    private static TextWebSocketFrame frame(ByteBuf text) {
+        return new TextWebSocketFrame(text.duplicate());
+    }
+
+    /**
+     * The frame encoder's context, when no handler between it and Vert.x's takes part in writes: a batch written just
+     * below it, already encoded, then goes out in order with the frames Vert.x writes (close, ping, pong), which pass
+     * the same handlers below. A WebSocket extension (permessage-deflate) sits in between and must see each frame;
+     * so does the HTTP idle handler where it stays (heartbeat off), which must see the writes.
+     */
+    static ChannelHandlerContext frameEncoder(ChannelPipeline pipeline, String vertx) {
+        ChannelHandlerContext encoder = null;
+        for (Map.Entry<String, ChannelHandler> entry : pipeline) {
+            ChannelHandler handler = entry.getValue();
+            if (entry.getKey().equals(vertx)) {
+                return encoder;
+            } else if (handler instanceof WebSocketFrameEncoder) {
+                encoder = pipeline.context(handler);
+            } else if (handler instanceof ChannelOutboundHandler) {
+                encoder = null;
+            }
+        }
+        return null;
     }
 
     @Override

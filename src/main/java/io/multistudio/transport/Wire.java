@@ -1,6 +1,5 @@
 package io.multistudio.transport;
 
-import java.util.List;
 import java.util.concurrent.Executor;
 
 import io.netty.buffer.ByteBuf;
@@ -13,11 +12,13 @@ interface Wire {
     Executor loop();
 
     /**
-     * Writes each buffer as one TEXT frame, then flushes once. Takes over one reference to each buffer.
+     * Writes the first {@code count} buffers as one TEXT frame each, then flushes once. Takes over one reference to
+     * each buffer, whose indexes it leaves as they are (the same buffer may be another connection's frame too), and
+     * reads the array during the call only (the caller reuses it).
      *
      * @param written runs once the whole batch has left the server, or failed to
      */
-    void write(List<ByteBuf> texts, Runnable written);
+    void write(ByteBuf[] texts, int count, Runnable written);
 
     /** Closes with {@code reason} after what was written. */
     void close(CloseReason reason);

@@ -13,8 +13,9 @@ import io.quarkus.websockets.next.CloseReason;
 
 /**
  * A socket that keeps what it is sent, for tests of what reaches a connection. Its loop runs tasks when the test says
- * so ({@link #runLoop()}), or at once if {@code immediate}; a batch stays unsent until {@link #take()} says the
- * client read it, unless the client is {@link #reading} (or the wire {@code immediate}).
+ * so ({@link #runLoop()}), or at once if {@code immediate} (on the caller's thread, and, as on an event loop, a task
+ * queued by a running one runs after it); a batch stays unsent until {@link #take()} says the client read it, unless
+ * the client is {@link #reading} (or the wire {@code immediate}). Not thread-safe: one test thread drives it.
  */
 public final class RecordingWire implements Wire {
 
@@ -26,6 +27,7 @@ public final class RecordingWire implements Wire {
     final EmbeddedChannel socket = new EmbeddedChannel();
     volatile boolean aborted;
     private final List<Runnable> tasks = new ArrayList<>();
+    private boolean running;
     private final List<Runnable> unread = new ArrayList<>();
     private final boolean immediate;
     /** The client takes every batch as soon as it is written. */
@@ -62,7 +64,21 @@ public final class RecordingWire implements Wire {
 
     @Override
     public Executor loop() {
-        return immediate ? Runnable::run : tasks::add;
+        return immediate ? this::runNow : tasks::add;
+    }
+
+    private void runNow(Runnable task) {
+        tasks.add(task);
+        if (!running) {
+            running = true;
+            try {
+                while (!tasks.isEmpty()) {
+                    tasks.remove(0).run();
+                }
+            } finally {
+                running = false;
+            }
+        }
     }
 
     void runLoop() {
@@ -72,9 +88,10 @@ public final class RecordingWire implements Wire {
     }
 
     @Override
-    public void write(List<ByteBuf> texts, Runnable written) {
-        batchSizes.add(texts.size());
-        for (ByteBuf text : texts) {
+    public void write(ByteBuf[] texts, int count, Runnable written) {
+        batchSizes.add(count);
+        for (int i = 0; i < count; i++) {
+            ByteBuf text = texts[i];
             frames.add(text.toString(StandardCharsets.UTF_8));
             text.release();
         }
