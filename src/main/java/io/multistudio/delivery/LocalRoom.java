@@ -139,7 +139,8 @@ public final class LocalRoom {
 
     /**
      * Adds a member that receives nothing live until {@link #release}: events that arrive meanwhile are held for it,
-     * so its catch-up from the history and the live stream join without a gap or a duplicate.
+     * so its catch-up (from the history, or from the events delivered here) and the live stream join without a gap or
+     * a duplicate.
      */
     synchronized Member attach(Connection connection, String userId, long lastSeq) {
         Member member = new Member(connection, userId, lastSeq);
