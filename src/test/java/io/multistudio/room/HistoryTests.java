@@ -32,6 +32,7 @@ abstract class HistoryTests {
     @TestHTTPResource("/ws")
     URI uri;
 
+    /** Where the engine's calls are counted. */
     @Inject
     MeterRegistry registry;
 
