@@ -37,7 +37,7 @@ abstract class HistoryTests {
     MeterRegistry registry;
 
     @Test
-    void aResumeOnTheNodeThatDeliveredWhatItMissedIsRecoveredWithoutReadingTheHistory() {
+    void aResumeAndAPageOnTheNodeThatDeliveredTheirEventsReadNoHistory() {
         try (Wire ada = Wire.hello(uri, "Ada"); Wire bob = Wire.hello(uri, "Bob")) {
             gather(newRoomId(), ada, bob);
             String token = bob.helloAnswer().path("reconnect_token").asText();
@@ -60,6 +60,10 @@ abstract class HistoryTests {
                 assertThat(joined.path("recovered").asBoolean()).isTrue();
                 assertThat(back.next(3)).extracting(replayed -> replayed.path("data"))
                         .containsExactlyElementsOf(missed);
+                JsonNode page = back.request("{\"kind\":\"HISTORY\",\"rid\":\"h\",\"limit\":2}");
+                assertThat(page.path("more").asBoolean()).isTrue();
+                assertThat(elements(page.path("events"))).extracting(event -> event.path("data"))
+                        .containsExactlyElementsOf(missed.subList(1, 3));
             }
             assertThat(historyReads()).as("events this node delivered a moment ago are not read back").isEqualTo(reads);
         }
