@@ -159,6 +159,14 @@ public interface MultiStudioConfig {
     @WithDefault("1048576")
     int roomHistoryBytes();
 
+    /**
+     * Room events each node keeps per room after delivering them to the room's members there, so that a join's or a
+     * resume's catch-up on that node needs no history read: also bounded by 256 KiB of text, by 3 seconds, and by
+     * {@link #roomHistory()} and {@link #roomHistoryBytes()}; 0 always reads the history.
+     */
+    @WithDefault("256")
+    int recentEvents();
+
     /** Writes console logs as JSON lines, for log collectors. */
     @WithDefault("false")
     boolean jsonLogs();

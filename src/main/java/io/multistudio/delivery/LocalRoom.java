@@ -18,8 +18,9 @@ import io.multistudio.transport.Outbound;
 import io.netty.buffer.ByteBuf;
 
 /**
- * One room as seen by this node: the members connected here, and the sequencer that hands them the room's events in
- * seq order, whatever order they were committed in. Events arrive from any thread; everything here runs under the
+ * One room as seen by this node: the members connected here, the sequencer that hands them the room's events in
+ * seq order, whatever order they were committed in, and the last events it handed out, for the catch-up of a member
+ * who comes next ({@link RecentEvents}). Events arrive from any thread; everything here runs under the
  * room's lock, and sending only queues on each connection's outbound stream (written on that connection's own event
  * loop), so the lock is never held for I/O. Each event is encoded once, and every member gets the same bytes.
  */
@@ -42,6 +43,7 @@ public final class LocalRoom {
     private final ServerMetrics metrics;
     private final GapWatcher gapDetected;
     private final Runnable emptied;
+    private final RecentEvents recent;
     private final TreeMap<Long, RoomEvent> pending = new TreeMap<>();
     /** The characters of the events in {@code pending}. */
     private long pendingChars;
@@ -55,8 +57,9 @@ public final class LocalRoom {
     private volatile Room known;
 
     LocalRoom(Room room, long nextSeq, Codec codec, ServerMetrics metrics, GapWatcher gapDetected,
-            Runnable emptied) {
+            Runnable emptied, RecentEvents.Limits recentLimits) {
         this.metrics = metrics;
+        this.recent = new RecentEvents(nextSeq, recentLimits, this);
         this.id = room.id();
         this.instance = room.instance();
         this.known = room;
@@ -113,6 +116,7 @@ public final class LocalRoom {
         LOG.warnf("Room %s: gave up waiting for seqs %d to %d; delivered without them", id,
                 skippedFrom, skippedTo - 1);
         nextSeq = skippedTo;
+        recent.restart(nextSeq);
         drain();
     }
 
@@ -126,8 +130,17 @@ public final class LocalRoom {
     }
 
     /**
+     * The events after {@code afterSeq} through at least {@code through} as this node handed them out, in seq order;
+     * {@code null} unless it handed out every one of them and still holds them.
+     */
+    synchronized List<RoomEvent> recent(long afterSeq, long through) {
+        return recent.after(afterSeq, through);
+    }
+
+    /**
      * Adds a member that receives nothing live until {@link #release}: events that arrive meanwhile are held for it,
-     * so its catch-up from the history and the live stream join without a gap or a duplicate.
+     * so its catch-up (from the history, or from the events delivered here) and the live stream join without a gap or
+     * a duplicate.
      */
     synchronized Member attach(Connection connection, String userId, long lastSeq) {
         Member member = new Member(connection, userId, lastSeq);
@@ -160,6 +173,7 @@ public final class LocalRoom {
         boolean othersLive = members.values().stream().anyMatch(other -> other != member && other.held == null);
         if (!othersLive && nextSeq <= member.lastSeq) {
             nextSeq = member.lastSeq + 1;
+            recent.restart(nextSeq);
             Map<Long, RoomEvent> passed = pending.headMap(nextSeq);
             passed.values().forEach(event -> pendingChars -= event.text().length());
             passed.clear();
@@ -183,6 +197,7 @@ public final class LocalRoom {
             if (known != null) {
                 known = known.after(event);
             }
+            recent.add(event);
             ByteBuf encoded = Outbound.utf8(event.text());
             for (Member member : members.values()) {
                 member.offer(event, encoded);

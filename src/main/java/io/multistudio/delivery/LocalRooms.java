@@ -1,6 +1,7 @@
 package io.multistudio.delivery;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -42,9 +43,13 @@ public class LocalRooms implements RoomEvents {
     private final Instance<RoomLog> roomLog;
     /** How long a missing seq may hold back the events after it before delivery skips it. */
     private final Duration gapTimeout;
+    private final RecentEvents.Limits recentLimits;
 
     LocalRooms(Codec codec, Vertx vertx, Instance<RoomLog> roomLog, ServerMetrics metrics, MultiStudioConfig config) {
         this.gapTimeout = config.storeTimeout().plus(GAP_MARGIN);
+        this.recentLimits = new RecentEvents.Limits(Math.min(config.recentEvents(), config.roomHistory()),
+                Math.min(RecentEvents.MAX_CHARS, config.roomHistoryBytes()),
+                (millis, task) -> vertx.setTimer(millis, timer -> task.run()));
         this.metrics = metrics;
         this.codec = codec;
         this.vertx = vertx;
@@ -70,6 +75,12 @@ public class LocalRooms implements RoomEvents {
         return room == null ? null : room.known();
     }
 
+    @Override
+    public List<RoomEvent> recent(Room room, long afterSeq, long through) {
+        LocalRoom local = rooms.get(room.id());
+        return local == null || !local.instance().equals(room.instance()) ? null : local.recent(afterSeq, through);
+    }
+
     /**
      * Makes {@code connection} a member here that has seen every event up to {@code lastSeq}; it gets nothing live
      * until {@link LocalRoom.Member#release}.
@@ -80,7 +91,7 @@ public class LocalRooms implements RoomEvents {
         LocalRoom local = rooms.compute(room.id(), (id, current) -> {
             LocalRoom chosen = current == null || !current.instance().equals(room.instance())
                     ? new LocalRoom(room, lastSeq + 1, codec, metrics, this::watchGap,
-                            () -> vertx.runOnContext(ignored -> removeIfEmpty(id)))
+                            () -> vertx.runOnContext(ignored -> removeIfEmpty(id)), recentLimits)
                     : current;
             attached[0] = chosen.attach(connection, userId, lastSeq);
             return chosen;

@@ -9,20 +9,25 @@ import io.multistudio.config.MultiStudioConfig;
 import io.multistudio.engine.SharedMap;
 import io.smallrye.mutiny.Uni;
 
-/** Reads what a member missed from a room's history, and names the history's keys. */
+/**
+ * Reads what a member missed from a room's history, or from the events this node delivered a moment ago when it still
+ * holds every one of them; names the history's keys.
+ */
 final class HistoryReader {
 
     private final SharedMap<RoomEvent> history;
+    private final RoomEvents delivered;
     private final MultiStudioConfig config;
 
-    HistoryReader(SharedMap<RoomEvent> history, MultiStudioConfig config) {
+    HistoryReader(SharedMap<RoomEvent> history, RoomEvents delivered, MultiStudioConfig config) {
         this.history = history;
+        this.delivered = delivered;
         this.config = config;
     }
 
     /**
-     * The events of {@code room} after {@code afterSeq} up to {@code latest} that {@code userId} would have
-     * received; at most the configured number of events back.
+     * The events of {@code room} after {@code afterSeq} up to {@code latest} (at least) that {@code userId} would
+     * have received; at most the configured number of events back.
      */
     Uni<Replay> replay(Room room, long latest, long afterSeq, String userId) {
         if (afterSeq >= latest) {
@@ -31,6 +36,13 @@ final class HistoryReader {
         }
         long from = Math.max(afterSeq + 1, latest - config.roomHistory() + 1);
         boolean withinCount = from == afterSeq + 1;
+        List<RoomEvent> recent = withinCount ? delivered.recent(room, afterSeq, latest) : null;
+        if (recent != null) {
+            // Delivered here without a gap from the first missed seq on: nothing to read back, nothing lost.
+            return Uni.createFrom().item(new Replay(room, recent.stream()
+                    .filter(event -> event.visibleTo(userId))
+                    .toList(), true, afterSeq + recent.size()));
+        }
         String anchor = key(room.instance(), afterSeq);
         Set<String> keys = keys(room.instance(), from, latest);
         Set<String> read = new LinkedHashSet<>(keys);

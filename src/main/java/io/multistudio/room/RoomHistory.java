@@ -24,11 +24,13 @@ public class RoomHistory {
 
     private final Rooms rooms;
     private final RoomLog log;
+    private final RoomEvents delivered;
     private final MultiStudioConfig config;
 
-    RoomHistory(Rooms rooms, RoomLog log, MultiStudioConfig config) {
+    RoomHistory(Rooms rooms, RoomLog log, RoomEvents delivered, MultiStudioConfig config) {
         this.rooms = rooms;
         this.log = log;
+        this.delivered = delivered;
         this.config = config;
     }
 
@@ -49,7 +51,9 @@ public class RoomHistory {
             return log.latest(room).flatMap(latest -> {
                 long newest = before == null ? latest : Math.min(before - 1, latest);
                 long oldest = Math.max(1, latest - config.roomHistory() + 1);
-                return collect(room.instance(), oldest, newest, limit, userId, List.of());
+                List<RoomEvent> recent = recent(room, oldest, newest, limit, userId);
+                return recent != null ? Uni.createFrom().item(recent)
+                        : collect(room.instance(), oldest, newest, limit, userId, List.of());
             }).map(visible -> visible.size() > limit
                     ? new Page(visible.subList(visible.size() - limit, visible.size()), true)
                     : new Page(visible, false));
@@ -74,6 +78,25 @@ public class RoomHistory {
             visible.addAll(newer);
             return collect(instance, oldest, from - 1, limit, userId, visible);
         });
+    }
+
+    /**
+     * The visible events up to {@code newest} from those this node delivered a moment ago, if they are enough: one
+     * more than {@code limit}, or every one back to {@code oldest}; {@code null} otherwise, and the history is read.
+     */
+    private List<RoomEvent> recent(Room room, long oldest, long newest, int limit, String userId) {
+        if (newest < oldest) {
+            return null;
+        }
+        List<RoomEvent> all = delivered.recent(room, oldest - 1, newest);
+        List<RoomEvent> held = all != null ? all : delivered.recent(room, Math.max(oldest, newest - limit) - 1, newest);
+        if (held == null) {
+            return null;
+        }
+        List<RoomEvent> visible = held.stream()
+                .filter(event -> event.seq() <= newest && visible(event, userId))
+                .toList();
+        return visible.size() > limit || all != null ? visible : null;
     }
 
     /**

@@ -51,7 +51,7 @@ public class RoomLog {
         this.events = events;
         this.config = config;
         this.heads = heads;
-        this.reader = new HistoryReader(history, config);
+        this.reader = new HistoryReader(history, events, config);
         this.sizes = new HistorySizes(config.roomHistory());
         // Events committed on other nodes reach this node's members through the history; this node's own arrive
         // twice, and delivery drops the second copy by its seq.

@@ -28,7 +28,8 @@ class LocalRoomTest {
             true, null, JsonNodeFactory.instance.objectNode(), 0, 0, List.of()), 1, new Codec(),
             new ServerMetrics(new SimpleMeterRegistry()),
             (stalled, from, to) -> watchedGaps.add(new long[] { from, to }), () -> {
-            });
+            }, new RecentEvents.Limits(16, 1_000, (millis, task) -> {
+            }));
 
     @Test
     void eventsArrivingOutOfOrderAreDeliveredInSeqOrderOnce() {
@@ -170,6 +171,32 @@ class LocalRoomTest {
                 List.of(message(1, "u_bob", null), message(3, "u_bob", null)), 1);
 
         assertThat(ada.seqs()).as("seq 2 was never committed; this node delivered 3 already").containsExactly(1L, 3L);
+    }
+
+    @Test
+    void theEventsDeliveredHereAnswerACatchUpUntilTheRoomSkipsAGap() {
+        member("u_bob", 0);
+        room.offer(message(1, "u_bob", null));
+        room.offer(message(2, "u_bob", null));
+        room.offer(message(4, "u_bob", null));
+        assertThat(room.recent(0, 2)).extracting(RoomEvent::seq).containsExactly(1L, 2L);
+        assertThat(room.recent(0, 4)).as("seq 4 waits for 3").isNull();
+
+        room.skipGap(3);
+
+        assertThat(room.recent(0, 4)).as("3 was skipped, never held").isNull();
+        assertThat(room.recent(3, 4)).extracting(RoomEvent::seq).containsExactly(4L);
+    }
+
+    @Test
+    void aCatchUpThatMovedTheRoomOnIsNotTakenForEventsDeliveredHere() {
+        // Alone here, a member caught up to 5 from the history: the room goes on from 6 without 1 to 5.
+        Recorder ada = new Recorder();
+        room.attach(ada.connection(), "u_ada", 0).release(List.of(), List.of(message(5, "u_bob", null)), 5);
+        room.offer(message(6, "u_bob", null));
+
+        assertThat(room.recent(0, 6)).isNull();
+        assertThat(room.recent(5, 6)).extracting(RoomEvent::seq).containsExactly(6L);
     }
 
     @Test

@@ -10,20 +10,70 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 
+import jakarta.inject.Inject;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.multistudio.testsupport.Wire;
 import io.quarkus.test.common.http.TestHTTPResource;
 
-/** PROTOCOL.md §2.7b: HISTORY and JOIN_ROOM's history. Run once per engine. */
+/**
+ * PROTOCOL.md §2.7b: HISTORY and JOIN_ROOM's history; and a catch-up that the node answers without the history.
+ * Run once per engine.
+ */
 abstract class HistoryTests {
 
     @TestHTTPResource("/ws")
     URI uri;
+
+    /** Where the engine's calls are counted. */
+    @Inject
+    MeterRegistry registry;
+
+    @Test
+    void aResumeAndAPageOnTheNodeThatDeliveredTheirEventsReadNoHistory() {
+        try (Wire ada = Wire.hello(uri, "Ada"); Wire bob = Wire.hello(uri, "Bob")) {
+            gather(newRoomId(), ada, bob);
+            String token = bob.helloAnswer().path("reconnect_token").asText();
+            long lastSeq = ada.request("{\"kind\":\"SEND\",\"rid\":\"s\",\"data\":\"seen\"}").path("seq").asLong();
+            assertThat(bob.next().path("seq").asLong()).isEqualTo(lastSeq);
+            bob.drop();
+            assertThat(ada.next().path("kind").asText()).isEqualTo("USER_AWAY");
+            List<JsonNode> missed = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                missed.add(ada.request("{\"kind\":\"SEND\",\"rid\":\"s\",\"data\":" + i + "}").path("data"));
+            }
+            double reads = historyReads();
+
+            try (Wire back = Wire.connect(uri)) {
+                JsonNode hello = back.request("{\"kind\":\"HELLO\",\"reconnect_token\":\"" + token
+                        + "\",\"last_seq\":" + lastSeq + "}");
+                assertThat(hello.path("reconnected").asBoolean()).as("%s", hello).isTrue();
+                JsonNode joined = back.next();
+                assertThat(joined.path("kind").asText()).isEqualTo("JOINED_ROOM");
+                assertThat(joined.path("recovered").asBoolean()).isTrue();
+                assertThat(back.next(3)).extracting(replayed -> replayed.path("data"))
+                        .containsExactlyElementsOf(missed);
+                JsonNode page = back.request("{\"kind\":\"HISTORY\",\"rid\":\"h\",\"limit\":2}");
+                assertThat(page.path("more").asBoolean()).isTrue();
+                assertThat(elements(page.path("events"))).extracting(event -> event.path("data"))
+                        .containsExactlyElementsOf(missed.subList(1, 3));
+            }
+            assertThat(historyReads()).as("events this node delivered a moment ago are not read back").isEqualTo(reads);
+        }
+    }
+
+    private double historyReads() {
+        Timer reads = registry.find("multistudio.engine.operation").tag("map", "history").tag("operation", "get_all")
+                .timer();
+        return reads == null ? 0 : reads.count();
+    }
 
     @Test
     void historyPagesBackThroughWhatTheMemberReceivedLiveOldestFirst() {
