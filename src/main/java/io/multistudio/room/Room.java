@@ -17,10 +17,12 @@ import io.multistudio.protocol.ServerMessage;
  *        must not mix with the new room's
  * @param seq a seq the room's history had reached when the record was last written: a lower bound of the room's
  *        latest seq, where looking for it starts
+ * @param rev how many changes the record has had: of two records of one room, the one with the higher rev is the
+ *        newer (see {@link NewestRecords})
  * @param members ordered by join time, oldest first
  */
 public record Room(String id, String instance, String name, String owner, int capacity, boolean listed,
-        String passwordHash, ObjectNode data, long createdAt, long seq, List<RoomMember> members) {
+        String passwordHash, ObjectNode data, long createdAt, long seq, long rev, List<RoomMember> members) {
 
     /** @param name the user's name when it joined, for the webhooks about it; absent in rooms older than that */
     public record RoomMember(String userId, String name, long joinedAt) {
@@ -38,8 +40,14 @@ public record Room(String id, String instance, String name, String owner, int ca
     /** The same room with {@code seq} raised to {@code reached}, if that is higher. */
     Room reached(long reached) {
         return reached <= seq ? this
-                : new Room(id, instance, name, owner, capacity, listed, passwordHash, data, createdAt, reached,
+                : new Room(id, instance, name, owner, capacity, listed, passwordHash, data, createdAt, reached, rev,
                         members);
+    }
+
+    /** This room as the record that replaces {@code before}: one rev later, its seq raised to {@code reached}. */
+    Room replacing(Room before, long reached) {
+        return new Room(id, instance, name, owner, capacity, listed, passwordHash, data, createdAt,
+                Math.max(seq, reached), before.rev + 1, members);
     }
 
     /**
@@ -59,7 +67,7 @@ public record Room(String id, String instance, String name, String owner, int ca
                     .toList();
             return left.isEmpty() ? null
                     : new Room(id, instance, name, owner, capacity, listed, passwordHash, data, createdAt,
-                            room.seq, left);
+                            room.seq, rev, left);
         }
         return room;
     }
@@ -67,7 +75,7 @@ public record Room(String id, String instance, String name, String owner, int ca
     Room withMember(RoomMember member) {
         List<RoomMember> joined = new ArrayList<>(members);
         joined.add(member);
-        return new Room(id, instance, name, owner, capacity, listed, passwordHash, data, createdAt, seq,
+        return new Room(id, instance, name, owner, capacity, listed, passwordHash, data, createdAt, seq, rev,
                 List.copyOf(joined));
     }
 
@@ -82,15 +90,17 @@ public record Room(String id, String instance, String name, String owner, int ca
         }
         boolean ownerLeft = Objects.equals(owner, userId);
         String newOwner = ownerLeft ? left.get(0).userId() : owner;
-        return new Room(id, instance, name, newOwner, capacity, listed, passwordHash, data, createdAt, seq, left);
+        return new Room(id, instance, name, newOwner, capacity, listed, passwordHash, data, createdAt, seq, rev,
+                left);
     }
 
     Room withSettings(String newName, int newCapacity, String newPasswordHash, boolean newListed) {
         return new Room(id, instance, newName, owner, newCapacity, newListed, newPasswordHash, data, createdAt, seq,
-                members);
+                rev, members);
     }
 
     Room withData(ObjectNode newData) {
-        return new Room(id, instance, name, owner, capacity, listed, passwordHash, newData, createdAt, seq, members);
+        return new Room(id, instance, name, owner, capacity, listed, passwordHash, newData, createdAt, seq, rev,
+                members);
     }
 }

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
-import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 import jakarta.inject.Singleton;
@@ -46,14 +45,14 @@ public class RoomCommands {
         checkRoomDataSize(data);
         return new Room(id, instance, request.name() == null ? id : request.name(), actor.userId(),
                 request.capacity() == null ? Math.min(RoomRequests.DEFAULT_CAPACITY, maxCapacity) : request.capacity(),
-                request.listed(), passwordHash(instance, request.password()), data, now, 0,
+                request.listed(), passwordHash(instance, request.password()), data, now, 0, 0,
                 List.of(new Room.RoomMember(actor.userId(), name, now)));
     }
 
     /** The user of {@code session} joins, if the room exists, the password matches and there is room. */
     public RoomCommand join(Actor actor, Session session, RoomRequests.Join request) {
         return new RoomCommand(room -> admit(room, session, request),
-                (before, after) -> List.of(seq -> event(after, seq, RoomEvent.USER_JOINED, actor, actor.userId(),
+                (before, after) -> List.of((now, seq) -> event(after, seq, RoomEvent.USER_JOINED, actor, actor.userId(),
                         null, new ServerMessage.UserJoined(after.id(), seq, session.member()))));
     }
 
@@ -65,10 +64,10 @@ public class RoomCommands {
         return new RoomCommand(room -> room != null && room.hasMember(userId) ? room.withoutMember(userId) : room,
                 (before, after) -> {
                     List<RoomNotice.Draft> events = new ArrayList<>(2);
-                    events.add(seq -> event(before, seq, RoomEvent.USER_LEFT, actor, userId, null,
+                    events.add((now, seq) -> event(before, seq, RoomEvent.USER_LEFT, actor, userId, null,
                             new ServerMessage.UserLeft(before.id(), seq, userId, reason), reason));
                     if (after != null && !Objects.equals(after.owner(), before.owner())) {
-                        events.add(seq -> roomUpdated(after, seq, Actor.SERVER));
+                        events.add((now, seq) -> roomUpdated(now, seq, Actor.SERVER));
                     }
                     return events;
                 });
@@ -89,7 +88,7 @@ public class RoomCommands {
 
     /** An operator deletes the room: every member gets {@code LEFT_ROOM} with reason {@code closed}. */
     public RoomCommand close() {
-        return new RoomCommand(room -> null, (before, after) -> List.of(seq -> new RoomEvent(before.id(),
+        return new RoomCommand(room -> null, (before, after) -> List.of((now, seq) -> new RoomEvent(before.id(),
                 before.instance(), seq, RoomEvent.ROOM_CLOSED, null, null, null, null, null, "closed",
                 codec.write(new ServerMessage.LeftRoom(null, before.id(), "closed")), System.currentTimeMillis(),
                 null)));
@@ -114,7 +113,7 @@ public class RoomCommands {
             }
             return room.withSettings(request.name() == null ? room.name() : request.name(), capacity, passwordHash,
                     request.listed() == null ? room.listed() : request.listed());
-        }, after -> seq -> roomUpdated(after, seq, actor));
+        }, (now, seq) -> roomUpdated(now, seq, actor));
     }
 
     /** A member merges {@code patch} into the room's data. */
@@ -123,7 +122,7 @@ public class RoomCommands {
             ObjectNode data = mergePatch.apply(room.data(), patch);
             checkRoomDataSize(data);
             return room.withData(data);
-        }, after -> seq -> roomUpdated(after, seq, actor));
+        }, (now, seq) -> roomUpdated(now, seq, actor));
     }
 
     /** A member sends a message to the room, or to one member of it. */
@@ -162,12 +161,11 @@ public class RoomCommands {
     /**
      * A change only a member may make (or the server, on any room that exists), with the one event it produces.
      */
-    private static RoomCommand asMember(Actor actor, UnaryOperator<Room> change,
-            Function<Room, RoomNotice.Draft> event) {
+    private static RoomCommand asMember(Actor actor, UnaryOperator<Room> change, RoomNotice.Draft event) {
         return new RoomCommand(room -> {
             checkMember(actor, room);
             return change.apply(room);
-        }, (before, after) -> List.of(event.apply(after)));
+        }, (before, after) -> List.of(event));
     }
 
     /** Refuses an actor that is not in {@code room}; the server may act in any room that exists. */

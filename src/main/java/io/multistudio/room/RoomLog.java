@@ -79,10 +79,10 @@ public class RoomLog {
     }
 
     /** Commits the events of one change of the stored room, in order; yields them. */
-    Uni<List<RoomEvent>> commitAll(Room room, List<RoomNotice.Draft> drafts) {
+    Uni<List<RoomEvent>> commitAll(Room room, List<RoomNotice> notices) {
         Uni<List<RoomEvent>> committed = Uni.createFrom().item(List.of());
-        for (RoomNotice.Draft draft : drafts) {
-            committed = committed.flatMap(done -> commit(room, RoomNotice.of(draft)).map(event -> {
+        for (RoomNotice notice : notices) {
+            committed = committed.flatMap(done -> commit(room, notice).map(event -> {
                 List<RoomEvent> all = new ArrayList<>(done);
                 all.add(event);
                 return all;

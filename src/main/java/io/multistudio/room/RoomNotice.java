@@ -2,6 +2,7 @@ package io.multistudio.room;
 
 import java.util.function.BiFunction;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * One room event waiting for its seq: whether the room as this node knows it admits it, and the event at a seq. An
@@ -14,14 +15,23 @@ import java.util.function.Predicate;
  */
 public record RoomNotice(Predicate<Room> admits, BiFunction<Room, Long, RoomEvent> event) {
 
-    /** An event of a change the stored room already made: nothing left to check. */
-    static RoomNotice of(Draft draft) {
-        return new RoomNotice(room -> true, (room, seq) -> draft.at(seq));
+    /**
+     * An event of a change the stored room already made: nothing left to check.
+     *
+     * @param now the room as it is when the event takes its seq (see {@link NewestRecords})
+     */
+    static RoomNotice of(Draft draft, Supplier<Room> now) {
+        return new RoomNotice(room -> true, (room, seq) -> draft.at(now.get(), seq));
     }
 
     /** An event whose seq is not known yet; its text carries the seq, so it is written once the seq is. */
     @FunctionalInterface
     public interface Draft {
-        RoomEvent at(long seq);
+
+        /**
+         * @param now the newest record of the room this node knows as the event takes {@code seq}, at least as new as
+         *        the one its change stored: what an event showing the room shows
+         */
+        RoomEvent at(Room now, long seq);
     }
 }

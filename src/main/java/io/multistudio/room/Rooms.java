@@ -23,8 +23,9 @@ import io.smallrye.mutiny.Uni;
 /**
  * The stored rooms: what can be read about them, and the changes that leave their members as they are (settings,
  * data, messages, a member's data). A change of the room itself is one atomic update of the stored room, then its
- * event is committed to the {@link RoomLog}, which gives it its seq; an event that changes nothing stored (a message,
- * a member's data) is only committed there. Who is in which room changes only through {@link Membership}.
+ * event is committed to the {@link RoomLog}, which gives it its seq, showing the room as its newest record known here
+ * ({@link NewestRecords}); an event that changes nothing stored (a message, a member's data) is only committed there.
+ * Who is in which room changes only through {@link Membership}.
  */
 @Startup
 @Singleton
@@ -38,6 +39,7 @@ public class Rooms {
     private final SeqHeads heads;
     private final RoomEvents events;
     private final RoomIndex index;
+    private final NewestRecords newest = new NewestRecords();
 
     Rooms(Engine engine, SessionService sessions, RoomLog log, RoomCommands commands, Codec codec, SeqHeads heads,
             RoomEvents events, RoomIndex index) {
@@ -165,7 +167,11 @@ public class Rooms {
     Uni<SharedMap.Change<Room>> apply(String roomId, RoomCommand command) {
         return rooms.update(roomId, current -> {
             Room next = command.apply(current);
-            return next == null || next == current ? next : next.reached(heads.known(next.instance(), 0));
+            return next == null || next == current ? next : next.replacing(current, heads.known(next.instance(), 0));
+        }).invoke(change -> {
+            if (change.changed() && change.after() != null) {
+                newest.stored(change.after());
+            }
         });
     }
 
@@ -175,11 +181,18 @@ public class Rooms {
             return Uni.createFrom().item(new Committed(change, List.of()));
         }
         Room room = change.after() == null ? change.before() : change.after();
+        List<RoomNotice> notices = command.events(change.before(), change.after()).stream()
+                .map(draft -> RoomNotice.of(draft, () -> newest.of(room)))
+                .toList();
         return index.changed(change.before(), change.after())
-                .flatMap(indexed -> log.commitAll(room, command.events(change.before(), change.after())))
-                .call(events -> change.after() == null ? log.ended(room).onFailure().recoverWithNull()
-                        : Uni.createFrom().voidItem())
+                .flatMap(indexed -> log.commitAll(room, notices))
+                .call(events -> change.after() == null ? ended(room) : Uni.createFrom().voidItem())
                 .map(events -> new Committed(change, events));
+    }
+
+    private Uni<Void> ended(Room room) {
+        newest.ended(room.instance());
+        return log.ended(room).onFailure().recoverWithNull();
     }
 
     /** Applies {@code command} and commits its events. */

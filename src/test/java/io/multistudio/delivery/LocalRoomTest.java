@@ -25,7 +25,7 @@ class LocalRoomTest {
 
     private final List<long[]> watchedGaps = new ArrayList<>();
     private final LocalRoom room = new LocalRoom(new Room(ROOM, INSTANCE, ROOM, "u_ada", 10,
-            true, null, JsonNodeFactory.instance.objectNode(), 0, 0, List.of()), 1, new Codec(),
+            true, null, JsonNodeFactory.instance.objectNode(), 0, 0, 0, List.of()), 1, new Codec(),
             new ServerMetrics(new SimpleMeterRegistry()),
             (stalled, from, to) -> watchedGaps.add(new long[] { from, to }), () -> {
             }, new RecentEvents.Limits(16, 1_000, (millis, task) -> {

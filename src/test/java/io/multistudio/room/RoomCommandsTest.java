@@ -52,7 +52,7 @@ class RoomCommandsTest {
         RoomCommand join = commands.join(BOB, session("u_bob"), new RoomRequests.Join("lobby", null));
         Room after = join.apply(room);
         assertThat(after.members()).extracting(Room.RoomMember::userId).containsExactly("u_ada", "u_bob");
-        List<RoomEvent> events = at(join.events(room, after), 7);
+        List<RoomEvent> events = at(join.events(room, after), after, 7);
         assertThat(events).singleElement().satisfies(event -> {
             assertThat(event.type()).isEqualTo(RoomEvent.USER_JOINED);
             assertThat(event.seq()).isEqualTo(7);
@@ -84,9 +84,9 @@ class RoomCommandsTest {
         RoomCommand leave = commands.leave("u_ada", ADA, "left");
         Room after = leave.apply(room);
         assertThat(after.owner()).isEqualTo("u_bob");
-        assertThat(at(leave.events(room, after), 5)).extracting(RoomEvent::type, RoomEvent::seq)
+        assertThat(at(leave.events(room, after), after, 5)).extracting(RoomEvent::type, RoomEvent::seq)
                 .containsExactly(tuple(RoomEvent.USER_LEFT, 5L), tuple("ROOM_UPDATED", 6L));
-        assertThat(at(leave.events(room, after), 5).get(0).removes("u_ada")).isTrue();
+        assertThat(at(leave.events(room, after), after, 5).get(0).removes("u_ada")).isTrue();
     }
 
     @Test
@@ -126,7 +126,7 @@ class RoomCommandsTest {
         assertThatThrownBy(() -> commands.send(ADA, new RoomRequests.Send(TextNode.valueOf("hi"), "u_eve")).admits()
                 .test(room)).satisfies(failure -> assertWhy(failure, Why.USER_NOT_IN_ROOM));
         assertThatThrownBy(() -> send.admits().test(room.after(at(commands.leave("u_ada", BOB, "kicked")
-                .events(room, null), 4).get(0)))).satisfies(failure -> assertWhy(failure, Why.NOT_IN_ROOM));
+                .events(room, null), room, 4).get(0)))).satisfies(failure -> assertWhy(failure, Why.NOT_IN_ROOM));
     }
 
     @Test
@@ -156,7 +156,7 @@ class RoomCommandsTest {
         Room room = withBob(lobby(null, 4));
         RoomCommand close = commands.close();
         assertThat(close.apply(room)).isNull();
-        RoomEvent closed = at(close.events(room, null), 9).get(0);
+        RoomEvent closed = at(close.events(room, null), room, 9).get(0);
         assertThat(closed.seq()).isEqualTo(9);
         assertThat(room.after(closed)).isNull();
         assertThat(closed.removes("u_ada")).isTrue();
@@ -176,17 +176,17 @@ class RoomCommandsTest {
     void aFollowedRoomKeepsItsMembersFromTheEvents() {
         Room room = lobby(null, 4);
         Room joined = room.after(at(commands.join(BOB, session("u_bob"), new RoomRequests.Join("lobby", null))
-                .events(room, withBob(room)), 4).get(0));
+                .events(room, withBob(room)), room, 4).get(0));
         assertThat(joined.members()).extracting(Room.RoomMember::userId).containsExactly("u_ada", "u_bob");
         assertThat(joined.seq()).isEqualTo(4);
-        Room left = joined.after(at(commands.leave("u_ada", ADA, "left").events(joined, null), 5).get(0));
+        Room left = joined.after(at(commands.leave("u_ada", ADA, "left").events(joined, null), joined, 5).get(0));
         assertThat(left.members()).extracting(Room.RoomMember::userId).containsExactly("u_bob");
-        assertThat(left.after(at(commands.leave("u_bob", BOB, "left").events(left, null), 6).get(0))).isNull();
+        assertThat(left.after(at(commands.leave("u_bob", BOB, "left").events(left, null), left, 6).get(0))).isNull();
     }
 
-    /** The drafts committed from {@code seq} on, one seq each. */
-    private static List<RoomEvent> at(List<RoomNotice.Draft> drafts, long seq) {
-        return IntStream.range(0, drafts.size()).mapToObj(i -> drafts.get(i).at(seq + i)).toList();
+    /** The drafts committed from {@code seq} on, one seq each, with {@code now} the room's newest record. */
+    private static List<RoomEvent> at(List<RoomNotice.Draft> drafts, Room now, long seq) {
+        return IntStream.range(0, drafts.size()).mapToObj(i -> drafts.get(i).at(now, seq + i)).toList();
     }
 
     private Room lobby(String password, int capacity) {

@@ -98,7 +98,7 @@ class SeqChainTest {
     @Test
     void anEventThatLosesItsSeqToARemovalOfItsSenderIsRefused() {
         // The removal is committed before this node listens, so the node still believes the seq free.
-        RoomEvent left = commands.leave("u_ada", bob, "kicked").events(room, null).get(0).at(1);
+        RoomEvent left = commands.leave("u_ada", bob, "kicked").events(room, null).get(0).at(room, 1);
         engine.map("history", RoomEvent.class, event -> config.reconnectGrace())
                 .claim(room.instance() + ":1", left).await().atMost(WAIT);
         SeqHeads heads = new SeqHeads(engine);
