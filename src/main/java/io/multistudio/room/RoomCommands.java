@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 import jakarta.inject.Singleton;
@@ -65,9 +66,9 @@ public class RoomCommands {
                 (before, after) -> {
                     List<RoomNotice.Draft> events = new ArrayList<>(2);
                     events.add((now, seq) -> event(before, seq, RoomEvent.USER_LEFT, actor, userId, null,
-                            new ServerMessage.UserLeft(before.id(), seq, userId, reason), reason));
+                            new ServerMessage.UserLeft(before.id(), seq, userId, reason), reason, 0));
                     if (after != null && !Objects.equals(after.owner(), before.owner())) {
-                        events.add((now, seq) -> roomUpdated(now, seq, Actor.SERVER));
+                        events.add((now, seq) -> roomUpdated(after, now, seq, Actor.SERVER));
                     }
                     return events;
                 });
@@ -91,7 +92,7 @@ public class RoomCommands {
         return new RoomCommand(room -> null, (before, after) -> List.of((now, seq) -> new RoomEvent(before.id(),
                 before.instance(), seq, RoomEvent.ROOM_CLOSED, null, null, null, null, null, "closed",
                 codec.write(new ServerMessage.LeftRoom(null, before.id(), "closed")), System.currentTimeMillis(),
-                null)));
+                null, 0)));
     }
 
     /** The owner changes the room's settings; only the fields present change. */
@@ -113,7 +114,7 @@ public class RoomCommands {
             }
             return room.withSettings(request.name() == null ? room.name() : request.name(), capacity, passwordHash,
                     request.listed() == null ? room.listed() : request.listed());
-        }, (now, seq) -> roomUpdated(now, seq, actor));
+        }, after -> (now, seq) -> roomUpdated(after, now, seq, actor));
     }
 
     /** A member merges {@code patch} into the room's data. */
@@ -122,7 +123,7 @@ public class RoomCommands {
             ObjectNode data = mergePatch.apply(room.data(), patch);
             checkRoomDataSize(data);
             return room.withData(data);
-        }, (now, seq) -> roomUpdated(now, seq, actor));
+        }, after -> (now, seq) -> roomUpdated(after, now, seq, actor));
     }
 
     /** A member sends a message to the room, or to one member of it. */
@@ -161,11 +162,12 @@ public class RoomCommands {
     /**
      * A change only a member may make (or the server, on any room that exists), with the one event it produces.
      */
-    private static RoomCommand asMember(Actor actor, UnaryOperator<Room> change, RoomNotice.Draft event) {
+    private static RoomCommand asMember(Actor actor, UnaryOperator<Room> change,
+            Function<Room, RoomNotice.Draft> event) {
         return new RoomCommand(room -> {
             checkMember(actor, room);
             return change.apply(room);
-        }, (before, after) -> List.of(event));
+        }, (before, after) -> List.of(event.apply(after)));
     }
 
     /** Refuses an actor that is not in {@code room}; the server may act in any room that exists. */
@@ -193,20 +195,21 @@ public class RoomCommands {
         return room.withMember(new Room.RoomMember(session.id(), session.name(), System.currentTimeMillis()));
     }
 
-    private RoomEvent roomUpdated(Room room, long seq, Actor actor) {
-        return event(room, seq, "ROOM_UPDATED", actor, null, null, new ServerMessage.RoomUpdated(room.view(), seq));
+    private RoomEvent roomUpdated(Room room, RoomViews.View now, long seq, Actor actor) {
+        return event(room, seq, RoomEvent.ROOM_UPDATED, actor, null, null, new ServerMessage.RoomUpdated(now.room(), seq),
+                null, now.rev());
     }
 
     private RoomEvent event(Room room, long seq, String type, Actor actor, String subject, String to,
             ServerMessage message) {
-        return event(room, seq, type, actor, subject, to, message, null);
+        return event(room, seq, type, actor, subject, to, message, null, 0);
     }
 
     private RoomEvent event(Room room, long seq, String type, Actor actor, String subject, String to,
-            ServerMessage message, String reason) {
+            ServerMessage message, String reason, long rev) {
         return new RoomEvent(room.id(), room.instance(), seq, type, subject,
                 "MESSAGE".equals(type) ? actor.userId() : null, to, actor.connection(), actor.rid(), reason,
-                codec.write(message), System.currentTimeMillis(), actor.mark());
+                codec.write(message), System.currentTimeMillis(), actor.mark(), rev);
     }
 
     private void checkRoomDataSize(ObjectNode data) {

@@ -15,14 +15,16 @@ package io.multistudio.room;
  * @param at when the event was committed, epoch millis
  * @param mark the mark of the keyed request that caused the event (see {@link io.multistudio.protocol.Request#mark()}),
  *        {@code null} if it had no key
+ * @param rev for a {@code ROOM_UPDATED}, the rev of the record it shows (see {@link RoomViews}); 0 otherwise
  */
 public record RoomEvent(String room, String instance, long seq, String type, String subject, String from, String to,
-        String origin, String rid, String reason, String text, long at, String mark) {
+        String origin, String rid, String reason, String text, long at, String mark, long rev) {
 
     public static final String USER_JOINED = "USER_JOINED";
     public static final String USER_LEFT = "USER_LEFT";
     public static final String USER_AWAY = "USER_AWAY";
     public static final String USER_BACK = "USER_BACK";
+    public static final String ROOM_UPDATED = "ROOM_UPDATED";
     /** An operator closed the room: every member leaves it with reason {@code closed}. Never sent as such. */
     public static final String ROOM_CLOSED = "ROOM_CLOSED";
 

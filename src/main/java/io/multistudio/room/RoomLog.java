@@ -43,9 +43,12 @@ public class RoomLog {
     private final SeqHeads heads;
     private final HistoryReader reader;
     private final HistorySizes sizes;
+    private final RoomViews views;
     private final Runnable lostSeq;
 
-    RoomLog(Engine engine, RoomEvents events, MultiStudioConfig config, SeqHeads heads, ServerMetrics metrics) {
+    RoomLog(Engine engine, RoomEvents events, MultiStudioConfig config, SeqHeads heads, ServerMetrics metrics,
+            RoomViews views) {
+        this.views = views;
         this.lostSeq = metrics.storeRetries(ServerMetrics.RETRY_SEQ);
         this.history = engine.map("history", RoomEvent.class, event -> config.reconnectGrace());
         this.events = events;
@@ -58,6 +61,7 @@ public class RoomLog {
         history.onWritten(event -> {
             heads.saw(event.instance(), event.seq());
             sizes.heard(event);
+            views.heard(event);
             events.publish(event);
         });
     }
@@ -120,6 +124,7 @@ public class RoomLog {
     /** The room incarnation is gone: its stored head goes too. */
     Uni<Void> ended(Room room) {
         sizes.forget(room.instance());
+        views.ended(room.instance());
         return heads.forget(room.instance());
     }
 
@@ -141,6 +146,7 @@ public class RoomLog {
             // the room): it learns the events after the holder too, a read at a time, rather than one lost seq per
             // try; its members get them now instead of when the listener catches up.
             Consumer<RoomEvent> learn = later -> {
+                views.heard(later);
                 events.publish(later);
                 known.updateAndGet(current -> current == null ? null : current.after(later));
             };

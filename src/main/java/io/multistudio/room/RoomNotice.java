@@ -18,9 +18,9 @@ public record RoomNotice(Predicate<Room> admits, BiFunction<Room, Long, RoomEven
     /**
      * An event of a change the stored room already made: nothing left to check.
      *
-     * @param now the room as it is when the event takes its seq (see {@link NewestRecords})
+     * @param now the room as it is when the event takes its seq (see {@link RoomViews})
      */
-    static RoomNotice of(Draft draft, Supplier<Room> now) {
+    static RoomNotice of(Draft draft, Supplier<RoomViews.View> now) {
         return new RoomNotice(room -> true, (room, seq) -> draft.at(now.get(), seq));
     }
 
@@ -29,9 +29,9 @@ public record RoomNotice(Predicate<Room> admits, BiFunction<Room, Long, RoomEven
     public interface Draft {
 
         /**
-         * @param now the newest record of the room this node knows as the event takes {@code seq}, at least as new as
-         *        the one its change stored: what an event showing the room shows
+         * @param now the newest view of the room this node knows as the event takes {@code seq}, at least as new as
+         *        the record its change stored: what an event showing the room shows
          */
-        RoomEvent at(Room now, long seq);
+        RoomEvent at(RoomViews.View now, long seq);
     }
 }

@@ -23,8 +23,8 @@ import io.smallrye.mutiny.Uni;
 /**
  * The stored rooms: what can be read about them, and the changes that leave their members as they are (settings,
  * data, messages, a member's data). A change of the room itself is one atomic update of the stored room, then its
- * event is committed to the {@link RoomLog}, which gives it its seq, showing the room as its newest record known here
- * ({@link NewestRecords}); an event that changes nothing stored (a message, a member's data) is only committed there.
+ * event is committed to the {@link RoomLog}, which gives it its seq, showing the room as the newest view known here
+ * ({@link RoomViews}); an event that changes nothing stored (a message, a member's data) is only committed there.
  * Who is in which room changes only through {@link Membership}.
  */
 @Startup
@@ -39,11 +39,12 @@ public class Rooms {
     private final SeqHeads heads;
     private final RoomEvents events;
     private final RoomIndex index;
-    private final NewestRecords newest = new NewestRecords();
+    private final RoomViews views;
 
     Rooms(Engine engine, SessionService sessions, RoomLog log, RoomCommands commands, Codec codec, SeqHeads heads,
-            RoomEvents events, RoomIndex index) {
+            RoomEvents events, RoomIndex index, RoomViews views) {
         this.index = index;
+        this.views = views;
         this.codec = codec;
         this.heads = heads;
         this.events = events;
@@ -170,7 +171,7 @@ public class Rooms {
             return next == null || next == current ? next : next.replacing(current, heads.known(next.instance(), 0));
         }).invoke(change -> {
             if (change.changed() && change.after() != null) {
-                newest.stored(change.after());
+                views.stored(change.after());
             }
         });
     }
@@ -182,17 +183,13 @@ public class Rooms {
         }
         Room room = change.after() == null ? change.before() : change.after();
         List<RoomNotice> notices = command.events(change.before(), change.after()).stream()
-                .map(draft -> RoomNotice.of(draft, () -> newest.of(room)))
+                .map(draft -> RoomNotice.of(draft, () -> views.of(room)))
                 .toList();
         return index.changed(change.before(), change.after())
                 .flatMap(indexed -> log.commitAll(room, notices))
-                .call(events -> change.after() == null ? ended(room) : Uni.createFrom().voidItem())
+                .call(events -> change.after() == null ? log.ended(room).onFailure().recoverWithNull()
+                        : Uni.createFrom().voidItem())
                 .map(events -> new Committed(change, events));
-    }
-
-    private Uni<Void> ended(Room room) {
-        newest.ended(room.instance());
-        return log.ended(room).onFailure().recoverWithNull();
     }
 
     /** Applies {@code command} and commits its events. */

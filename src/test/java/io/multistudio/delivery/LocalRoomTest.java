@@ -205,7 +205,7 @@ class LocalRoomTest {
         Recorder bob = member("u_bob", 0);
 
         room.offer(new RoomEvent(ROOM, INSTANCE, 1, RoomEvent.USER_LEFT, "u_bob", null, null, null, null, "kicked",
-                "{\"kind\":\"USER_LEFT\",\"seq\":1}", 0, null));
+                "{\"kind\":\"USER_LEFT\",\"seq\":1}", 0, null, 0));
         room.offer(message(2, "u_ada", null));
 
         assertThat(ada.seqs()).containsExactly(1L, 2L);
@@ -220,13 +220,13 @@ class LocalRoomTest {
 
     private static RoomEvent message(long seq, String from, String to) {
         return new RoomEvent(ROOM, INSTANCE, seq, "MESSAGE", null, from, to, null, null, null,
-                "{\"kind\":\"MESSAGE\",\"seq\":" + seq + "}", 0, null);
+                "{\"kind\":\"MESSAGE\",\"seq\":" + seq + "}", 0, null, 0);
     }
 
     /** A message whose text is longer than {@code padding} characters. */
     private static RoomEvent padded(long seq, int padding) {
         return new RoomEvent(ROOM, INSTANCE, seq, "MESSAGE", null, "u_bob", null, null, null, null,
-                "{\"kind\":\"MESSAGE\",\"seq\":" + seq + ",\"data\":\"" + "x".repeat(padding) + "\"}", 0, null);
+                "{\"kind\":\"MESSAGE\",\"seq\":" + seq + ",\"data\":\"" + "x".repeat(padding) + "\"}", 0, null, 0);
     }
 
     /** A connection whose socket keeps what it is sent. */

@@ -130,6 +130,6 @@ class RecentEventsTest {
     }
 
     private static RoomEvent event(long seq, String text) {
-        return new RoomEvent("r", "i1", seq, "MESSAGE", null, "u_bob", null, null, null, null, text, 0, null);
+        return new RoomEvent("r", "i1", seq, "MESSAGE", null, "u_bob", null, null, null, null, text, 0, null, 0);
     }
 }

@@ -71,7 +71,7 @@ class HistoryBoundTest {
 
     private RoomLog log(MultiStudioConfig config) {
         return new RoomLog(engine, event -> {
-        }, config, new SeqHeads(engine), new ServerMetrics(new SimpleMeterRegistry()));
+        }, config, new SeqHeads(engine), new ServerMetrics(new SimpleMeterRegistry()), new RoomViews(new Codec()));
     }
 
     private RoomNotice message() {

@@ -37,9 +37,10 @@ class MembershipTest {
     private final List<RoomEvent> published = new CopyOnWriteArrayList<>();
     private final RoomCommands commands = new RoomCommands(new Codec(), new MergePatch());
     private final SeqHeads heads = new SeqHeads(engine);
+    private final RoomViews views = new RoomViews(new Codec());
     private final Rooms rooms = new Rooms(engine, sessions, new RoomLog(engine, published::add, config, heads,
-            new ServerMetrics(new SimpleMeterRegistry())),
-            commands, new Codec(), heads, published::add, new RoomIndex(engine));
+            new ServerMetrics(new SimpleMeterRegistry()), views),
+            commands, new Codec(), heads, published::add, new RoomIndex(engine), views);
     private final Membership membership = new Membership(rooms, commands, sessions, config,
             new Webhooks(new Outbox(engine, config, new Codec()), sessions));
 

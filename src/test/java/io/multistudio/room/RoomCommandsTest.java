@@ -186,7 +186,8 @@ class RoomCommandsTest {
 
     /** The drafts committed from {@code seq} on, one seq each, with {@code now} the room's newest record. */
     private static List<RoomEvent> at(List<RoomNotice.Draft> drafts, Room now, long seq) {
-        return IntStream.range(0, drafts.size()).mapToObj(i -> drafts.get(i).at(now, seq + i)).toList();
+        return IntStream.range(0, drafts.size()).mapToObj(i -> drafts.get(i).at(RoomViews.View.of(now), seq + i))
+                .toList();
     }
 
     private Room lobby(String password, int capacity) {

@@ -26,19 +26,13 @@ import io.smallrye.mutiny.Uni;
 
 /**
  * Changes of the stored room and their events, over the memory engine and without a server: whatever order two
- * changes made at once take their seqs in, the last event shows the room as both left it.
+ * changes made at once take their seqs in, on one node or two, the last event shows the room as both left it.
  */
 class RoomsTest {
 
     private final MemoryEngine engine = new MemoryEngine();
     private final MultiStudioConfig config = TestConfig.with();
     private final RoomCommands commands = new RoomCommands(new Codec(), new MergePatch());
-    private final SeqHeads heads = new SeqHeads(engine);
-    private final Rooms rooms = new Rooms(engine, new SessionService(engine, config),
-            new RoomLog(engine, event -> {
-            }, config, heads, new ServerMetrics(new SimpleMeterRegistry())),
-            commands, new Codec(), heads, event -> {
-            }, new RoomIndex(engine));
     private final Actor ada = new Actor("u_ada", "node/ada", null);
 
     @AfterEach
@@ -48,40 +42,68 @@ class RoomsTest {
 
     @Test
     void theChangeStoredFirstButSequencedLastShowsTheRoomAsTheLaterChangeLeftIt() throws Exception {
-        assertThat(await(rooms.putIfAbsent(commands.create(ada, "Ada",
-                new RoomRequests.Create("lobby", null, 4, null, true, null), 10)))).isTrue();
-        RoomCommand first = commands.setData(ada, patch("a"));
-        RoomCommand second = commands.setData(ada, patch("b"));
-        // The store applies the first change, then the second, whose event takes its seq before the first's does.
-        SharedMap.Change<Room> storedFirst = await(rooms.apply("lobby", first));
-        SharedMap.Change<Room> storedSecond = await(rooms.apply("lobby", second));
-        RoomEvent sequencedFirst = await(rooms.commit(second, storedSecond)).first();
-        RoomEvent sequencedLast = await(rooms.commit(first, storedFirst)).first();
+        Rooms node = node();
+        assertStoredFirstSequencedLastShowsBoth(node, node);
+    }
+
+    @Test
+    void soDoesAChangeOnAnotherNodeWhichHeardTheLaterOne() throws Exception {
+        assertStoredFirstSequencedLastShowsBoth(node(), node());
+    }
+
+    @Test
+    void viewsKeepTheHighestRevOfAFewHundredRooms() {
+        RoomViews views = new RoomViews(new Codec());
+        Room room = lobby("lobby");
+        Room later = room.withData(patch("a")).replacing(room, 0);
+        views.stored(later);
+        views.stored(room);
+        assertThat(views.of(room).rev()).isEqualTo(later.rev());
+        assertThat(views.of(room).room().data().has("a")).isTrue();
+        for (int i = 0; i < RoomViews.KEPT; i++) {
+            Room other = lobby("r" + i);
+            views.stored(other.replacing(other, 0));
+        }
+        assertThat(views.of(room).rev()).as("forgotten past the bound").isEqualTo(room.rev());
+        views.stored(later);
+        views.ended(room.instance());
+        assertThat(views.of(room).rev()).isEqualTo(room.rev());
+    }
+
+    /**
+     * {@code first} stores a change, then {@code second} stores one on top of it and commits it before the first
+     * commits its own, which so takes the later seq.
+     */
+    private void assertStoredFirstSequencedLastShowsBoth(Rooms first, Rooms second) throws Exception {
+        assertThat(await(first.putIfAbsent(lobby("lobby")))).isTrue();
+        RoomCommand a = commands.setData(ada, patch("a"));
+        RoomCommand b = commands.setData(ada, patch("b"));
+        SharedMap.Change<Room> storedFirst = await(first.apply("lobby", a));
+        SharedMap.Change<Room> storedSecond = await(second.apply("lobby", b));
+        RoomEvent sequencedFirst = await(second.commit(b, storedSecond)).first();
+        RoomEvent sequencedLast = await(first.commit(a, storedFirst)).first();
 
         assertThat(storedSecond.after().rev()).isEqualTo(storedFirst.after().rev() + 1);
         assertThat(sequencedLast.seq()).isGreaterThan(sequencedFirst.seq());
         assertThat(data(sequencedFirst)).containsExactlyInAnyOrder("a", "b");
         assertThat(data(sequencedLast)).as("the event members keep shows both changes")
                 .containsExactlyInAnyOrder("a", "b");
-        assertThat(data(sequencedLast)).isEqualTo(fields(await(rooms.get("lobby")).data()));
+        assertThat(sequencedLast.rev()).isEqualTo(storedSecond.after().rev());
+        assertThat(data(sequencedLast)).isEqualTo(fields(await(first.get("lobby")).data()));
     }
 
-    @Test
-    void newestRecordsKeepTheHighestRevOfAFewHundredRooms() {
-        NewestRecords newest = new NewestRecords();
-        Room room = commands.create(ada, "Ada", new RoomRequests.Create("lobby", null, 4, null, true, null), 10);
-        Room later = room.withData(patch("a")).replacing(room, 0);
-        newest.stored(later);
-        newest.stored(room);
-        assertThat(newest.of(room)).isSameAs(later);
-        for (int i = 0; i < NewestRecords.KEPT; i++) {
-            Room other = commands.create(ada, "Ada", new RoomRequests.Create("r" + i, null, 4, null, true, null), 10);
-            newest.stored(other.replacing(other, 0));
-        }
-        assertThat(newest.of(room)).as("forgotten past the bound").isSameAs(room);
-        newest.stored(later);
-        newest.ended(room.instance());
-        assertThat(newest.of(room)).isSameAs(room);
+    /** One node's view of the rooms: its own seq heads and views, the store shared. */
+    private Rooms node() {
+        SeqHeads heads = new SeqHeads(engine);
+        RoomViews views = new RoomViews(new Codec());
+        return new Rooms(engine, new SessionService(engine, config), new RoomLog(engine, event -> {
+        }, config, heads, new ServerMetrics(new SimpleMeterRegistry()), views), commands, new Codec(), heads,
+                event -> {
+                }, new RoomIndex(engine), views);
+    }
+
+    private Room lobby(String id) {
+        return commands.create(ada, "Ada", new RoomRequests.Create(id, null, 4, null, true, null), 10);
     }
 
     private static ObjectNode patch(String key) {

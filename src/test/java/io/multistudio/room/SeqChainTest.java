@@ -98,7 +98,7 @@ class SeqChainTest {
     @Test
     void anEventThatLosesItsSeqToARemovalOfItsSenderIsRefused() {
         // The removal is committed before this node listens, so the node still believes the seq free.
-        RoomEvent left = commands.leave("u_ada", bob, "kicked").events(room, null).get(0).at(room, 1);
+        RoomEvent left = commands.leave("u_ada", bob, "kicked").events(room, null).get(0).at(RoomViews.View.of(room), 1);
         engine.map("history", RoomEvent.class, event -> config.reconnectGrace())
                 .claim(room.instance() + ":1", left).await().atMost(WAIT);
         SeqHeads heads = new SeqHeads(engine);
@@ -124,7 +124,7 @@ class SeqChainTest {
         heads.saw(room.instance(), 0);
         Map<Long, String> handedOn = new ConcurrentHashMap<>();
         RoomLog behind = new RoomLog(engine, event -> handedOn.put(event.seq(), event.text()), config, heads,
-                metrics);
+                metrics, new RoomViews(new Codec()));
 
         assertThat(behind.commit(room, send(ada)).await().atMost(WAIT).seq()).isEqualTo(101);
         assertThat(handedOn.keySet()).containsAll(LongStream.rangeClosed(1, 101).boxed().toList());
@@ -151,11 +151,12 @@ class SeqChainTest {
     /** A node with {@code heads} and no member to deliver to. */
     private RoomLog undelivered(SeqHeads heads) {
         return new RoomLog(engine, event -> {
-        }, config, heads, metrics);
+        }, config, heads, metrics, new RoomViews(new Codec()));
     }
 
     private RoomLog node(Map<Long, String> seen) {
-        return new RoomLog(engine, event -> seen.put(event.seq(), event.text()), config, new SeqHeads(engine), metrics);
+        return new RoomLog(engine, event -> seen.put(event.seq(), event.text()), config, new SeqHeads(engine), metrics,
+                new RoomViews(new Codec()));
     }
 
     private RoomNotice send(Actor actor) {
