@@ -28,8 +28,14 @@ public record Room(String id, String instance, String name, String owner, int ca
     public record RoomMember(String userId, String name, long joinedAt) {
     }
 
+    /** A loop, not a stream: every message a member sends is checked here. */
     public boolean hasMember(String userId) {
-        return members.stream().anyMatch(member -> member.userId().equals(userId));
+        for (RoomMember member : members) {
+            if (member.userId().equals(userId)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public ServerMessage.MultiRoom view() {
