@@ -1,8 +1,6 @@
 package io.multistudio.transport;
 
 import java.util.ArrayDeque;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
@@ -52,7 +50,8 @@ public final class Outbound {
     private final OutboundBudget budget;
     private final long limit;
     private final IntConsumer framesSent;
-    private final Queue<ByteBuf> queued = new ConcurrentLinkedQueue<>();
+    /** Taken on the loop only: a frame dropped because the connection is leaving is dropped there too. */
+    private final FrameQueue queued = new FrameQueue();
     // Updated in place, not through an atomic object each: an idle connection holds them for its whole life.
     private static final AtomicLongFieldUpdater<Outbound> UNSENT = AtomicLongFieldUpdater.newUpdater(Outbound.class,
             "unsent");
@@ -124,7 +123,8 @@ public final class Outbound {
     /** Stops writing once the connection is gone; a cut-off still gets its 1013 from the loop. */
     void closed() {
         STATE.getAndUpdate(this, now -> now == State.CUT ? State.CUT : State.DONE);
-        discard();
+        // What is queued is dropped on the loop, the queue's only taker.
+        schedule();
     }
 
     long unsent() {
@@ -172,18 +172,14 @@ public final class Outbound {
             int size = text.readableBytes();
             UNSENT.addAndGet(this, size);
             budget.reserve(size);
-            queued.add(text);
+            queued.offer(text);
         }
         if (close != null) {
             closeAfter = close;
-            queued.add(END);
+            queued.offer(END);
         }
-        if (leaving()) {
-            // Cut or closed meanwhile: whoever did it may have emptied the queue before this frame was in it.
-            discard();
-        } else {
-            schedule();
-        }
+        // Also when cut or closed meanwhile: the loop drops what is queued then, this frame included.
+        schedule();
     }
 
     private void schedule() {
