@@ -47,7 +47,8 @@ final class Connection {
         this.loop = loop;
         this.handler = handler;
         this.liveness = new Liveness(livenessLimit, System::nanoTime, this::probe, () -> {
-            failure = new ConnectionException(Reason.LOST, "nothing received for " + livenessLimit);
+            failure = new ConnectionException(Reason.LOST,
+                    "nothing received for " + livenessLimit.toMillis() + " ms");
             abort();
         });
     }
