@@ -8,7 +8,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Executor;
 import java.util.function.Function;
 
 import io.multistudio.client.ConnectionException.Reason;
@@ -35,7 +35,7 @@ final class Connection {
     /** One HTTP client for all clients of the JVM: one selector thread, not one per client. */
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-    private final ScheduledExecutorService loop;
+    private final Executor loop;
     private final Handler handler;
     private final Liveness liveness;
     private WebSocket socket;
@@ -43,17 +43,19 @@ final class Connection {
     private boolean ended;
     private Throwable failure;
 
-    private Connection(ScheduledExecutorService loop, Handler handler, Duration livenessLimit) {
+    private Connection(Executor loop, Handler handler, Duration livenessLimit) {
         this.loop = loop;
         this.handler = handler;
-        this.liveness = new Liveness(livenessLimit, System::nanoTime, this::probe, () -> {
-            failure = new ConnectionException(Reason.LOST,
-                    "nothing received for " + livenessLimit.toMillis() + " ms");
-            abort();
+        this.liveness = new Liveness(livenessLimit, System::nanoTime, loop, this::probe, () -> {
+            if (!ended) {
+                failure = new ConnectionException(Reason.LOST,
+                        "nothing received for " + livenessLimit.toMillis() + " ms");
+                abort();
+            }
         });
     }
 
-    static Connection open(URI endpoint, ClientOptions options, ScheduledExecutorService loop, Handler handler) {
+    static Connection open(URI endpoint, ClientOptions options, Executor loop, Handler handler) {
         Connection connection = new Connection(loop, handler, options.livenessLimit());
         WebSocket.Builder builder = HTTP.newWebSocketBuilder().connectTimeout(options.requestTimeout());
         options.headers().forEach(builder::header);
@@ -125,7 +127,9 @@ final class Connection {
      * alive. Its outcome does not matter: a connection that cannot take it stays silent and is lost at the limit.
      */
     private void probe() {
-        socket.sendPing(ByteBuffer.allocate(0));
+        if (!ended) {
+            socket.sendPing(ByteBuffer.allocate(0));
+        }
     }
 
     private void end(int code) {
@@ -148,7 +152,7 @@ final class Connection {
                 if (ended) {
                     webSocket.abort();
                 } else {
-                    liveness.start(loop);
+                    liveness.start();
                     handler.opened(Connection.this);
                 }
             });

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -91,6 +92,19 @@ class ClientLivenessTest {
         await().during(WATCHED).atMost(WATCHED.plus(TIMEOUT)).until(() -> client.state() == ConnectionState.OPEN);
         assertThat(server.hellos).hasSize(1);
         assertThat(server.clientPings.get()).as("a probe per half limit").isGreaterThanOrEqualTo(2);
+    }
+
+    @Test
+    void anIdleConnectedClientHoldsNoThread() throws IOException {
+        server = new QuietServer(LIMIT.dividedBy(5), false);
+        client = new MultiStudioClient(ClientOptions.of(server.uri()).withLivenessLimit(LIMIT));
+        AtomicReference<Thread> clientThread = new AtomicReference<>();
+        client.states().subscribe().with(state -> clientThread.set(Thread.currentThread()));
+        client.connect().await().atMost(TIMEOUT);
+
+        // The client's thread ends 10 s after its last task; the checks of the connection must not keep it.
+        await().atMost(TIMEOUT.multipliedBy(2)).until(() -> !clientThread.get().isAlive());
+        assertThat(client.state()).isEqualTo(ConnectionState.OPEN);
     }
 
     private void connect(QuietServer quiet, Duration limit) {
