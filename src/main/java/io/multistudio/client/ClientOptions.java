@@ -25,9 +25,21 @@ import com.fasterxml.jackson.databind.JsonNode;
  *        closes, and {@link MultiStudioClient#closeCode()} tells the code the connection ended with
  * @param autoKeys whether requests other than {@code HELLO} and {@code BYE} carry an idempotency {@code key}
  *        (§2.7a); without keys a request in flight when the connection drops fails instead of being resent
+ * @param livenessLimit how long a connection may stay silent (not a frame, ping or pong from the server) before the
+ *        client gives it up as lost, as if the network had failed; past half of it the client sends a WebSocket ping
+ *        of its own. {@link Duration#ZERO} (or null) turns the check off: the client then relies on the JDK to
+ *        report every loss, which it may not do before the client's next write
  */
 public record ClientOptions(List<URI> endpoints, String name, JsonNode data, String auth, Map<String, String> headers,
-        Duration initialDelay, Duration maxDelay, Duration requestTimeout, boolean autoReconnect, boolean autoKeys) {
+        Duration initialDelay, Duration maxDelay, Duration requestTimeout, boolean autoReconnect, boolean autoKeys,
+        Duration livenessLimit) {
+
+    /**
+     * The server's default heartbeat interval plus its timeout (PROTOCOL.md §2.7: a ping every 15 s, a client silent
+     * for 45 s dropped): a server that is there pings four times within it, and by then it has dropped a client it
+     * stopped hearing from.
+     */
+    public static final Duration DEFAULT_LIVENESS_LIMIT = Duration.ofSeconds(15 + 45);
 
     public ClientOptions {
         if (endpoints.isEmpty()) {
@@ -39,45 +51,50 @@ public record ClientOptions(List<URI> endpoints, String name, JsonNode data, Str
         if (requestTimeout.isNegative() || requestTimeout.isZero()) {
             throw new IllegalArgumentException("requestTimeout must be positive, got " + requestTimeout);
         }
+        livenessLimit = livenessLimit == null ? Duration.ZERO : livenessLimit;
+        if (livenessLimit.isNegative()) {
+            throw new IllegalArgumentException("livenessLimit must not be negative, got " + livenessLimit);
+        }
     }
 
     /**
-     * Defaults: no name, data or auth; backoff from 250 ms to 10 s; 15 s per request; automatic reconnect and keys.
+     * Defaults: no name, data or auth; backoff from 250 ms to 10 s; 15 s per request; automatic reconnect and keys;
+     * a connection silent for {@link #DEFAULT_LIVENESS_LIMIT} is lost.
      * {@code http:}/{@code https:} endpoints are taken as {@code ws:}/{@code wss:}.
      */
     public static ClientOptions of(URI endpoint, URI... otherNodes) {
         return new ClientOptions(Stream.concat(Stream.of(endpoint), Stream.of(otherNodes)).toList(), null, null, null,
-                Map.of(), Duration.ofMillis(250), Duration.ofSeconds(10), Duration.ofSeconds(15), true, true);
+                Map.of(), Duration.ofMillis(250), Duration.ofSeconds(10), Duration.ofSeconds(15), true, true, DEFAULT_LIVENESS_LIMIT);
     }
 
     public ClientOptions withName(String name) {
         return new ClientOptions(endpoints, name, data, auth, headers, initialDelay, maxDelay, requestTimeout,
-                autoReconnect, autoKeys);
+                autoReconnect, autoKeys, livenessLimit);
     }
 
     public ClientOptions withData(JsonNode data) {
         return new ClientOptions(endpoints, name, data, auth, headers, initialDelay, maxDelay, requestTimeout,
-                autoReconnect, autoKeys);
+                autoReconnect, autoKeys, livenessLimit);
     }
 
     public ClientOptions withAuth(String auth) {
         return new ClientOptions(endpoints, name, data, auth, headers, initialDelay, maxDelay, requestTimeout,
-                autoReconnect, autoKeys);
+                autoReconnect, autoKeys, livenessLimit);
     }
 
     public ClientOptions withHeaders(Map<String, String> headers) {
         return new ClientOptions(endpoints, name, data, auth, headers, initialDelay, maxDelay, requestTimeout,
-                autoReconnect, autoKeys);
+                autoReconnect, autoKeys, livenessLimit);
     }
 
     public ClientOptions withBackoff(Duration initialDelay, Duration maxDelay) {
         return new ClientOptions(endpoints, name, data, auth, headers, initialDelay, maxDelay, requestTimeout,
-                autoReconnect, autoKeys);
+                autoReconnect, autoKeys, livenessLimit);
     }
 
     public ClientOptions withRequestTimeout(Duration requestTimeout) {
         return new ClientOptions(endpoints, name, data, auth, headers, initialDelay, maxDelay, requestTimeout,
-                autoReconnect, autoKeys);
+                autoReconnect, autoKeys, livenessLimit);
     }
 
     /**
@@ -86,13 +103,19 @@ public record ClientOptions(List<URI> endpoints, String name, JsonNode data, Str
      */
     public ClientOptions withAutoReconnect(boolean autoReconnect) {
         return new ClientOptions(endpoints, name, data, auth, headers, initialDelay, maxDelay, requestTimeout,
-                autoReconnect, autoKeys);
+                autoReconnect, autoKeys, livenessLimit);
     }
 
     /** Without automatic keys, requests go out without {@code key} (a key the application sets itself is kept). */
     public ClientOptions withAutoKeys(boolean autoKeys) {
         return new ClientOptions(endpoints, name, data, auth, headers, initialDelay, maxDelay, requestTimeout,
-                autoReconnect, autoKeys);
+                autoReconnect, autoKeys, livenessLimit);
+    }
+
+    /** The liveness limit; {@link Duration#ZERO} or null turns the check off (see {@link ClientOptions}). */
+    public ClientOptions withLivenessLimit(Duration livenessLimit) {
+        return new ClientOptions(endpoints, name, data, auth, headers, initialDelay, maxDelay, requestTimeout,
+                autoReconnect, autoKeys, livenessLimit);
     }
 
     /** The JDK's WebSocket client wants {@code ws}/{@code wss}; test resources and configs often hold {@code http}. */

@@ -4,15 +4,19 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
 
+import io.multistudio.client.ConnectionException.Reason;
+
 /**
  * One WebSocket connection on the JDK's client. Every callback is handed to the client's own thread, in order; after
- * {@link Handler#ended} nothing more is reported. Methods are called on the client's thread only.
+ * {@link Handler#ended} nothing more is reported. Methods are called on the client's thread only. A connection on
+ * which nothing arrives for the liveness limit is aborted, as if the network had failed ({@link Liveness}).
  */
 final class Connection {
 
@@ -33,18 +37,26 @@ final class Connection {
 
     private final Executor loop;
     private final Handler handler;
+    private final Liveness liveness;
     private WebSocket socket;
     private CompletableFuture<Void> sending = CompletableFuture.completedFuture(null);
     private boolean ended;
     private Throwable failure;
 
-    private Connection(Executor loop, Handler handler) {
+    private Connection(Executor loop, Handler handler, Duration livenessLimit) {
         this.loop = loop;
         this.handler = handler;
+        this.liveness = new Liveness(livenessLimit, System::nanoTime, loop, this::probe, () -> {
+            if (!ended) {
+                failure = new ConnectionException(Reason.LOST,
+                        "nothing received for " + livenessLimit.toMillis() + " ms");
+                abort();
+            }
+        });
     }
 
     static Connection open(URI endpoint, ClientOptions options, Executor loop, Handler handler) {
-        Connection connection = new Connection(loop, handler);
+        Connection connection = new Connection(loop, handler, options.livenessLimit());
         WebSocket.Builder builder = HTTP.newWebSocketBuilder().connectTimeout(options.requestTimeout());
         options.headers().forEach(builder::header);
         builder.buildAsync(endpoint, connection.new Listener()).whenComplete((socket, failure) -> {
@@ -81,7 +93,10 @@ final class Connection {
         return sending;
     }
 
-    /** Why the connection could not be opened (a refused handshake, a refused TCP connection), or null. */
+    /**
+     * Why the connection could not be opened (a refused handshake, a refused TCP connection) or was given up (nothing
+     * received for the liveness limit), or null.
+     */
     Throwable failure() {
         return failure;
     }
@@ -107,9 +122,20 @@ final class Connection {
         end(NO_CLOSE_FRAME);
     }
 
+    /**
+     * A ping of the client's own, to a connection silent for half the liveness limit: the server's pong proves it
+     * alive. Its outcome does not matter: a connection that cannot take it stays silent and is lost at the limit.
+     */
+    private void probe() {
+        if (!ended) {
+            socket.sendPing(ByteBuffer.allocate(0));
+        }
+    }
+
     private void end(int code) {
         if (!ended) {
             ended = true;
+            liveness.stop();
             handler.ended(this, code);
         }
     }
@@ -126,6 +152,7 @@ final class Connection {
                 if (ended) {
                     webSocket.abort();
                 } else {
+                    liveness.start();
                     handler.opened(Connection.this);
                 }
             });
@@ -133,6 +160,7 @@ final class Connection {
 
         @Override
         public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+            liveness.heard();
             partial.append(data);
             if (last) {
                 String text = partial.toString();
@@ -143,6 +171,30 @@ final class Connection {
                     }
                 });
             }
+            webSocket.request(1);
+            return null;
+        }
+
+        /** Not in the protocol, but it arrived: the connection is alive. */
+        @Override
+        public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
+            return alive(webSocket);
+        }
+
+        /** The server's heartbeat; the JDK answers it with a pong itself. */
+        @Override
+        public CompletionStage<?> onPing(WebSocket webSocket, ByteBuffer message) {
+            return alive(webSocket);
+        }
+
+        /** The answer to the client's probe. */
+        @Override
+        public CompletionStage<?> onPong(WebSocket webSocket, ByteBuffer message) {
+            return alive(webSocket);
+        }
+
+        private CompletionStage<?> alive(WebSocket webSocket) {
+            liveness.heard();
             webSocket.request(1);
             return null;
         }

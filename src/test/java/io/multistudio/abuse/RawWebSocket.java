@@ -10,10 +10,10 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Base64;
+
+import io.multistudio.testsupport.WebSocketAccept;
 
 /**
  * A WebSocket client on a plain socket, for what well-behaved clients cannot do: stop reading while the server keeps
@@ -30,7 +30,6 @@ final class RawWebSocket implements AutoCloseable {
     static final int CLOSE = 0x8;
     static final int PING = 0x9;
     static final int PONG = 0xA;
-    private static final String GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Socket socket;
@@ -86,7 +85,7 @@ final class RawWebSocket implements AutoCloseable {
         if (!response.startsWith("HTTP/1.1 101")) {
             throw new IOException("upgrade refused: " + response);
         }
-        if (!response.toLowerCase().contains("sec-websocket-accept: " + accept(key).toLowerCase())) {
+        if (!response.toLowerCase().contains("sec-websocket-accept: " + WebSocketAccept.of(key).toLowerCase())) {
             throw new IOException("bad Sec-WebSocket-Accept in " + response);
         }
     }
@@ -103,15 +102,6 @@ final class RawWebSocket implements AutoCloseable {
             matched = b == (matched % 2 == 0 ? '\r' : '\n') ? matched + 1 : b == '\r' ? 1 : 0;
         }
         return headers.toString(StandardCharsets.US_ASCII);
-    }
-
-    private static String accept(String key) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-1").digest((key + GUID).getBytes(StandardCharsets.US_ASCII));
-            return Base64.getEncoder().encodeToString(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     void sendText(String text) throws IOException {

@@ -54,7 +54,7 @@ class ReplayFailureTest {
             joiner.send("{\"kind\":\"JOIN_ROOM\",\"room\":\"replay-fails\",\"history\":5}");
 
             assertThat(owner.next().path("kind").asText()).isEqualTo("USER_JOINED");
-            assertThat(joiner.awaitDropped()).as("dropped as lost").isEqualTo(Wire.NO_CLOSE_FRAME);
+            assertThat(joiner.awaitClose()).as("dropped as lost").isEqualTo(Wire.NO_CLOSE_FRAME);
             JsonNode away = owner.next();
             assertThat(away.path("kind").asText()).isEqualTo("USER_AWAY");
             assertThat(away.path("user_id").asText()).isEqualTo(joinerId);
@@ -79,7 +79,7 @@ class ReplayFailureTest {
             try (Wire failed = Wire.connect(uri)) {
                 JsonNode hello = failed.request("{\"kind\":\"HELLO\",\"reconnect_token\":\"" + token + "\"}");
                 assertThat(hello.path("reconnected").asBoolean()).as(hello.toString()).isTrue();
-                assertThat(failed.awaitDropped()).as("dropped as lost").isEqualTo(Wire.NO_CLOSE_FRAME);
+                assertThat(failed.awaitClose()).as("dropped as lost").isEqualTo(Wire.NO_CLOSE_FRAME);
                 // A resume consumes its token: the client resumes again with the one it was just given.
                 token = hello.path("reconnect_token").asText();
             }

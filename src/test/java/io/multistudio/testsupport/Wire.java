@@ -32,6 +32,12 @@ import io.multistudio.client.MultiStudioClient;
 public final class Wire implements AutoCloseable {
 
     public static final Duration TIMEOUT = Duration.ofSeconds(15);
+    /**
+     * The client's liveness limit: well within {@link #TIMEOUT}, so that a connection the server dropped is seen as
+     * closed even when the JDK does not report it (it may not until the client writes). A live connection is kept by
+     * the server's pongs to the client's probes.
+     */
+    private static final Duration LIVENESS = TIMEOUT.dividedBy(3);
     /** The close code recorded when the connection ended without a close frame. */
     public static final int NO_CLOSE_FRAME = 1006;
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -42,7 +48,7 @@ public final class Wire implements AutoCloseable {
 
     private Wire(ClientOptions options) {
         client = new MultiStudioClient(options.withAutoReconnect(false).withAutoKeys(false)
-                .withRequestTimeout(TIMEOUT));
+                .withRequestTimeout(TIMEOUT).withLivenessLimit(LIVENESS));
         client.frames().subscribe().with(text -> received.add(parse(text)));
     }
 
@@ -133,27 +139,12 @@ public final class Wire implements AutoCloseable {
         return received.size();
     }
 
-    /** Waits for the connection to end and returns its close code. */
+    /**
+     * Waits for the connection to end and returns its close code: 1006 ({@link #NO_CLOSE_FRAME}) when the server
+     * dropped it, which the client's liveness check notices at the latest.
+     */
     public int awaitClose() {
         await().atMost(TIMEOUT).until(this::isClosed);
-        return client.closeCode();
-    }
-
-    /**
-     * Waits for the server to drop the connection without a close frame, and returns the close code. The JDK's
-     * WebSocket does not always report the end of a connection that the server closed right after its last frame
-     * until the client writes to it (as a real client would, with its next request): so this one sends a {@code PING}
-     * each second while it waits.
-     */
-    public int awaitDropped() {
-        await().atMost(TIMEOUT).pollInterval(Duration.ofSeconds(1)).until(() -> {
-            if (!isClosed()) {
-                client.sendText("{\"kind\":\"PING\"}").subscribe().with(sent -> {
-                }, failure -> {
-                });
-            }
-            return isClosed();
-        });
         return client.closeCode();
     }
 
