@@ -52,6 +52,8 @@ public class Inbounds {
         pipeline.addBefore(vertx.name(), null, inbound);
         // The HTTP idle timeout (quarkus.http.idle-timeout) keeps a handler and a timer task per connection. With the
         // Heartbeat on it never fires on a WebSocket (each ping is a write), and the Heartbeat drops a silent client.
+        // With the heartbeat off it stays and closes a connection nothing was read from or written to for that long;
+        // WebSocketWire then writes each batch where this handler sees it, as one write.
         IdleStateHandler idle = pipeline.get(IdleStateHandler.class);
         if (heartbeat && idle != null) {
             pipeline.remove(idle);

@@ -16,6 +16,7 @@ import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameEncoder;
+import io.netty.handler.timeout.IdleStateHandler;
 import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.vertx.core.http.impl.WebSocketInternal;
@@ -23,9 +24,10 @@ import io.vertx.core.http.impl.WebSocketInternal;
 /**
  * A websockets-next connection written to through the Netty channel under its Vert.x socket. Vert.x's own
  * {@code writeTextMessage} (which {@code sendText} ends in) encodes the text again and flushes every frame; here a
- * batch of already encoded texts becomes one buffer of frames ({@link TextFrames}), written below the frame encoder
- * with one write and one promise, and flushed once. Where an extension must see each frame, the batch goes down the
- * whole pipeline frame by frame, still flushed once.
+ * batch of already encoded texts becomes one buffer of frames ({@link TextFrames}), written with one write and one
+ * promise, and flushed once: below the frame encoder, or, where the HTTP idle handler sits above it (heartbeat off),
+ * from Vert.x's handler, so that the idle handler sees the batch as one write. Where an extension must see each
+ * frame, the batch goes down the whole pipeline frame by frame, still flushed once.
  */
 final class WebSocketWire implements Wire {
 
@@ -39,10 +41,10 @@ final class WebSocketWire implements Wire {
     private final ChannelHandlerContext channel;
     /**
      * Where batches encoded here enter it; {@code null} where each frame must pass the pipeline. Found at the first
-     * write: this wire is made before the connection's inbound handlers are put in, and the HTTP idle handler (between
-     * the encoder and Vert.x, where it would see no write) taken out ({@link Inbounds#open}).
+     * write: this wire is made before the connection's inbound handlers are put in, and the HTTP idle handler taken
+     * out under the heartbeat ({@link Inbounds#open}).
      */
-    private ChannelHandlerContext belowEncoder;
+    private ChannelHandlerContext batchEntry;
     private boolean settled;
 
     WebSocketWire(WebSocketConnection connection) {
@@ -66,12 +68,12 @@ final class WebSocketWire implements Wire {
         }
         if (!settled) {
             settled = true;
-            belowEncoder = frameEncoder(channel.pipeline(), channel.name());
+            batchEntry = batchEntry(channel);
         }
-        if (belowEncoder != null) {
-            ChannelPromise promise = belowEncoder.newPromise().addListener(done -> written.run());
-            belowEncoder.write(TextFrames.encode(belowEncoder.alloc(), texts, count), promise);
-            belowEncoder.flush();
+        if (batchEntry != null) {
+            ChannelPromise promise = batchEntry.newPromise().addListener(done -> written.run());
+            batchEntry.write(TextFrames.encode(batchEntry.alloc(), texts, count), promise);
+            batchEntry.flush();
             return;
         }
         int last = count - 1;
@@ -89,19 +91,26 @@ final class WebSocketWire implements Wire {
     }
 
     /**
-     * The frame encoder's context, when no handler between it and Vert.x's takes part in writes: a batch written just
-     * below it, already encoded, then goes out in order with the frames Vert.x writes (close, ping, pong), which pass
-     * the same handlers below. A WebSocket extension (permessage-deflate) sits in between and must see each frame;
-     * so does the HTTP idle handler where it stays (heartbeat off), which must see the writes.
+     * Where a batch, already encoded, enters the pipeline of {@code vertx} (Vert.x's handler): then it goes out in
+     * order with the frames Vert.x writes (close, ping, pong), which pass the same handlers below. Just below the frame
+     * encoder when no handler between it and Vert.x's takes part in writes. When the only ones there are HTTP idle
+     * handlers (the heartbeat off keeps one), from Vert.x's own context: each idle handler then sees the batch as one
+     * write, and the encoder, which encodes frame objects only, passes the buffer on. {@code null} where another
+     * handler is in between: a WebSocket extension (permessage-deflate) must see each frame.
      */
-    static ChannelHandlerContext frameEncoder(ChannelPipeline pipeline, String vertx) {
+    static ChannelHandlerContext batchEntry(ChannelHandlerContext vertx) {
+        ChannelPipeline pipeline = vertx.pipeline();
         ChannelHandlerContext encoder = null;
+        boolean idle = false;
         for (Map.Entry<String, ChannelHandler> entry : pipeline) {
             ChannelHandler handler = entry.getValue();
-            if (entry.getKey().equals(vertx)) {
-                return encoder;
+            if (entry.getKey().equals(vertx.name())) {
+                return idle && encoder != null ? vertx : encoder;
             } else if (handler instanceof WebSocketFrameEncoder) {
                 encoder = pipeline.context(handler);
+                idle = false;
+            } else if (handler instanceof IdleStateHandler) {
+                idle = true;
             } else if (handler instanceof ChannelOutboundHandler) {
                 encoder = null;
             }
