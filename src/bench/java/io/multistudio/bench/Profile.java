@@ -35,7 +35,10 @@ record Profile(Generator gen, Settings settings, Path out) {
                 ? "-" + settings.engine() : "") + "-" + settings.workload();
         Path jfr = out.resolve(name + ".jfr");
         Files.deleteIfExists(jfr);
-        List<String> flags = List.of("-XX:+FlightRecorder",
+        // Debug information at every instruction, not only at safepoints: without it JFR puts a sample on the
+        // nearest method the JIT left such information for, which put the batch's write under an idle handler that
+        // is not even in the pipeline.
+        List<String> flags = List.of("-XX:+FlightRecorder", "-XX:+UnlockDiagnosticVMOptions", "-XX:+DebugNonSafepoints",
                 "-XX:StartFlightRecording=name=bench,settings=profile,filename=" + jfr + ",dumponexit=true");
         Window[] window = new Window[1];
         String engine = app ? settings.engine() : "memory";
@@ -49,7 +52,8 @@ record Profile(Generator gen, Settings settings, Path out) {
                 + settings.workload() + "\n\n" + "Load: " + measured.load() + "\n\n"
                 + "Window: " + measured.from().truncatedTo(ChronoUnit.SECONDS) + " .. "
                 + measured.to().truncatedTo(ChronoUnit.SECONDS) + " (load average at the end " + Machine.loadAverage()
-                + "), server JVM: `" + settings.serverJvm() + " -XX:+FlightRecorder -XX:StartFlightRecording="
+                + "), server JVM: `" + settings.serverJvm() + " -XX:+FlightRecorder -XX:+DebugNonSafepoints"
+                + " -XX:StartFlightRecording="
                 + "name=bench,settings=profile,…`\n\n"
                 + (measured.storeCalls().isEmpty() ? "" : "Store calls per " + measured.request() + " in the window:\n\n"
                         + measured.storeCalls() + "\n")
