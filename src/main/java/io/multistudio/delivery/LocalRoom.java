@@ -22,7 +22,7 @@ import io.netty.buffer.ByteBuf;
  * seq order, whatever order they were committed in, and the last events it handed out, for the catch-up of a member
  * who comes next ({@link RecentEvents}). Events arrive from any thread; everything here runs under the
  * room's lock, and sending only queues on each connection's outbound stream (written on that connection's own event
- * loop), so the lock is never held for I/O. Each event is encoded once, and every member gets the same bytes.
+ * loop), so the lock is never held for I/O. Each event is framed once, and every member gets the same bytes.
  */
 public final class LocalRoom {
 
@@ -198,7 +198,7 @@ public final class LocalRoom {
                 known = known.after(event);
             }
             recent.add(event);
-            ByteBuf encoded = Outbound.utf8(event.text());
+            ByteBuf encoded = Outbound.frame(event.text());
             for (Member member : members.values()) {
                 member.offer(event, encoded);
             }
@@ -244,7 +244,7 @@ public final class LocalRoom {
             }
         }
 
-        /** @param encoded the event's text already encoded, or {@code null} to encode it for this member alone */
+        /** @param encoded the event's frame, or {@code null} to frame it for this member alone */
         private void deliver(RoomEvent event, ByteBuf encoded) {
             if (event.seq() <= lastSeq) {
                 return;
@@ -265,7 +265,7 @@ public final class LocalRoom {
             } else if (requester || encoded == null) {
                 connection.send(requester ? codec.withRid(event.text(), event.rid()) : event.text());
             } else {
-                // The same buffer, one more reference: written with absolute indexes, it is never moved.
+                // The same buffer, one more reference: written through views or absolute indexes, it never moves.
                 connection.send(encoded.retain());
             }
         }

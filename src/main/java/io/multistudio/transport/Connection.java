@@ -142,16 +142,16 @@ public final class Connection {
     }
 
     public void send(String text) {
-        outbound.send(Outbound.utf8(text));
+        outbound.send(Outbound.frame(text));
     }
 
-    /** Sends bytes already encoded, taking over one reference to them. */
+    /** Sends a frame already encoded ({@link Outbound#frame}), taking over one reference to it. */
     public void send(ByteBuf text) {
         outbound.send(text);
     }
 
     public void sendAndClose(String text, CloseReason reason) {
-        outbound.sendAndClose(Outbound.utf8(text), reason);
+        outbound.sendAndClose(Outbound.frame(text), reason);
     }
 
     /** A frame or a pong arrived: the client is there. */

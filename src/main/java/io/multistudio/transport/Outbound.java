@@ -10,7 +10,6 @@ import java.util.function.IntConsumer;
 import org.jboss.logging.Logger;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.EmptyByteBuf;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import io.quarkus.websockets.next.CloseReason;
@@ -84,12 +83,12 @@ public final class Outbound {
     }
 
     /**
-     * {@code text} as the UTF-8 bytes of one frame, encoded straight into a direct buffer from the pool Vert.x's
-     * sockets write from: no intermediate byte array, no copy on the way out, and no second pool (Netty's default
-     * one) whose chunks would stay allocated beside it.
+     * {@code text} as one WebSocket frame, header and UTF-8 payload ({@link TextFrames#frame}), encoded straight into
+     * a direct buffer from the pool Vert.x's sockets write from: no intermediate byte array, no copy on the way out,
+     * and no second pool (Netty's default one) whose chunks would stay allocated beside it.
      */
-    public static ByteBuf utf8(String text) {
-        return ByteBufUtil.writeUtf8(VertxByteBufAllocator.POOLED_ALLOCATOR, text);
+    public static ByteBuf frame(String text) {
+        return TextFrames.frame(VertxByteBufAllocator.POOLED_ALLOCATOR, text);
     }
 
     /**

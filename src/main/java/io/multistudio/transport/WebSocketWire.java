@@ -72,7 +72,7 @@ final class WebSocketWire implements Wire {
         }
         if (batchEntry != null) {
             ChannelPromise promise = batchEntry.newPromise().addListener(done -> written.run());
-            batchEntry.write(TextFrames.encode(batchEntry.alloc(), texts, count), promise);
+            batchEntry.write(TextFrames.batch(batchEntry.alloc(), texts, count), promise);
             batchEntry.flush();
             return;
         }
@@ -85,9 +85,9 @@ final class WebSocketWire implements Wire {
         channel.flush();
     }
 
-    /** A frame over its own view of {@code text}: the handlers it passes may move a view's indexes. */
+    /** A frame object over its own view of the payload: the handlers it passes may move a view's indexes. */
     private static TextWebSocketFrame frame(ByteBuf text) {
-        return new TextWebSocketFrame(text.duplicate());
+        return new TextWebSocketFrame(TextFrames.payload(text));
     }
 
     /**

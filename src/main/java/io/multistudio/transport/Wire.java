@@ -12,9 +12,9 @@ interface Wire {
     Executor loop();
 
     /**
-     * Writes the first {@code count} buffers as one TEXT frame each, then flushes once. Takes over one reference to
-     * each buffer, whose indexes it leaves as they are (the same buffer may be another connection's frame too), and
-     * reads the array during the call only (the caller reuses it).
+     * Writes the first {@code count} buffers, each one TEXT frame already framed ({@link Outbound#frame}), then flushes
+     * once. Takes over one reference to each buffer, whose indexes it leaves as they are (the same buffer may be
+     * another connection's frame too), and reads the array during the call only (the caller reuses it).
      *
      * @param written runs once the whole batch has left the server, or failed to
      */

@@ -31,21 +31,22 @@ class OutboundBudgetTest {
         Outbound big = bigWire.outbound(budget, Long.MAX_VALUE);
         Outbound small = smallWire.outbound(budget, Long.MAX_VALUE);
 
-        small.send(Outbound.utf8("s".repeat(30)));
-        big.send(Outbound.utf8("b".repeat(60)));
+        small.send(Outbound.frame("s".repeat(30)));
+        big.send(Outbound.frame("b".repeat(60)));
         assertThat(List.of(big.leaving(), small.leaving())).containsExactly(false, false);
-        small.send(Outbound.utf8("s".repeat(20)));
+        small.send(Outbound.frame("s".repeat(20)));
 
         assertThat(big.leaving()).isTrue();
         assertThat(small.leaving()).isFalse();
         // The cut connection's bytes are on their way out: more for the other one does not cut it.
-        small.send(Outbound.utf8("s".repeat(40)));
+        small.send(Outbound.frame("s".repeat(40)));
         assertThat(small.leaving()).isFalse();
         bigWire.runLoop();
         smallWire.runLoop();
         assertThat(bigWire.closes).extracting(CloseReason::getCode).containsExactly(1013);
         assertThat(bigWire.frames).isEmpty();
         assertThat(smallWire.frames).hasSize(3);
-        assertThat(budget.unsent()).isEqualTo(90);
+        // The small connection's three frames: 90 bytes of text, each after its 2-byte header.
+        assertThat(budget.unsent()).isEqualTo(96);
     }
 }

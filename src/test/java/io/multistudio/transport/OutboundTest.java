@@ -25,12 +25,12 @@ class OutboundTest {
     void framesQueuedBeforeTheLoopRunsGoOutAsOneBatchInOrder() {
         Outbound outbound = outbound(1 << 20);
 
-        outbound.send(Outbound.utf8("one"));
-        outbound.send(Outbound.utf8("two"));
-        outbound.send(Outbound.utf8("three"));
+        outbound.send(Outbound.frame("one"));
+        outbound.send(Outbound.frame("two"));
+        outbound.send(Outbound.frame("three"));
         assertThat(wire.frames).isEmpty();
         wire.runLoop();
-        outbound.send(Outbound.utf8("four"));
+        outbound.send(Outbound.frame("four"));
         wire.runLoop();
 
         assertThat(wire.frames).containsExactly("one", "two", "three", "four");
@@ -41,11 +41,12 @@ class OutboundTest {
     void bytesCountAsUnsentUntilTheSocketTookThem() {
         Outbound outbound = outbound(1 << 20);
 
-        outbound.send(Outbound.utf8("é€"));
-        assertThat(outbound.unsent()).isEqualTo(5);
+        // Five bytes of UTF-8 after a 2-byte frame header: what goes on the wire.
+        outbound.send(Outbound.frame("é€"));
+        assertThat(outbound.unsent()).isEqualTo(7);
         wire.runLoop();
-        assertThat(outbound.unsent()).isEqualTo(5);
-        assertThat(budget.unsent()).isEqualTo(5);
+        assertThat(outbound.unsent()).isEqualTo(7);
+        assertThat(budget.unsent()).isEqualTo(7);
         wire.take();
 
         assertThat(outbound.unsent()).isZero();
@@ -56,13 +57,13 @@ class OutboundTest {
     void aClientThatDoesNotTakeItsFramesIsCutOffWith1013AndGetsNothingMore() {
         Outbound outbound = outbound(10);
 
-        outbound.send(Outbound.utf8("123456"));
+        outbound.send(Outbound.frame("123456"));
         wire.runLoop();
         assertThat(cutOffs).hasValue(0);
-        outbound.send(Outbound.utf8("789012"));
+        outbound.send(Outbound.frame("789012"));
         wire.runLoop();
         assertThat(cutOffs).hasValue(1);
-        outbound.send(Outbound.utf8("dropped"));
+        outbound.send(Outbound.frame("dropped"));
         wire.runLoop();
 
         assertThat(wire.frames).containsExactly("123456", "789012");
@@ -76,9 +77,9 @@ class OutboundTest {
         wire.reading = true;
 
         for (int i = 0; i < 5; i++) {
-            outbound.send(Outbound.utf8("123456"));
+            outbound.send(Outbound.frame("123456"));
         }
-        assertThat(outbound.unsent()).isEqualTo(30);
+        assertThat(outbound.unsent()).isEqualTo(5 * (2 + 6));
         wire.runLoop();
 
         assertThat(cutOffs).hasValue(0);
@@ -90,9 +91,9 @@ class OutboundTest {
     void theLastFrameClosesAndWhatComesAfterIsDropped() {
         Outbound outbound = outbound(1 << 20);
 
-        outbound.send(Outbound.utf8("before"));
-        outbound.sendAndClose(Outbound.utf8("last"), CloseReason.NORMAL);
-        outbound.send(Outbound.utf8("after"));
+        outbound.send(Outbound.frame("before"));
+        outbound.sendAndClose(Outbound.frame("last"), CloseReason.NORMAL);
+        outbound.send(Outbound.frame("after"));
         wire.runLoop();
         wire.take();
 
@@ -105,9 +106,9 @@ class OutboundTest {
     void aDropComesAfterWhatWasQueuedAndSendsNoCloseFrame() {
         Outbound outbound = outbound(1 << 20);
 
-        outbound.send(Outbound.utf8("answer"));
+        outbound.send(Outbound.frame("answer"));
         outbound.drop();
-        outbound.send(Outbound.utf8("after"));
+        outbound.send(Outbound.frame("after"));
         assertThat(wire.aborted).isFalse();
         wire.runLoop();
 
@@ -120,7 +121,7 @@ class OutboundTest {
     void aClosedConnectionDropsWhatItHadQueued() {
         Outbound outbound = outbound(1 << 20);
 
-        outbound.send(Outbound.utf8("never written"));
+        outbound.send(Outbound.frame("never written"));
         outbound.closed();
         wire.runLoop();
 

@@ -92,8 +92,9 @@ public final class RecordingWire implements Wire {
         batchSizes.add(count);
         for (int i = 0; i < count; i++) {
             ByteBuf text = texts[i];
-            frames.add(text.toString(StandardCharsets.UTF_8));
-            text.release();
+            ByteBuf payload = TextFrames.payload(text);
+            frames.add(payload.toString(StandardCharsets.UTF_8));
+            payload.release();
         }
         if (immediate || reading) {
             written.run();

@@ -2,6 +2,7 @@ package io.multistudio.transport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 import org.junit.jupiter.api.Test;
@@ -14,70 +15,74 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocket13FrameEncoder;
 
-/** A batch encoded in one buffer is, byte for byte, what Netty's server frame encoder writes frame by frame. */
+/** Frames and batches of them are, byte for byte, what Netty's server frame encoder writes frame by frame. */
 class TextFramesTest {
 
     private static final int[] LENGTHS = { 0, 1, 125, 126, 1024, 1025, 65_535, 65_536, 200_000 };
 
     @Test
-    void eachLengthIsEncodedAsNettyEncodesIt() {
+    void eachLengthIsFramedAsNettyEncodesIt() {
         for (int length : LENGTHS) {
-            assertThat(ours(length)).as("a frame of %d bytes", length).isEqualTo(netty(length));
+            ByteBuf frame = frame(length);
+            assertThat(ByteBufUtil.getBytes(frame)).as("a frame of %d bytes", length).isEqualTo(netty(length));
+            ByteBuf payload = TextFrames.payload(frame);
+            assertThat(payload.toString(StandardCharsets.UTF_8)).isEqualTo(text(length));
+            assertThat(payload.release()).isTrue();
         }
     }
 
     @Test
     void aBatchIsItsFramesOneAfterTheOther() {
         int[] lengths = { 3, 70_000, 126, 2_000, 2_000, 0, 65_536 };
-        ByteBuf[] texts = Arrays.stream(lengths).mapToObj(TextFramesTest::text).toArray(ByteBuf[]::new);
+        ByteBuf[] frames = Arrays.stream(lengths).mapToObj(TextFramesTest::frame).toArray(ByteBuf[]::new);
 
-        ByteBuf batch = TextFrames.encode(PooledByteBufAllocator.DEFAULT, texts, texts.length);
+        ByteBuf batch = TextFrames.batch(PooledByteBufAllocator.DEFAULT, frames, frames.length);
 
         byte[] expected = Arrays.stream(lengths).mapToObj(TextFramesTest::netty)
                 .reduce(new byte[0], TextFramesTest::concat);
         assertThat(ByteBufUtil.getBytes(batch)).isEqualTo(expected);
         batch.release();
-        assertThat(texts).allSatisfy(text -> assertThat(text.refCnt()).isZero());
+        assertThat(frames).allSatisfy(frame -> assertThat(frame.refCnt()).isZero());
     }
 
     @Test
-    void aSharedTextIsReadWithoutMovingItsIndexes() {
-        ByteBuf small = text(100);
-        ByteBuf large = text(5_000);
-        small.retain();
+    void aSharedFrameIsReadWithoutMovingItsIndexes() {
+        ByteBuf small = frame(100);
+        ByteBuf large = frame(5_000);
+        small.retain(2);
         large.retain();
+        int smallStart = small.readerIndex();
+        int largeStart = large.readerIndex();
 
-        TextFrames.encode(PooledByteBufAllocator.DEFAULT, new ByteBuf[] { small, large }, 2).release();
+        TextFrames.batch(PooledByteBufAllocator.DEFAULT, new ByteBuf[] { small, large }, 2).release();
+        ByteBuf alone = TextFrames.batch(PooledByteBufAllocator.DEFAULT, new ByteBuf[] { small }, 1);
+        alone.skipBytes(alone.readableBytes()).release();
 
-        assertThat(small.readerIndex()).isZero();
-        assertThat(small.readableBytes()).isEqualTo(100);
-        assertThat(large.readerIndex()).isZero();
-        assertThat(large.readableBytes()).isEqualTo(5_000);
+        assertThat(small.readerIndex()).isEqualTo(smallStart);
+        assertThat(small.readableBytes()).isEqualTo(102);
+        assertThat(large.readerIndex()).isEqualTo(largeStart);
+        assertThat(large.readableBytes()).isEqualTo(5_004);
         assertThat(small.release()).isTrue();
         assertThat(large.release()).isTrue();
     }
 
-    /** Text of {@code length} bytes, in a pooled direct buffer as the server's are. */
-    private static ByteBuf text(int length) {
-        byte[] bytes = new byte[length];
+    /** Text of {@code length} ASCII characters. */
+    private static String text(int length) {
+        StringBuilder text = new StringBuilder(length);
         for (int i = 0; i < length; i++) {
-            bytes[i] = (byte) ('a' + i % 26);
+            text.append((char) ('a' + i % 26));
         }
-        return PooledByteBufAllocator.DEFAULT.directBuffer(length).writeBytes(bytes);
+        return text.toString();
     }
 
-    private static byte[] ours(int length) {
-        ByteBuf frame = TextFrames.encode(PooledByteBufAllocator.DEFAULT, new ByteBuf[] { text(length) }, 1);
-        try {
-            return ByteBufUtil.getBytes(frame);
-        } finally {
-            frame.release();
-        }
+    /** {@code length} characters framed as the server frames them, in a pooled direct buffer. */
+    private static ByteBuf frame(int length) {
+        return TextFrames.frame(PooledByteBufAllocator.DEFAULT, text(length));
     }
 
     private static byte[] netty(int length) {
         EmbeddedChannel channel = new EmbeddedChannel(new WebSocket13FrameEncoder(false));
-        channel.writeOutbound(new TextWebSocketFrame(text(length)));
+        channel.writeOutbound(new TextWebSocketFrame(Unpooled.copiedBuffer(text(length), StandardCharsets.US_ASCII)));
         ByteBuf out = Unpooled.buffer();
         for (ByteBuf part; (part = channel.readOutbound()) != null;) {
             out.writeBytes(part);

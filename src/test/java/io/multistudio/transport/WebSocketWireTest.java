@@ -80,11 +80,11 @@ class WebSocketWireTest {
             }
         });
         String[] texts = { "{\"kind\":\"PONG\"}", "{\"kind\":\"MESSAGE\",\"seq\":1}" };
-        ByteBuf expected = TextFrames.encode(UnpooledByteBufAllocator.DEFAULT, texts(texts), texts.length);
+        ByteBuf expected = TextFrames.batch(UnpooledByteBufAllocator.DEFAULT, texts(texts), texts.length);
 
         ChannelHandlerContext entry = entry(pipeline);
         ChannelPromise promise = entry.newPromise();
-        entry.write(TextFrames.encode(entry.alloc(), texts(texts), texts.length), promise);
+        entry.write(TextFrames.batch(entry.alloc(), texts(texts), texts.length), promise);
         entry.flush();
 
         assertThat(entry).isSameAs(pipeline.context("handler"));
@@ -107,7 +107,7 @@ class WebSocketWireTest {
     private static ByteBuf[] texts(String... texts) {
         ByteBuf[] buffers = new ByteBuf[texts.length];
         for (int i = 0; i < texts.length; i++) {
-            buffers[i] = Unpooled.copiedBuffer(texts[i], StandardCharsets.UTF_8);
+            buffers[i] = TextFrames.frame(UnpooledByteBufAllocator.DEFAULT, texts[i]);
         }
         return buffers;
     }
