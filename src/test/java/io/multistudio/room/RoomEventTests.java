@@ -12,6 +12,7 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BiFunction;
 import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.Test;
@@ -138,11 +139,8 @@ abstract class RoomEventTests {
             gather(room, ada, bob, cy);
             List<Wire> members = List.of(ada, bob, cy);
             int patchesEach = 10;
-            CompletableFuture.allOf(IntStream.range(0, members.size()).mapToObj(m -> CompletableFuture.runAsync(() -> {
-                for (int i = 0; i < patchesEach; i++) {
-                    members.get(m).send("{\"kind\":\"SET_ROOM_DATA\",\"data\":{\"k" + m + "_" + i + "\":" + i + "}}");
-                }
-            })).toArray(CompletableFuture[]::new)).join();
+            sendAtOnce(members, patchesEach,
+                    (m, i) -> "{\"kind\":\"SET_ROOM_DATA\",\"data\":{\"k" + m + "_" + i + "\":" + i + "}}");
             for (Wire member : members) {
                 List<JsonNode> updates = member.next(members.size() * patchesEach);
                 assertThat(updates).allMatch(update -> update.path("kind").asText().equals("ROOM_UPDATED"));
@@ -167,11 +165,7 @@ abstract class RoomEventTests {
             gather(room, ada, bob, cy);
             List<Wire> members = List.of(ada, bob, cy);
             int each = 50;
-            CompletableFuture.allOf(members.stream().map(member -> CompletableFuture.runAsync(() -> {
-                for (int i = 0; i < each; i++) {
-                    member.send("{\"kind\":\"SEND\",\"data\":" + i + "}");
-                }
-            })).toArray(CompletableFuture[]::new)).join();
+            sendAtOnce(members, each, (m, i) -> "{\"kind\":\"SEND\",\"data\":" + i + "}");
             List<List<String>> seen = new ArrayList<>();
             for (Wire member : members) {
                 List<JsonNode> messages = member.next(members.size() * each);
@@ -240,5 +234,17 @@ abstract class RoomEventTests {
             assertThat(left.path("user_id").asText()).isEqualTo(id(bob));
             assertThat(left.path("reason").asText()).isEqualTo("left");
         }
+    }
+
+    /**
+     * Each member sends {@code each} requests from a thread of its own, all at once: member {@code m}'s {@code i}th
+     * is {@code request(m, i)}.
+     */
+    private static void sendAtOnce(List<Wire> members, int each, BiFunction<Integer, Integer, String> request) {
+        CompletableFuture.allOf(IntStream.range(0, members.size()).mapToObj(m -> CompletableFuture.runAsync(() -> {
+            for (int i = 0; i < each; i++) {
+                members.get(m).send(request.apply(m, i));
+            }
+        })).toArray(CompletableFuture[]::new)).join();
     }
 }
