@@ -14,6 +14,9 @@ import java.util.TreeMap;
  */
 final class Deadlines {
 
+    /** The deadline of an entry that never expires, or of none at all. */
+    static final long NEVER = Long.MAX_VALUE;
+
     private final long tickMillis;
     /** Tick t holds the keys whose deadline is in ((t - 1) × tick, t × tick]: all expired once t × tick is past. */
     private final TreeMap<Long, Set<String>> byTick = new TreeMap<>();
@@ -22,15 +25,27 @@ final class Deadlines {
         this.tickMillis = tickMillis;
     }
 
-    synchronized void add(String key, long expiresAt) {
-        byTick.computeIfAbsent(tick(expiresAt), ignored -> new HashSet<>()).add(key);
-    }
-
-    synchronized void remove(String key, long expiresAt) {
-        long tick = tick(expiresAt);
-        Set<String> keys = byTick.get(tick);
-        if (keys != null && keys.remove(key) && keys.isEmpty()) {
-            byTick.remove(tick);
+    /**
+     * The entry under {@code key} now expires at {@code to} instead of {@code from}; {@link #NEVER} for an entry that
+     * does not expire or does not exist. An entry rewritten within the same tick keeps its place: the common case of a
+     * record rewritten a few times in a moment (a session during a handshake) costs no work here.
+     */
+    void move(String key, long from, long to) {
+        long fromTick = from == NEVER ? NEVER : tick(from);
+        long toTick = to == NEVER ? NEVER : tick(to);
+        if (fromTick == toTick) {
+            return;
+        }
+        synchronized (this) {
+            if (fromTick != NEVER) {
+                Set<String> keys = byTick.get(fromTick);
+                if (keys != null && keys.remove(key) && keys.isEmpty()) {
+                    byTick.remove(fromTick);
+                }
+            }
+            if (toTick != NEVER) {
+                byTick.computeIfAbsent(toTick, ignored -> new HashSet<>()).add(key);
+            }
         }
     }
 

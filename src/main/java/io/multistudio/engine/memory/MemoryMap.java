@@ -178,12 +178,8 @@ final class MemoryMap<V> implements SharedMap<V> {
             }
             Entry<V> next = remapping.apply(expired ? null : current);
             if (next != current) {
-                if (current != null && current.mortal()) {
-                    deadlines.remove(key, current.expiresAt());
-                }
-                if (next != null && next.mortal()) {
-                    deadlines.add(key, next.expiresAt());
-                }
+                deadlines.move(key, current == null ? Deadlines.NEVER : current.expiresAt(),
+                        next == null ? Deadlines.NEVER : next.expiresAt());
             }
             return next;
         });
@@ -207,7 +203,7 @@ final class MemoryMap<V> implements SharedMap<V> {
 
     private Entry<V> entry(V value) {
         Duration life = lifespan.apply(value);
-        long expiresAt = life.equals(Engine.IMMORTAL) ? Long.MAX_VALUE : now() + life.toMillis();
+        long expiresAt = life.equals(Engine.IMMORTAL) ? Deadlines.NEVER : now() + life.toMillis();
         return new Entry<>(value, expiresAt);
     }
 
@@ -223,10 +219,6 @@ final class MemoryMap<V> implements SharedMap<V> {
 
         boolean expiredAt(long now) {
             return expiresAt <= now;
-        }
-
-        boolean mortal() {
-            return expiresAt != Long.MAX_VALUE;
         }
     }
 }

@@ -11,9 +11,9 @@ class DeadlinesTest {
 
     @Test
     void aKeyIsDueOnceTheTickOfItsDeadlineHasPassed() {
-        deadlines.add("a", 1_050);
-        deadlines.add("b", 1_100);
-        deadlines.add("c", 1_101);
+        deadlines.move("a", Deadlines.NEVER, 1_050);
+        deadlines.move("b", Deadlines.NEVER, 1_100);
+        deadlines.move("c", Deadlines.NEVER, 1_101);
 
         assertThat(deadlines.due(1_099)).isEmpty();
         assertThat(deadlines.due(1_100)).containsExactlyInAnyOrder("a", "b");
@@ -24,13 +24,30 @@ class DeadlinesTest {
 
     @Test
     void aRemovedKeyIsNeverDue() {
-        deadlines.add("a", 1_050);
-        deadlines.add("b", 1_050);
-        deadlines.remove("a", 1_050);
-        deadlines.remove("b", 1_050);
-        deadlines.add("b", 2_050);
+        deadlines.move("a", Deadlines.NEVER, 1_050);
+        deadlines.move("b", Deadlines.NEVER, 1_050);
+        deadlines.move("a", 1_050, Deadlines.NEVER);
+        deadlines.move("b", 1_050, 2_050);
 
         assertThat(deadlines.due(1_100)).isEmpty();
         assertThat(deadlines.due(2_100)).containsExactly("b");
+    }
+
+    @Test
+    void aKeyRewrittenWithinItsTickIsDueOnceWithIt() {
+        deadlines.move("a", Deadlines.NEVER, 1_010);
+        deadlines.move("a", 1_010, 1_060);
+        deadlines.move("a", 1_060, 1_100);
+
+        assertThat(deadlines.due(1_100)).containsExactly("a");
+        assertThat(deadlines.due(5_000)).isEmpty();
+    }
+
+    @Test
+    void aKeyThatNoLongerExpiresLeavesItsTick() {
+        deadlines.move("a", Deadlines.NEVER, 1_050);
+        deadlines.move("a", 1_050, Deadlines.NEVER);
+
+        assertThat(deadlines.due(5_000)).isEmpty();
     }
 }
