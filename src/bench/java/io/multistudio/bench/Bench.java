@@ -165,8 +165,11 @@ public final class Bench {
             SetUp setUp = fanout.setUp(app ? 100 : 50);
             System.out.println("  " + target + " set-up: " + setUp.summary());
             String setUpCalls = app ? StoreCalls.read(servers).perRequest(beforeSetUp, setUp.joiners()) : "";
-            // Warm-up: the JIT compiles the hot path before anything is measured.
+            // Warm-up: the JIT compiles the hot path before anything is measured, first at the sweep's starting
+            // rate, then at five times it, so that the paths of full batches are compiled too and the compiler's
+            // own CPU does not land on the first steps (it is the process's CPU, counted per delivery).
             fanout.step(quick ? 500 : 1000, Duration.ofSeconds(quick ? 2 : 4), Duration.ofSeconds(1));
+            fanout.step(quick ? 2500 : 5000, Duration.ofSeconds(quick ? 2 : 8), Duration.ofSeconds(1));
             String profile = "";
             if (app) {
                 StoreCalls before = StoreCalls.read(servers);
