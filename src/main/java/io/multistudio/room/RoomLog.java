@@ -10,7 +10,10 @@ import java.util.function.Consumer;
 
 import jakarta.inject.Singleton;
 
+import org.jboss.logging.Logger;
+
 import io.multistudio.config.MultiStudioConfig;
+import io.multistudio.engine.Concurrently;
 import io.multistudio.engine.Engine;
 import io.multistudio.engine.Retries;
 import io.multistudio.engine.SharedMap;
@@ -28,6 +31,8 @@ import io.smallrye.mutiny.Uni;
 @Startup
 @Singleton
 public class RoomLog {
+
+    private static final Logger LOG = Logger.getLogger(RoomLog.class);
 
     /** Tries of one event for a free seq; each lost try learns a taken one, so only a very hot room needs several. */
     static final int SEQ_ATTEMPTS = 24;
@@ -191,7 +196,7 @@ public class RoomLog {
      */
     Uni<Void> trim() {
         return heads.store().flatMap(advanced -> {
-            List<Uni<Void>> removals = new ArrayList<>();
+            List<String> removals = new ArrayList<>();
             for (SeqHeads.Advance head : advanced) {
                 long countTo = head.to() - config.roomHistory();
                 Set<Long> seqs = new TreeSet<>();
@@ -203,11 +208,12 @@ public class RoomLog {
                 for (long seq = beyond == null ? 1 : beyond.from(); beyond != null && seq <= beyond.to(); seq++) {
                     seqs.add(seq);
                 }
-                seqs.forEach(seq -> removals.add(history.remove(HistoryReader.key(head.instance(), seq))));
+                seqs.forEach(seq -> removals.add(HistoryReader.key(head.instance(), seq)));
             }
-            return removals.isEmpty() ? Uni.createFrom().voidItem()
-                    : Uni.join().all(removals).usingConcurrencyOf(TRIM_CONCURRENCY).andCollectFailures()
-                            .replaceWithVoid();
+            // An event whose removal failed is left to expire with the reconnect grace; the others still go.
+            return Concurrently.each(removals, TRIM_CONCURRENCY, key -> history.remove(key)
+                    .onFailure().invoke(failure -> LOG.debugf("Could not trim %s: %s", key, failure))
+                    .onFailure().recoverWithNull());
         });
     }
 

@@ -8,8 +8,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import jakarta.inject.Singleton;
 
+import io.multistudio.engine.Concurrently;
 import io.multistudio.engine.Engine;
 import io.multistudio.engine.SharedMap;
+import io.multistudio.engine.SharedMap.Change;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -82,20 +84,23 @@ public class SeqHeads {
         }
         batch.forEach(moved::remove);
         List<Advance> advanced = new CopyOnWriteArrayList<>();
-        return Uni.join().all(batch.entrySet().stream()
-                .map(head -> stored.update(head.getKey(), current -> current != null
-                        && current.seq() >= head.getValue() ? current : new RoomHead(head.getKey(), head.getValue()))
-                        .invoke(change -> {
-                            if (change.changed()) {
-                                advanced.add(new Advance(head.getKey(),
-                                        change.before() == null ? 0 : change.before().seq(), change.after().seq()));
-                            }
-                        })
-                        // Stored again on the next call.
-                        .onFailure().invoke(() -> moved.merge(head.getKey(), head.getValue(), Math::max))
-                        .onFailure().recoverWithNull())
-                .toList()).usingConcurrencyOf(STORE_CONCURRENCY).andCollectFailures()
-                .map(ignored -> List.copyOf(advanced));
+        return Concurrently.each(batch.entrySet(), STORE_CONCURRENCY,
+                head -> store(head.getKey(), head.getValue(), advanced)).map(ignored -> List.copyOf(advanced));
+    }
+
+    /** Stores {@code seq} as the head of {@code instance} unless it is higher already; notes it in {@code advanced}. */
+    private Uni<Change<RoomHead>> store(String instance, long seq, List<Advance> advanced) {
+        return stored.update(instance, current -> current != null && current.seq() >= seq ? current
+                : new RoomHead(instance, seq))
+                .invoke(change -> {
+                    if (change.changed()) {
+                        advanced.add(new Advance(instance, change.before() == null ? 0 : change.before().seq(),
+                                change.after().seq()));
+                    }
+                })
+                // Stored again on the next call.
+                .onFailure().invoke(() -> moved.merge(instance, seq, Math::max))
+                .onFailure().recoverWithNull();
     }
 
     /** The stored head of {@code instance} went from {@code from} to {@code to}. */

@@ -3,6 +3,9 @@ package io.multistudio.room;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.stream.IntStream;
+import java.util.stream.LongStream;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -69,9 +72,44 @@ class HistoryBoundTest {
         assertThat(log.replay(room, 5, "u_bob").await().atMost(WAIT).complete()).isFalse();
     }
 
+    @Test
+    void aPassThatRemovesThousandsOfEventsAtOnceCompletes() {
+        RoomLog log = log(TestConfig.with("multistudio.room-history=10"));
+        for (int i = 0; i < 5_000; i++) {
+            log.commit(room, small()).await().atMost(WAIT);
+        }
+
+        log.trim().await().atMost(WAIT);
+
+        assertThat(log.events(room.instance(), 1, 5_000).await().atMost(WAIT)).extracting(RoomEvent::seq)
+                .containsExactlyElementsOf(LongStream.rangeClosed(4_991, 5_000).boxed().toList());
+    }
+
+    @Test
+    void aPassOverThousandsOfRoomsCompletes() {
+        RoomLog log = log(TestConfig.with("multistudio.room-history=1"));
+        List<Room> rooms = IntStream.range(0, 5_000).mapToObj(i -> commands.create(ada, "Ada",
+                new RoomRequests.Create("room-" + i, null, 4, null, true, null), 10)).toList();
+        for (Room each : rooms) {
+            log.commit(each, message()).await().atMost(WAIT);
+            log.commit(each, message()).await().atMost(WAIT);
+        }
+
+        log.trim().await().atMost(WAIT);
+
+        for (Room each : List.of(rooms.get(0), rooms.get(rooms.size() - 1))) {
+            assertThat(log.events(each.instance(), 1, 2).await().atMost(WAIT)).extracting(RoomEvent::seq)
+                    .containsExactly(2L);
+        }
+    }
+
     private RoomLog log(MultiStudioConfig config) {
         return new RoomLog(engine, event -> {
         }, config, new SeqHeads(engine), new ServerMetrics(new SimpleMeterRegistry()), new RoomViews(new Codec()));
+    }
+
+    private RoomNotice small() {
+        return commands.send(ada, new RoomRequests.Send(TextNode.valueOf("x"), null));
     }
 
     private RoomNotice message() {
