@@ -18,7 +18,7 @@ import io.multistudio.protocol.ServerMessage;
  * @param seq a seq the room's history had reached when the record was last written: a lower bound of the room's
  *        latest seq, where looking for it starts
  * @param rev how many changes the record has had: of two records of one room, the one with the higher rev is the
- *        newer (see {@link NewestRecords})
+ *        newer (see {@link RoomViews})
  * @param members ordered by join time, oldest first
  */
 public record Room(String id, String instance, String name, String owner, int capacity, boolean listed,

@@ -25,9 +25,9 @@ import io.vertx.core.http.impl.WebSocketInternal;
  * A websockets-next connection written to through the Netty channel under its Vert.x socket. Vert.x's own
  * {@code writeTextMessage} (which {@code sendText} ends in) encodes the text again and flushes every frame; here a
  * batch of frames already encoded ({@link Outbound#frame}) goes out as one buffer ({@link TextFrames#batch}), with
- * one write and one promise, and is flushed once: below the frame encoder, or, where the HTTP idle handler sits above it (heartbeat off),
- * from Vert.x's handler, so that the idle handler sees the batch as one write. Where an extension must see each
- * frame, the batch goes down the whole pipeline frame by frame, still flushed once.
+ * one write and one promise, and is flushed once: below the frame encoder, or, where the HTTP idle handler sits
+ * above it (heartbeat off), from Vert.x's handler, so that the idle handler sees the batch as one write. Where an
+ * extension must see each frame, the batch goes down the whole pipeline frame by frame, still flushed once.
  */
 final class WebSocketWire implements Wire {
 
