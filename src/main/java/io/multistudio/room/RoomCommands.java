@@ -9,7 +9,6 @@ import java.util.function.UnaryOperator;
 
 import jakarta.inject.Singleton;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.multistudio.protocol.Codec;
@@ -42,7 +41,7 @@ public class RoomCommands {
         String id = request.room();
         String instance = UUID.randomUUID().toString();
         long now = System.currentTimeMillis();
-        ObjectNode data = request.data() == null ? JsonNodeFactory.instance.objectNode() : request.data();
+        ObjectNode data = request.data() == null ? Codec.EMPTY_OBJECT : request.data();
         checkRoomDataSize(data);
         return new Room(id, instance, request.name() == null ? id : request.name(), actor.userId(),
                 request.capacity() == null ? Math.min(RoomRequests.DEFAULT_CAPACITY, maxCapacity) : request.capacity(),

@@ -3,7 +3,6 @@ package io.multistudio.session;
 import java.util.Optional;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.multistudio.protocol.Codec;
@@ -51,7 +50,7 @@ public record HelloRequest(String name, ObjectNode data, String reconnectToken, 
     }
 
     ObjectNode dataOrEmpty() {
-        return data == null ? JsonNodeFactory.instance.objectNode() : data;
+        return data == null ? Codec.EMPTY_OBJECT : data;
     }
 
     /** User data, from {@code HELLO} or after a patch, may take at most 4 KiB serialized. */

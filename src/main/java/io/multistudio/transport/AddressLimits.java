@@ -14,7 +14,6 @@ import org.jboss.logging.Logger;
 import io.multistudio.config.MultiStudioConfig;
 import io.multistudio.observability.ServerMetrics;
 import io.quarkus.websockets.next.HttpUpgradeCheck;
-import io.quarkus.websockets.next.UserData;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.smallrye.mutiny.Uni;
 
@@ -30,7 +29,6 @@ import io.smallrye.mutiny.Uni;
 public class AddressLimits implements HttpUpgradeCheck {
 
     private static final Logger LOG = Logger.getLogger(AddressLimits.class);
-    private static final UserData.TypedKey<String> ADDRESS = UserData.TypedKey.forString("multistudio.address");
     private static final int SERVICE_UNAVAILABLE = 503;
 
     private final int perAddress;
@@ -62,7 +60,6 @@ public class AddressLimits implements HttpUpgradeCheck {
             metrics.refused(refusal);
             return CheckResult.rejectUpgrade(SERVICE_UNAVAILABLE);
         }
-        context.userData().put(ADDRESS, address);
         return CheckResult.permitUpgrade();
     }
 
@@ -72,11 +69,7 @@ public class AddressLimits implements HttpUpgradeCheck {
      * @return {@code false}, counting nothing, if it would pass one: the caller closes it
      */
     public boolean opened(WebSocketConnection socket) {
-        String address = socket.userData().get(ADDRESS);
-        if (address == null) {
-            // Only when an upgrade did not pass perform(), which every upgrade does.
-            address = socket.handshakeRequest().remoteAddress();
-        }
+        String address = host(socket.handshakeRequest().remoteAddress());
         // Counted first and checked after, so that connections opening together cannot all pass.
         byAddress.merge(address, 1, Integer::sum);
         awaitingHello.add(socket.id());
@@ -105,6 +98,16 @@ public class AddressLimits implements HttpUpgradeCheck {
 
     int pendingHello() {
         return awaitingHello.size();
+    }
+
+    /**
+     * The host of the handshake's {@code host:port}: the same address that {@link #perform} counted (the request's,
+     * forwarded or not), read again rather than kept in the connection's user data, whose map would cost every idle
+     * connection about a hundred bytes.
+     */
+    private static String host(String hostAndPort) {
+        int colon = hostAndPort == null ? -1 : hostAndPort.lastIndexOf(':');
+        return colon < 0 ? String.valueOf(hostAndPort) : hostAndPort.substring(0, colon);
     }
 
     /** Which cap one more connection from {@code address} would pass, with {@code adding} not yet counted. */
