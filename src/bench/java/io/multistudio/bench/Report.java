@@ -259,6 +259,8 @@ final class Report {
                         growth.bytesPerConnection())));
                 md.append('\n');
             });
+            md.append("### Whose the live heap per connection is\n\n").append(HeapOwners.EXPLAINED).append("\n\n");
+            idle.forEach((target, result) -> HeapOwners.markdown(md, name(target), result.owners()));
         }
     }
 

@@ -189,6 +189,25 @@ final class ServerProcess implements AutoCloseable {
         return histogram;
     }
 
+    /**
+     * The live heap by owner ({@link HeapOwners}), from a heap dump ({@code jcmd GC.heap_dump}, another full GC) that is
+     * deleted once read.
+     */
+    Map<String, long[]> heapOwners() {
+        try {
+            Path dump = Files.createTempFile(Path.of("target", "bench"), name + "-", ".hprof");
+            Files.delete(dump);
+            try {
+                jcmd("GC.heap_dump " + dump.toAbsolutePath());
+                return HeapOwners.of(dump);
+            } finally {
+                Files.deleteIfExists(dump);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     String jcmd(String command) {
         try {
             Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
