@@ -11,27 +11,16 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
 import io.quarkus.websockets.next.WebSocketConnection;
-import io.smallrye.mutiny.infrastructure.Infrastructure;
 
 /** Makes each connection's {@link Inbound}; the node's meters of them. */
 @Singleton
 public class Inbounds {
-
-    /**
-     * The chunk of Mutiny's unbounded queues. websockets-next queues each connection's messages while one is handled
-     * in such a queue, made with the connection and kept for its life; its first chunk is allocated whole (Mutiny's
-     * default, 256 slots, is 1 KB per connection). A connection holds at most a few messages there (see
-     * {@link Inbound}), and a fuller queue links more chunks, so small chunks only change how its memory grows.
-     */
-    static final int QUEUE_CHUNK = 16;
 
     private final LocalConnections connections;
     private final Counter pauses;
     private final boolean heartbeat;
 
     Inbounds(LocalConnections connections, ServerMetrics metrics, MeterRegistry registry, MultiStudioConfig config) {
-        // Set before the first connection opens: SessionLifecycle, which makes every Inbound, starts with the node.
-        Infrastructure.setBufferSizeS(QUEUE_CHUNK);
         this.connections = connections;
         this.heartbeat = !config.heartbeatInterval().isZero();
         metrics.gauge("multistudio.inbound.unhandled", "Messages received from clients and not yet handled",

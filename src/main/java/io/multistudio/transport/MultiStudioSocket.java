@@ -4,6 +4,7 @@ import io.multistudio.dispatch.Dispatcher;
 import io.multistudio.dispatch.SessionLifecycle;
 import io.multistudio.observability.ServerMetrics;
 import io.quarkus.websockets.next.CloseReason;
+import io.quarkus.websockets.next.InboundProcessingMode;
 import io.quarkus.websockets.next.OnBinaryMessage;
 import io.quarkus.websockets.next.OnClose;
 import io.quarkus.websockets.next.OnError;
@@ -18,14 +19,17 @@ import io.vertx.core.buffer.Buffer;
 
 /**
  * The MultiStudio Protocol endpoint: a frame passes {@link Admission}, then the {@link Dispatcher}; opening and
- * closing are the {@link SessionLifecycle}'s. Messages of one connection are handled one at a time, in order, and
- * each one handled is told to its {@link Inbound}, which stops reading the socket while too many wait.
+ * closing are the {@link SessionLifecycle}'s. websockets-next calls it for each message as it arrives (concurrent
+ * mode); the connection's {@link Inbound} handles them one at a time, in order, with the close after them, and stops
+ * reading the socket while too many wait.
  */
-@WebSocket(path = MultiStudioSocket.PATH)
+@WebSocket(path = MultiStudioSocket.PATH, inboundProcessingMode = InboundProcessingMode.CONCURRENT)
 public class MultiStudioSocket {
 
     /** Where clients open their connection. */
     static final String PATH = "/ws";
+    /** What every callback returns: the work it starts is the connection's {@link Inbound}'s to order. */
+    private static final Uni<Void> DONE = Uni.createFrom().voidItem();
 
     private final LocalConnections connections;
     private final Admission admission;
@@ -50,14 +54,14 @@ public class MultiStudioSocket {
     @OnTextMessage
     Uni<Void> text(WebSocketConnection socket, String message) {
         Connection connection = connections.get(socket.id());
-        if (connection == null) {
-            return Uni.createFrom().voidItem();
+        if (connection != null) {
+            connection.heard();
+            metrics.messageIn();
+            Inbound inbound = connection.inbound();
+            inbound.inOrder(() -> (admission.text(connection, message) ? dispatcher.dispatch(connection, message)
+                    : DONE).onTermination().invoke(inbound::handled));
         }
-        connection.heard();
-        metrics.messageIn();
-        Uni<Void> handling = admission.text(connection, message) ? dispatcher.dispatch(connection, message)
-                : Uni.createFrom().voidItem();
-        return handling.onTermination().invoke(connection.inbound()::handled);
+        return DONE;
     }
 
     @OnBinaryMessage
@@ -66,10 +70,13 @@ public class MultiStudioSocket {
         if (connection != null) {
             connection.heard();
             metrics.messageIn();
-            admission.binary(connection);
-            connection.inbound().handled();
+            connection.inbound().inOrder(() -> {
+                admission.binary(connection);
+                connection.inbound().handled();
+                return DONE;
+            });
         }
-        return Uni.createFrom().voidItem();
+        return DONE;
     }
 
     /**
@@ -89,12 +96,16 @@ public class MultiStudioSocket {
     @OnClose
     Uni<Void> close(WebSocketConnection socket, CloseReason reason) {
         Connection connection = connections.get(socket.id());
-        return connection == null ? Uni.createFrom().voidItem() : lifecycle.lost(connection, reason);
+        if (connection != null) {
+            // After the messages that came before it: a HELLO still being handled then finds the connection gone.
+            connection.inbound().inOrder(() -> lifecycle.lost(connection, reason));
+        }
+        return DONE;
     }
 
     @OnError
     Uni<Void> error(WebSocketConnection socket, Throwable failure) {
         admission.failed(connections.get(socket.id()), socket.id(), failure);
-        return Uni.createFrom().voidItem();
+        return DONE;
     }
 }

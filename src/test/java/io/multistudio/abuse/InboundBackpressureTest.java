@@ -1,10 +1,12 @@
 package io.multistudio.abuse;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -19,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.multistudio.transport.Inbounds;
+import io.multistudio.transport.LocalConnections;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -27,7 +30,8 @@ import io.quarkus.test.junit.TestProfile;
 /**
  * Inbound backpressure (PROTOCOL.md §2.7, "Resource bounds"): with a slow store, a client that sends requests much
  * faster than they are handled is no longer read once a few of its messages wait, instead of having them queued in
- * the server's heap; its requests wait in TCP, and every one is still answered, in order.
+ * the server's heap; its requests wait in TCP, and every one is still answered, in order. A close is handled after
+ * the messages before it.
  */
 @QuarkusTest
 @TestProfile(InboundBackpressureTest.SlowStoreNoRateLimit.class)
@@ -62,6 +66,9 @@ class InboundBackpressureTest {
     @Inject
     Inbounds inbounds;
 
+    @Inject
+    LocalConnections connections;
+
     @Test
     void aClientSendingFasterThanItIsServedIsNotReadWhileAFewOfItsMessagesWait() throws Exception {
         try (RawWebSocket raw = new RawWebSocket(uri, 0)) {
@@ -83,6 +90,27 @@ class InboundBackpressureTest {
                     FLOOD);
             assertThat(mostHeld).as("most messages held unhandled at once").isGreaterThan(8).isLessThanOrEqualTo(HELD_BOUND);
         }
+    }
+
+    /**
+     * A client says HELLO and closes with 1000 before the slow store has answered: the close is handled once the HELLO
+     * is, so it ends the session HELLO made. Handled first, it would find no session, and the HELLO would then bind
+     * its session to a connection that is gone, for good.
+     */
+    @Test
+    void aCloseRightAfterHelloEndsTheSessionThatHelloMade() throws Exception {
+        int before = connections.sessions();
+        try (RawWebSocket raw = new RawWebSocket(uri, 0)) {
+            raw.sendText("{\"kind\":\"HELLO\",\"name\":\"Brief\"}");
+            raw.send(RawWebSocket.CLOSE, new byte[] { 0x03, (byte) 0xE8 });
+            RawWebSocket.Frame frame;
+            do {
+                frame = raw.read();
+            } while (frame != null && frame.opcode() != RawWebSocket.CLOSE);
+            assertThat(frame).as("the server's answer to the close").isNotNull();
+        }
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(connections.sessions())
+                .as("sessions carried by connections open here").isEqualTo(before));
     }
 
     private static void flood(RawWebSocket raw) {
