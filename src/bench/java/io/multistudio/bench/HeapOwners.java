@@ -69,7 +69,8 @@ final class HeapOwners {
         return owner.equals(UNOWNED) ? "JDK" : "other";
     }
 
-    private static final String[][] LAYERS = {{"io.multistudio.", "MultiStudio"},
+    /** Package prefixes and their library; the baseline's own code ({@code RawVertxRoomServer}) is the first one's. */
+    private static final String[][] LAYERS = {{"io.multistudio.", "the server's own code (io.multistudio)"},
             {"io.quarkus.websockets.next.", "WebSockets Next"}, {"io.quarkus.", "Quarkus (other)"},
             {"io.vertx.", "Vert.x"}, {"io.netty.", "Netty"}, {"sun.nio.", "JDK"}, {"com.fasterxml.", "Jackson"}};
 
