@@ -23,7 +23,7 @@ final class AppNodes {
     static void run(String engine, int nodes, Function<Map<String, String>, ServerProcess> start,
             Consumer<List<ServerProcess>> body) {
         InfinispanServer infinispan = "infinispan".equals(engine)
-                ? InfinispanServer.builder().name("bench").build().start() : null;
+                ? InfinispanServer.builder().name("bench").underLoad().build().start() : null;
         Map<String, String> env = new HashMap<>();
         if (infinispan != null) {
             env.put("MULTISTUDIO_INFINISPAN_HOSTS", infinispan.hotRodAddress());

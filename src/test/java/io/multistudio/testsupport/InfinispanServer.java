@@ -72,6 +72,7 @@ public final class InfinispanServer {
     private final List<Integer> clusterPorts;
     private final int nodeIndex;
     private final boolean isShared;
+    private final boolean underLoad;
     private volatile ProcessHandle process;
     /** Where the log of the current (or last) run starts. */
     private volatile long runLogOffset;
@@ -79,8 +80,9 @@ public final class InfinispanServer {
     private boolean shutdownHookAdded;
 
     private InfinispanServer(String name, int hotRodPort, List<Integer> clusterPorts, int nodeIndex,
-            boolean isShared) {
+            boolean isShared, boolean underLoad) {
         this.name = name;
+        this.underLoad = underLoad;
         this.hotRodPort = hotRodPort;
         this.clusterPorts = clusterPorts;
         this.nodeIndex = nodeIndex;
@@ -188,7 +190,7 @@ public final class InfinispanServer {
                 .filter(ProcessHandle::isAlive)
                 .map(running -> {
                     InfinispanServer attached = new InfinispanServer("shared", Integer.parseInt(pidAndPort[1]),
-                            List.of(), 0, true);
+                            List.of(), 0, true, false);
                     attached.process = running;
                     return attached;
                 });
@@ -285,10 +287,12 @@ public final class InfinispanServer {
         Path root = root();
         return List.of(
                 Processes.java(),
-                "-Xmx256m",
                 // A short-lived server on a small test machine: start-up time and footprint matter more
-                // than peak throughput (C1 only and the serial collector save ~1 s and ~100 MB RSS).
-                "-XX:TieredStopAtLevel=1",
+                // than peak throughput (C1 only and the serial collector save ~1 s and ~100 MB RSS). One
+                // that is measured under load runs as the distribution's launcher would: both compilers,
+                // its 512 MiB heap.
+                underLoad ? "-Xmx512m" : "-Xmx256m",
+                underLoad ? "-XX:+TieredCompilation" : "-XX:TieredStopAtLevel=1",
                 "-XX:+UseSerialGC",
                 "-Djava.net.preferIPv4Stack=true",
                 "-Dlog4j.configurationFile=" + root.resolve("conf").resolve("log4j2.xml"),
@@ -351,6 +355,7 @@ public final class InfinispanServer {
         private String name;
         private List<Integer> clusterPorts;
         private int nodeIndex;
+        private boolean underLoad;
 
         private Builder() {
         }
@@ -375,6 +380,15 @@ public final class InfinispanServer {
             return this;
         }
 
+        /**
+         * Tunes the server for throughput rather than start-up: a benchmark's store, which must not be the slower
+         * side because of settings that only shorten a test's start.
+         */
+        public Builder underLoad() {
+            this.underLoad = true;
+            return this;
+        }
+
         public InfinispanServer build() {
             return build(false);
         }
@@ -382,7 +396,7 @@ public final class InfinispanServer {
         private InfinispanServer build(boolean isShared) {
             List<Integer> members = clusterPorts != null ? clusterPorts : allocateClusterPorts(1);
             return new InfinispanServer(name != null ? name : "node" + nodeIndex, Loopback.freePort(), members,
-                    nodeIndex, isShared);
+                    nodeIndex, isShared, underLoad);
         }
     }
 }
