@@ -36,7 +36,7 @@ public class Outbox {
         // The store forgets an entry some time after the dispatcher would have given up on it anyway.
         Duration pendingLifespan = webhook.retryFor().plus(webhook.retryMaxDelay()).plus(DELIVERED_KEPT);
         this.entries = engine.map("webhooks", OutboxEntry.class,
-                entry -> entry.delivered() ? DELIVERED_KEPT : pendingLifespan);
+                entry -> entry.delivered() ? DELIVERED_KEPT : pendingLifespan, Engine.Expiry.SILENT);
         this.types = Set.copyOf(webhook.events());
         this.enabled = webhook.url().isPresent();
         this.codec = codec;

@@ -18,8 +18,8 @@ final class MeteredEngine implements Engine {
     }
 
     @Override
-    public <V> SharedMap<V> map(String name, Class<V> type, Function<V, Duration> lifespan) {
-        return new MeteredMap<>(engine.map(name, type, lifespan),
+    public <V> SharedMap<V> map(String name, Class<V> type, Function<V, Duration> lifespan, Expiry expiry) {
+        return new MeteredMap<>(engine.map(name, type, lifespan, expiry),
                 operation -> metrics.engineOperation(engine.name(), name, operation));
     }
 

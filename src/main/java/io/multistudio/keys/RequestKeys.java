@@ -75,8 +75,9 @@ public class RequestKeys {
         // that, and still unanswered, belongs to a request whose node died, and is taken over by a resend.
         this.reservation = storeTimeout.multipliedBy(4);
         // Not the former "keys" map, whose values nodes of the previous version still write during a rolling update.
-        this.books = engine.map("key-books", KeyBook.class, book -> Engine.IMMORTAL);
-        this.answers = engine.map("key-answers", Remembered.class, answer -> Engine.IMMORTAL);
+        this.books = engine.map("key-books", KeyBook.class, book -> Engine.IMMORTAL, Engine.Expiry.SILENT);
+        this.answers = engine.map("key-answers", Remembered.class, answer -> Engine.IMMORTAL,
+                Engine.Expiry.SILENT);
     }
 
     /**

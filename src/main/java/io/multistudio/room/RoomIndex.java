@@ -26,7 +26,8 @@ public class RoomIndex {
     private final SharedMap<ServerMessage.MultiRoom> listed;
 
     RoomIndex(Engine engine) {
-        this.listed = engine.map("listed", ServerMessage.MultiRoom.class, room -> Engine.IMMORTAL);
+        this.listed = engine.map("listed", ServerMessage.MultiRoom.class, room -> Engine.IMMORTAL,
+                Engine.Expiry.SILENT);
     }
 
     /** Brings the index in line with a change of a stored room from {@code before} to {@code after}. */

@@ -55,7 +55,8 @@ public class RoomLog {
             RoomViews views) {
         this.views = views;
         this.lostSeq = metrics.storeRetries(ServerMetrics.RETRY_SEQ);
-        this.history = engine.map("history", RoomEvent.class, event -> config.reconnectGrace());
+        this.history = engine.map("history", RoomEvent.class, event -> config.reconnectGrace(),
+                Engine.Expiry.SILENT);
         this.events = events;
         this.config = config;
         this.heads = heads;

@@ -48,7 +48,7 @@ public class Rooms {
         this.codec = codec;
         this.heads = heads;
         this.events = events;
-        this.rooms = engine.map("rooms", Room.class, room -> Engine.IMMORTAL);
+        this.rooms = engine.map("rooms", Room.class, room -> Engine.IMMORTAL, Engine.Expiry.SILENT);
         this.sessions = sessions;
         this.log = log;
         this.commands = commands;

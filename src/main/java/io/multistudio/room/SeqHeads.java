@@ -37,7 +37,7 @@ public class SeqHeads {
     private final Map<String, Long> moved = new ConcurrentHashMap<>();
 
     SeqHeads(Engine engine) {
-        this.stored = engine.map("heads", RoomHead.class, head -> Engine.IMMORTAL);
+        this.stored = engine.map("heads", RoomHead.class, head -> Engine.IMMORTAL, Engine.Expiry.SILENT);
     }
 
     /** Whether this node follows {@code instance}, so that {@link #next} needs no store call. */

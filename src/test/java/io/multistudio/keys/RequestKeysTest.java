@@ -36,9 +36,10 @@ class RequestKeysTest {
 
     private final MemoryEngine engine = new MemoryEngine();
     private final RequestKeys keys = new RequestKeys(engine, new Codec(), Duration.ofSeconds(1));
-    private final SharedMap<KeyBook> books = engine.map("key-books", KeyBook.class, book -> Engine.IMMORTAL);
+    private final SharedMap<KeyBook> books = engine.map("key-books", KeyBook.class, book -> Engine.IMMORTAL,
+            Engine.Expiry.SILENT);
     private final SharedMap<Remembered> answers = engine.map("key-answers", Remembered.class,
-            answer -> Engine.IMMORTAL);
+            answer -> Engine.IMMORTAL, Engine.Expiry.SILENT);
     private final List<String> sent = new CopyOnWriteArrayList<>();
     private final AtomicInteger executions = new AtomicInteger();
 

@@ -178,12 +178,13 @@ class LostAnswerTest {
     }
 
     private String instance(String room) {
-        return engine.map("rooms", Room.class, stored -> Engine.IMMORTAL).get(room).await().atMost(Wire.TIMEOUT)
+        return engine.map("rooms", Room.class, stored -> Engine.IMMORTAL, Engine.Expiry.SILENT).get(room)
+                .await().atMost(Wire.TIMEOUT)
                 .instance();
     }
 
     private SharedMap<RoomEvent> history() {
-        return engine.map("history", RoomEvent.class, event -> Engine.IMMORTAL);
+        return engine.map("history", RoomEvent.class, event -> Engine.IMMORTAL, Engine.Expiry.SILENT);
     }
 
     /** Ada's answer to {@link #SEND}, which the server did not store, and the seq of the last event after it. */

@@ -58,10 +58,10 @@ abstract class RepairTests {
 
     @Test
     void theHeadAndIndexEntryOfARoomThatIsGoneAreRemovedAndThoseOfALiveRoomKept() {
-        SharedMap<RoomHead> heads = engine.map("heads", RoomHead.class, head -> Engine.IMMORTAL);
+        SharedMap<RoomHead> heads = engine.map("heads", RoomHead.class, head -> Engine.IMMORTAL, Engine.Expiry.SILENT);
         SharedMap<ServerMessage.MultiRoom> listed = engine.map("listed", ServerMessage.MultiRoom.class,
-                entry -> Engine.IMMORTAL);
-        SharedMap<Room> rooms = engine.map("rooms", Room.class, room -> Engine.IMMORTAL);
+                entry -> Engine.IMMORTAL, Engine.Expiry.SILENT);
+        SharedMap<Room> rooms = engine.map("rooms", Room.class, room -> Engine.IMMORTAL, Engine.Expiry.SILENT);
         String gone = newRoomId();
         String goneInstance = gone + "-" + UUID.randomUUID();
         listed.put(gone, new ServerMessage.MultiRoom(gone, gone, "nobody", 16, true, false, null, 1,

@@ -24,6 +24,7 @@ import com.fasterxml.jackson.databind.node.TextNode;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.multistudio.config.MultiStudioConfig;
+import io.multistudio.engine.Engine;
 import io.multistudio.engine.SharedMap;
 import io.multistudio.engine.memory.MemoryEngine;
 import io.multistudio.observability.ServerMetrics;
@@ -99,7 +100,7 @@ class SeqChainTest {
     void anEventThatLosesItsSeqToARemovalOfItsSenderIsRefused() {
         // The removal is committed before this node listens, so the node still believes the seq free.
         RoomEvent left = commands.leave("u_ada", bob, "kicked").events(room, null).get(0).at(RoomViews.View.of(room), 1);
-        engine.map("history", RoomEvent.class, event -> config.reconnectGrace())
+        engine.map("history", RoomEvent.class, event -> config.reconnectGrace(), Engine.Expiry.SILENT)
                 .claim(room.instance() + ":1", left).await().atMost(WAIT);
         SeqHeads heads = new SeqHeads(engine);
         heads.saw(room.instance(), 0);
@@ -115,7 +116,8 @@ class SeqChainTest {
     void aNodeFarBehindARoomItFollowsCatchesUpInAFewLostSeqsAndHandsOnWhatItLearned() {
         // 100 events committed where this node did not hear them (as when its listener lags): one lost seq each
         // would take 100 tries, past the cap of 24.
-        SharedMap<RoomEvent> history = engine.map("history", RoomEvent.class, event -> config.reconnectGrace());
+        SharedMap<RoomEvent> history = engine.map("history", RoomEvent.class, event -> config.reconnectGrace(),
+                Engine.Expiry.SILENT);
         for (long seq = 1; seq <= 100; seq++) {
             history.claim(room.instance() + ":" + seq, commands.send(bob, new RoomRequests.Send(TextNode.valueOf("x"),
                     null)).event().apply(room, seq)).await().atMost(WAIT);

@@ -28,8 +28,8 @@ final class StoredKeys {
     private final URI metrics;
 
     StoredKeys(Engine engine, URI metrics) {
-        this.books = engine.map("key-books", KeyBook.class, book -> Engine.IMMORTAL);
-        this.answers = engine.map("key-answers", Remembered.class, answer -> Engine.IMMORTAL);
+        this.books = engine.map("key-books", KeyBook.class, book -> Engine.IMMORTAL, Engine.Expiry.SILENT);
+        this.answers = engine.map("key-answers", Remembered.class, answer -> Engine.IMMORTAL, Engine.Expiry.SILENT);
         this.metrics = metrics;
     }
 

@@ -97,8 +97,8 @@ public class FailingEngine implements Engine {
     }
 
     @Override
-    public <V> SharedMap<V> map(String name, Class<V> type, Function<V, Duration> lifespan) {
-        return failing(name, engine.map(name, type, lifespan));
+    public <V> SharedMap<V> map(String name, Class<V> type, Function<V, Duration> lifespan, Expiry expiry) {
+        return failing(name, engine.map(name, type, lifespan, expiry));
     }
 
     /** {@code map}, except that every operation fails while the store is down, and armed faults once each. */

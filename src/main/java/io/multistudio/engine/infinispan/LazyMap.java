@@ -10,6 +10,7 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
+import io.multistudio.engine.Engine;
 import io.multistudio.engine.SharedMap;
 import io.multistudio.engine.StoreUnavailableException;
 import io.smallrye.mutiny.Uni;
@@ -22,6 +23,7 @@ import io.smallrye.mutiny.Uni;
 final class LazyMap<V> implements SharedMap<V> {
 
     private final String name;
+    private final Engine.Expiry expiry;
     /** Creates the cache and the map over it; blocking. */
     private final Supplier<InfinispanMap<V>> create;
     private final List<Consumer<V>> expiryListeners = new ArrayList<>();
@@ -29,8 +31,9 @@ final class LazyMap<V> implements SharedMap<V> {
     /** Set once, when the cache exists and every listener given so far is registered with it. */
     private volatile InfinispanMap<V> map;
 
-    LazyMap(String name, Supplier<InfinispanMap<V>> create) {
+    LazyMap(String name, Engine.Expiry expiry, Supplier<InfinispanMap<V>> create) {
         this.name = name;
+        this.expiry = expiry;
         this.create = create;
     }
 
@@ -63,8 +66,12 @@ final class LazyMap<V> implements SharedMap<V> {
         }
     }
 
+    /** Only a map made with {@link Engine.Expiry#LISTENED} has its expiries found within about a second. */
     @Override
     public void onExpired(Consumer<V> listener) {
+        if (expiry != Engine.Expiry.LISTENED) {
+            throw new IllegalStateException("The expiries of " + name + " are not listened to");
+        }
         listen(expiryListeners, listener, InfinispanMap::onExpired);
     }
 

@@ -32,9 +32,10 @@ public final class MemoryEngine implements Engine, AutoCloseable {
         expiry.scheduleWithFixedDelay(this::expire, tick, tick, TimeUnit.MILLISECONDS);
     }
 
+    /** Every map finds its expired entries by their deadlines, within a tick, whether they are listened to or not. */
     @Override
     @SuppressWarnings("unchecked")
-    public <V> SharedMap<V> map(String name, Class<V> type, Function<V, Duration> lifespan) {
+    public <V> SharedMap<V> map(String name, Class<V> type, Function<V, Duration> lifespan, Expiry expiry) {
         return (SharedMap<V>) maps.computeIfAbsent(name, ignored -> new MemoryMap<>(lifespan));
     }
 
