@@ -62,6 +62,7 @@ public final class InfinispanEngine implements Engine {
     private final RemoteCacheManager cacheManager;
     private final ObjectMapper mapper;
     private final Duration timeout;
+    private final CallDeadlines deadlines;
     private final StoreBytes bytes;
     private final Runnable lostUpdate;
     private final List<LazyMap<?>> maps = new CopyOnWriteArrayList<>();
@@ -101,6 +102,7 @@ public final class InfinispanEngine implements Engine {
         this.cacheManager = cacheManager;
         this.mapper = mapper;
         this.timeout = timeout;
+        this.deadlines = new CallDeadlines(timeout);
         ExpiryListener.registerEventSchema(cacheManager.getMarshaller());
         store.schedule(this::watch, WATCH_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
     }
@@ -113,7 +115,7 @@ public final class InfinispanEngine implements Engine {
     public <V> SharedMap<V> map(String name, Class<V> type, Function<V, Duration> lifespan, Expiry expiry) {
         JsonValues<V> json = new JsonValues<>(mapper, type, name, bytes);
         LazyMap<V> map = new LazyMap<>(name, expiry,
-                () -> new InfinispanMap<>(createCache(name, expiry), json, lifespan, timeout,
+                () -> new InfinispanMap<>(createCache(name, expiry), json, lifespan, deadlines,
                         () -> createCache(name, expiry), lostUpdate));
         maps.add(map);
         if (storeAnswers) {
@@ -154,6 +156,7 @@ public final class InfinispanEngine implements Engine {
     @Override
     public void close() {
         store.shutdownNow();
+        deadlines.close();
     }
 
     /** One round on the store thread: create the caches still missing, or check the store; then the next round. */

@@ -60,9 +60,9 @@ final class InfinispanMap<V> implements SharedMap<V> {
     private final KeyedUpdates<V> updates = new KeyedUpdates<>(this::write);
 
     InfinispanMap(RemoteCache<String, String> cache, JsonValues<V> json, Function<V, Duration> lifespan,
-            Duration timeout, Runnable recreate, Runnable lostUpdate) {
+            CallDeadlines deadlines, Runnable recreate, Runnable lostUpdate) {
         this.lostUpdate = lostUpdate;
-        this.calls = new RemoteCalls(cache, timeout, recreate);
+        this.calls = new RemoteCalls(cache, deadlines, recreate);
         this.cache = cache;
         this.returningCache = cache.withFlags(Flag.FORCE_RETURN_VALUE);
         this.json = json;

@@ -27,26 +27,28 @@ final class RemoteCalls {
     private static final Logger LOG = Logger.getLogger(RemoteCalls.class);
 
     private final RemoteCache<String, String> cache;
-    private final Duration timeout;
+    private final CallDeadlines deadlines;
     /** Creates the cache on the server again; blocking, so it runs on a worker thread. */
     private final Runnable recreate;
     private final AtomicBoolean recreating = new AtomicBoolean();
     private final List<Object> listeners = new CopyOnWriteArrayList<>();
 
-    RemoteCalls(RemoteCache<String, String> cache, Duration timeout, Runnable recreate) {
+    RemoteCalls(RemoteCache<String, String> cache, CallDeadlines deadlines, Runnable recreate) {
         this.cache = cache;
-        this.timeout = timeout;
+        this.deadlines = deadlines;
         this.recreate = recreate;
     }
 
     /** One operation on the cache, within the store timeout. */
     <T> Uni<T> call(Supplier<CompletionStage<T>> operation) {
-        return recovering(guarded(operation, timeout));
+        return recovering(unavailableIfUnreachable(deadlines.bound(operation)));
     }
 
     /** A read of many batches, which may take {@code factor} times as long as one operation. */
     <T> Uni<T> scan(Uni<T> batches, int factor) {
-        return recovering(guard(batches, timeout.multipliedBy(factor)));
+        Duration timeout = deadlines.timeout().multipliedBy(factor);
+        return recovering(unavailableIfUnreachable(batches.ifNoItem().after(timeout)
+                .failWith(() -> new StoreUnavailableException("Infinispan did not answer within " + timeout, null))));
     }
 
     /** Registers {@code listener} with the server, and again whenever the cache is created again; blocking. */
@@ -97,20 +99,9 @@ final class RemoteCalls {
         return false;
     }
 
-    /**
-     * A store operation that fails with {@link StoreUnavailableException} when the store does not answer within
-     * {@code timeout} or cannot be reached. A call that timed out is cancelled (the timeout cancels the subscription,
-     * which cancels the client's future), so the client forgets it instead of holding it until the store answers.
-     */
-    static <T> Uni<T> guarded(Supplier<CompletionStage<T>> operation, Duration timeout) {
-        return guard(Uni.createFrom().completionStage(operation), timeout);
-    }
-
-    private static <T> Uni<T> guard(Uni<T> operation, Duration timeout) {
-        return operation
-                .ifNoItem().after(timeout)
-                .failWith(() -> new StoreUnavailableException("Infinispan did not answer within " + timeout, null))
-                .onFailure(RemoteCalls::unreachable)
+    /** A store that cannot be reached is unavailable to the caller, as one that does not answer in time is. */
+    private static <T> Uni<T> unavailableIfUnreachable(Uni<T> operation) {
+        return operation.onFailure(RemoteCalls::unreachable)
                 .transform(failure -> new StoreUnavailableException("Infinispan is unreachable", failure));
     }
 
