@@ -96,10 +96,12 @@ public class SessionLifecycle {
             connection.sendAndClose(errors.frame(Why.SERVER_FULL, null), SERVER_FULL);
             return Uni.createFrom().voidItem();
         }
-        if (!limits.opened(socket)) {
+        AddressLimits.Count address = limits.opened(socket);
+        if (address == null) {
             connection.close(OVER_CAP);
             return Uni.createFrom().voidItem();
         }
+        connection.countedAs(address);
         connections.add(connection);
         connection.onCutOff(() -> cutOff(connection));
         connection.helloTimer(vertx.setTimer(config.helloTimeout().toMillis(), timer -> helloTimedOut(connection)));
@@ -115,7 +117,7 @@ public class SessionLifecycle {
             return Uni.createFrom().voidItem();
         }
         connection.closed();
-        limits.closed(connection.id());
+        limits.closed(connection.id(), connection.countedAs());
         vertx.cancelTimer(connection.helloTimer());
         String sessionId = connection.sessionId();
         if (sessionId == null) {

@@ -34,8 +34,8 @@ public class AddressLimits implements HttpUpgradeCheck {
     private final int perAddress;
     private final int pendingHello;
     private final ServerMetrics metrics;
-    private final Map<String, Integer> byAddress = new ConcurrentHashMap<>();
-    private final Map<String, String> addressOf = new ConcurrentHashMap<>();
+    /** Changed only inside the map's atomic computations, so that a count and its presence change together. */
+    private final Map<String, Count> byAddress = new ConcurrentHashMap<>();
     private final Set<String> awaitingHello = ConcurrentHashMap.newKeySet();
 
     AddressLimits(MultiStudioConfig config, ServerMetrics metrics,
@@ -66,21 +66,21 @@ public class AddressLimits implements HttpUpgradeCheck {
     /**
      * Counts a new connection against both caps.
      *
-     * @return {@code false}, counting nothing, if it would pass one: the caller closes it
+     * @return the count of its address, which the connection keeps and hands back when it closes; {@code null},
+     *         counting nothing, if it would pass a cap: the caller closes it
      */
-    public boolean opened(WebSocketConnection socket) {
+    public Count opened(WebSocketConnection socket) {
         String address = host(socket.handshakeRequest().remoteAddress());
         // Counted first and checked after, so that connections opening together cannot all pass.
-        byAddress.merge(address, 1, Integer::sum);
+        Count count = byAddress.compute(address, (key, current) -> (current == null ? new Count(key) : current).add(1));
         awaitingHello.add(socket.id());
         String refusal = refusal(address, 0);
         if (refusal != null) {
-            uncount(socket.id(), address);
+            uncount(socket.id(), count);
             metrics.refused(refusal);
-            return false;
+            return null;
         }
-        addressOf.put(socket.id(), address);
-        return true;
+        return count;
     }
 
     /** The connection said {@code HELLO}: it no longer counts as pending. */
@@ -88,12 +88,9 @@ public class AddressLimits implements HttpUpgradeCheck {
         awaitingHello.remove(connectionId);
     }
 
-    /** The connection is gone; nothing if it was never counted. */
-    public void closed(String connectionId) {
-        String address = addressOf.remove(connectionId);
-        if (address != null) {
-            uncount(connectionId, address);
-        }
+    /** The connection counted as {@code count} is gone. */
+    public void closed(String connectionId, Count count) {
+        uncount(connectionId, count);
     }
 
     int pendingHello() {
@@ -112,14 +109,36 @@ public class AddressLimits implements HttpUpgradeCheck {
 
     /** Which cap one more connection from {@code address} would pass, with {@code adding} not yet counted. */
     private String refusal(String address, int adding) {
-        if (byAddress.getOrDefault(address, 0) + adding > perAddress) {
+        Count count = byAddress.get(address);
+        if ((count == null ? 0 : count.open) + adding > perAddress) {
             return ServerMetrics.PER_ADDRESS;
         }
         return awaitingHello.size() + adding > pendingHello ? ServerMetrics.PENDING_HELLO : null;
     }
 
-    private void uncount(String connectionId, String address) {
+    /** A count stays in the map while a connection holds it, so the one found is the one held. */
+    private void uncount(String connectionId, Count count) {
         awaitingHello.remove(connectionId);
-        byAddress.computeIfPresent(address, (ignored, count) -> count == 1 ? null : count - 1);
+        byAddress.computeIfPresent(count.address, (key, current) -> current.add(-1).open == 0 ? null : current);
+    }
+
+    /**
+     * The open connections from one address: one object per address, held by each of its connections, instead of an
+     * entry per connection naming its address.
+     */
+    public static final class Count {
+
+        private final String address;
+        private volatile int open;
+
+        private Count(String address) {
+            this.address = address;
+        }
+
+        /** Called only inside the map's computations for {@link #address}, which serialize it. */
+        private Count add(int change) {
+            open += change;
+            return this;
+        }
     }
 }

@@ -36,6 +36,8 @@ public final class Connection {
     private volatile String subject;
     private volatile long attachment;
     private volatile long helloTimer = -1;
+    /** What it counts for against the caps on its client address, from the moment it was admitted. */
+    private volatile AddressLimits.Count countedAs;
     private volatile LocalRoom room;
     /** When something last arrived from the client ({@link System#nanoTime()}), for the {@link Heartbeat}. */
     private volatile long heardAt = System.nanoTime();
@@ -135,6 +137,14 @@ public final class Connection {
 
     public long helloTimer() {
         return helloTimer;
+    }
+
+    public AddressLimits.Count countedAs() {
+        return countedAs;
+    }
+
+    public void countedAs(AddressLimits.Count count) {
+        this.countedAs = count;
     }
 
     public void helloTimer(long timer) {
