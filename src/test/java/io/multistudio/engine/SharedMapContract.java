@@ -251,6 +251,19 @@ abstract class SharedMapContract {
     }
 
     @Test
+    void aValueOfAMapWhoseExpiriesNobodyHearsIsNotReadPastItsLifespan() {
+        SharedMap<Sample> silent = engine().map("contract-" + UUID.randomUUID(), Sample.class,
+                sample -> sample.name().startsWith(MORTAL) ? SHORT_LIFESPAN : Engine.IMMORTAL, Engine.Expiry.SILENT);
+        join(silent.put("short", sample(MORTAL, 1)));
+        join(silent.put("long", sample("immortal", 1)));
+
+        await().atMost(EXPIRY_WAIT).until(() -> join(silent.get("short")) == null);
+
+        assertThat(join(silent.getAll(Set.of("short", "long")))).containsOnlyKeys("long");
+        assertThat(join(silent.values())).containsExactly(sample("immortal", 1));
+    }
+
+    @Test
     void aValueExpiresAfterTheLifespanItsPolicyGives() {
         join(map.put("short", sample(MORTAL, 1)));
         join(map.put("long", sample("immortal", 1)));
