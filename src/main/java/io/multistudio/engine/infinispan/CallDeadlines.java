@@ -73,8 +73,7 @@ final class CallDeadlines implements AutoCloseable {
         for (Call<?> call : inFlight) {
             if (now - call.deadline >= 0) {
                 try {
-                    call.emitter.fail(new StoreUnavailableException("Infinispan did not answer within " + timeout,
-                            null));
+                    call.emitter.fail(notAnswered(timeout));
                 } catch (RuntimeException e) {
                     // A caller's failure handler threw: the other calls must still time out.
                     inFlight.remove(call);
@@ -82,6 +81,11 @@ final class CallDeadlines implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** How a call that took longer than {@code timeout} fails. */
+    static StoreUnavailableException notAnswered(Duration timeout) {
+        return new StoreUnavailableException("Infinispan did not answer within " + timeout, null);
     }
 
     @Override

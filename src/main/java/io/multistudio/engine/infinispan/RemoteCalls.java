@@ -48,7 +48,7 @@ final class RemoteCalls {
     <T> Uni<T> scan(Uni<T> batches, int factor) {
         Duration timeout = deadlines.timeout().multipliedBy(factor);
         return recovering(unavailableIfUnreachable(batches.ifNoItem().after(timeout)
-                .failWith(() -> new StoreUnavailableException("Infinispan did not answer within " + timeout, null))));
+                .failWith(() -> CallDeadlines.notAnswered(timeout))));
     }
 
     /** Registers {@code listener} with the server, and again whenever the cache is created again; blocking. */
