@@ -59,6 +59,8 @@ class SlowReaderTest {
     private static final long FLOOD_DEADLINE_MS = 15_000;
     private static final long PROBE_INTERVAL_MS = 20;
     private static final long AFTER_FLOOD_WAIT_NANOS = 5_000_000_000L;
+    /** How long the flooder may take to receive the last of the flood and the probes once both have stopped. */
+    private static final long FLOODER_DRAIN_NANOS = 30_000_000_000L;
     /**
      * The flood's pace: bursts of 3 messages of 1 KB every 10 ms, about 300 KB a second to every member. A member that
      * reads keeps up with that even on a busy machine; one that never reads falls behind by all of it, and once the
@@ -342,7 +344,15 @@ class SlowReaderTest {
         }
         flood.flooded = flooded.get();
         flood.probes = probes.get();
+        long drainedBy = System.nanoTime() + FLOODER_DRAIN_NANOS;
         while (flood.flooderMessages.get() < flood.flooded + flood.probes) {
+            if (System.nanoTime() - drainedBy > 0) {
+                // Closed, so that its reader stops too; a wait without end would hang the whole test run instead.
+                flood.flooder.close();
+                throw new AssertionError("The flooder received " + flood.flooderMessages.get() + " of the "
+                        + (flood.flooded + flood.probes) + " messages of the flood and the probes within "
+                        + FLOODER_DRAIN_NANOS / 1_000_000_000L + " s");
+            }
             Pace.pause(Duration.ofMillis(5));
         }
         flooderReader.join();
