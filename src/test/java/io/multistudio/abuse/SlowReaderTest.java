@@ -94,6 +94,8 @@ class SlowReaderTest {
         Wire flooder;
         Wire watcher;
         AtomicLong flooderMessages = new AtomicLong();
+        /** The kinds of what else the flooder received (its members' presence). */
+        List<String> flooderOthers = Collections.synchronizedList(new ArrayList<>());
     }
 
     @Test
@@ -252,6 +254,7 @@ class SlowReaderTest {
         // From here on the slow reader reads nothing.
 
         AtomicBoolean stop = new AtomicBoolean();
+        AtomicBoolean sendersDone = new AtomicBoolean();
         AtomicBoolean cut = new AtomicBoolean();
         AtomicLong flooded = new AtomicLong();
         String pad = "x".repeat(PAD);
@@ -270,12 +273,16 @@ class SlowReaderTest {
         AtomicLong probes = new AtomicLong();
         Thread flooderReader = new Thread(() -> {
             // Until every message of the flood and of the probes has arrived: once the flood stops, an empty queue
-            // may only mean that the next batch is still on its way.
-            while ((!stop.get() || flood.flooderMessages.get() < flooded.get() + probes.get())
+            // may only mean that the next batch is still on its way. The counts are final only once both senders have
+            // finished: between a sender's last check of the stop and its count, a message is on its way uncounted.
+            while ((!sendersDone.get() || flood.flooderMessages.get() < flooded.get() + probes.get())
                     && !flood.flooder.isClosed()) {
                 if (flood.flooder.pending() > 0) {
-                    if ("MESSAGE".equals(flood.flooder.next().path("kind").asText())) {
+                    JsonNode message = flood.flooder.next();
+                    if ("MESSAGE".equals(message.path("kind").asText())) {
                         flood.flooderMessages.incrementAndGet();
+                    } else {
+                        flood.flooderOthers.add(message.path("kind").asText());
                     }
                 } else {
                     Pace.pause(Duration.ofMillis(1));
@@ -312,6 +319,7 @@ class SlowReaderTest {
                 stop.set(true);
                 prober.join();
                 flooder.join();
+                sendersDone.set(true);
             }
             if (stop.get() && probesAnswered >= probes.get()) {
                 break;
@@ -347,11 +355,14 @@ class SlowReaderTest {
         long drainedBy = System.nanoTime() + FLOODER_DRAIN_NANOS;
         while (flood.flooderMessages.get() < flood.flooded + flood.probes) {
             if (System.nanoTime() - drainedBy > 0) {
+                String state = flood.flooder.isClosed() ? "closed with " + flood.flooder.awaitClose() : "open";
                 // Closed, so that its reader stops too; a wait without end would hang the whole test run instead.
                 flood.flooder.close();
                 throw new AssertionError("The flooder received " + flood.flooderMessages.get() + " of the "
                         + (flood.flooded + flood.probes) + " messages of the flood and the probes within "
-                        + FLOODER_DRAIN_NANOS / 1_000_000_000L + " s");
+                        + FLOODER_DRAIN_NANOS / 1_000_000_000L + " s; its connection " + state + ", "
+                        + flood.flooder.pending() + " messages received and not read, besides them "
+                        + flood.flooderOthers);
             }
             Pace.pause(Duration.ofMillis(5));
         }
