@@ -326,6 +326,8 @@ class SlowReaderTest {
             }
             if (flood.flooder.isClosed() || flood.watcher.isClosed()) {
                 stop.set(true);
+                // Failing anyway: the flooder's reader may stop as soon as its count is met.
+                sendersDone.set(true);
                 throw new AssertionError("a member that reads was cut during the flood: flooder "
                         + (flood.flooder.isClosed() ? "closed with " + flood.flooder.awaitClose() : "open") + ", watcher "
                         + (flood.watcher.isClosed() ? "closed with " + flood.watcher.awaitClose() : "open") + ", after "
