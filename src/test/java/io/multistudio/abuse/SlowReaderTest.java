@@ -60,7 +60,7 @@ class SlowReaderTest {
     private static final long PROBE_INTERVAL_MS = 20;
     private static final long AFTER_FLOOD_WAIT_NANOS = 5_000_000_000L;
     /** How long the flooder may take to receive the last of the flood and the probes once both have stopped. */
-    private static final long FLOODER_DRAIN_NANOS = 30_000_000_000L;
+    private static final Duration FLOODER_DRAIN = Duration.ofSeconds(30);
     /**
      * The flood's pace: bursts of 3 messages of 1 KB every 10 ms, about 300 KB a second to every member. A member that
      * reads keeps up with that even on a busy machine; one that never reads falls behind by all of it, and once the
@@ -354,21 +354,17 @@ class SlowReaderTest {
         }
         flood.flooded = flooded.get();
         flood.probes = probes.get();
-        long drainedBy = System.nanoTime() + FLOODER_DRAIN_NANOS;
-        while (flood.flooderMessages.get() < flood.flooded + flood.probes) {
-            if (System.nanoTime() - drainedBy > 0) {
-                String state = flood.flooder.isClosed() ? "closed with " + flood.flooder.awaitClose() : "open";
-                // Closed, so that its reader stops too; a wait without end would hang the whole test run instead.
-                flood.flooder.close();
-                throw new AssertionError("The flooder received " + flood.flooderMessages.get() + " of the "
-                        + (flood.flooded + flood.probes) + " messages of the flood and the probes within "
-                        + FLOODER_DRAIN_NANOS / 1_000_000_000L + " s; its connection " + state + ", "
-                        + flood.flooder.pending() + " messages received and not read, besides them "
-                        + flood.flooderOthers);
-            }
-            Pace.pause(Duration.ofMillis(5));
+        // The reader ends once the flooder has received all of them, or its connection closed.
+        flooderReader.join(FLOODER_DRAIN.toMillis());
+        if (flood.flooderMessages.get() < flood.flooded + flood.probes) {
+            String state = flood.flooder.isClosed() ? "closed with " + flood.flooder.awaitClose() : "open";
+            // Closed, so that its reader stops too; a wait without end would hang the whole test run instead.
+            flood.flooder.close();
+            throw new AssertionError("The flooder received " + flood.flooderMessages.get() + " of the "
+                    + (flood.flooded + flood.probes) + " messages of the flood and the probes within "
+                    + FLOODER_DRAIN.toSeconds() + " s; its connection " + state + ", " + flood.flooder.pending()
+                    + " messages received and not read, besides them " + flood.flooderOthers);
         }
-        flooderReader.join();
         flood.slowCloseCode = slow.drainUntilClose(30_000);
         flood.slowBytesRead = slow.bytesRead();
         slow.close();
