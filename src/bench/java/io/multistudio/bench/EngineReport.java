@@ -13,6 +13,8 @@ final class EngineReport {
 
     /** Keyed by engine, with the number of app nodes when more than one ("infinispan ×2"). */
     private final Map<String, SetUp> setUps = new LinkedHashMap<>();
+    /** The same set-up again on the same servers after their sweep, keyed like {@link #setUps} ("raw" too). */
+    private final Map<String, SetUp> warmSetUps = new LinkedHashMap<>();
     private final Map<String, String> setUpCallTables = new LinkedHashMap<>();
     private final Map<String, List<Step>> sweeps = new LinkedHashMap<>();
     private final Map<String, HotRoom.Result> hotRooms = new LinkedHashMap<>();
@@ -32,6 +34,11 @@ final class EngineReport {
         setUpCallTables.put(engine, setUpCalls);
         sweeps.put(engine, steps);
         profiles.put(engine, profile);
+    }
+
+    /** {@code engine}'s set-up run again on its servers once they had run the sweep: the joins of a warm JVM. */
+    void warmSetUp(String engine, SetUp setUp) {
+        warmSetUps.put(engine, setUp);
     }
 
     /** The baseline's set-up: how fast a fresh JVM takes joins at all, next to the app's on each engine. */
@@ -91,6 +98,18 @@ final class EngineReport {
                 .append(" distinct seqs delivered (target ≥ 2,000/s on Infinispan). Set-up: HELLO + JOIN_ROOM of every")
                 .append(" member on a freshly started server; the raw Vert.x baseline's (its own fresh JVM, same rooms)")
                 .append(" shows how much of it is the JVM's warm-up on one core.\n\n");
+        if (!warmSetUps.isEmpty()) {
+            md.append("Set-ups in full: on the fresh servers (the table's), then the same again, new rooms and new")
+                    .append(" clients, on the same servers after their sweep (warm; the first set's clients still")
+                    .append(" connected):\n\n");
+            warmSetUps.forEach((engine, warm) -> {
+                SetUp fresh = "raw".equals(engine) ? baseline : setUps.get(engine);
+                md.append("- ").append(engine).append(": fresh ")
+                        .append(fresh == null ? "–" : fresh.summary()).append("; warm ").append(warm.summary())
+                        .append('\n');
+            });
+            md.append('\n');
+        }
         failures.forEach((engine, what) -> md.append("Failed, ").append(engine).append(": ").append(what)
                 .append("\n\n"));
         profiles.forEach((engine, profile) -> md.append("### Store calls per SEND, ").append(engine).append("\n\n")

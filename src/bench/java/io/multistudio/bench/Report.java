@@ -274,15 +274,17 @@ final class Report {
                 .append(" carried in the message. CPU = share of one core over the measured window; waited for CPU =")
                 .append(" time the process's threads were ready to run while the CPU ran something else")
                 .append(" (`/proc/<pid>/task/*/schedstat`), summed over its threads, as a share of the window: other")
-                .append(" processes, or the process's own other threads (the application runs two event loops on its")
-                .append(" one CPU).\n\n");
-        md.append("| Server | Offered deliveries/s | Delivered/s | p50 ms | p99 ms | max ms | Server CPU | ")
+                .append(" processes, or the process's own other threads. JIT = the part of the server's CPU its JIT")
+                .append(" compiler threads took (`/proc/<pid>/task/*/stat`): where it is more than a few percent, the")
+                .append(" step's CPU per delivery includes the JVM's warm-up.\n\n");
+        md.append("| Server | Offered deliveries/s | Delivered/s | p50 ms | p99 ms | max ms | Server CPU | JIT | ")
                 .append("Server waited for CPU | Generator CPU (waited) | CPU-s per 1M | Result |\n");
-        md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+        md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
         fanout.forEach((target, steps) -> steps.forEach(step -> md.append(String.format(Locale.ROOT,
-                "| %s | %s | %s | %s | %s | %s | %.0f%% | %.0f%% | %.0f%% (%.0f%%) | %s | %s |%n", name(target),
-                count(step.offeredDeliveries()), count(step.deliveredPerSecond()), ms(step.p50()), ms(step.p99()),
-                ms(step.max()), step.serverCpu() * 100, step.serverWait() * 100, step.generatorCpu() * 100,
+                "| %s | %s | %s | %s | %s | %s | %.0f%% | %.0f%% | %.0f%% | %.0f%% (%.0f%%) | %s | %s |%n",
+                name(target), count(step.offeredDeliveries()), count(step.deliveredPerSecond()), ms(step.p50()),
+                ms(step.p99()), ms(step.max()), step.serverCpu() * 100, step.compilerCpu() * 100,
+                step.serverWait() * 100, step.generatorCpu() * 100,
                 step.generatorWait() * 100, num(step.cpuPerMillion()), step.passed() ? "pass" : "fail" + failure(step)))));
         md.append('\n');
         Step rawBest = best(fanout.get(RAW));

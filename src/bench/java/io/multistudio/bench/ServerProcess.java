@@ -145,6 +145,32 @@ final class ServerProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * CPU time of this process's JIT compiler threads ({@code C1 CompilerThre…}, {@code C2 CompilerThre…}), in seconds:
+     * on a fresh JVM, how much of its CPU went to compiling rather than to the requests. Threads that ended are not
+     * counted (the JVM may retire compiler threads it no longer needs).
+     */
+    double compilerCpuSeconds() {
+        long ticks = 0;
+        try (var tasks = Files.list(Path.of("/proc", String.valueOf(pid()), "task"))) {
+            for (Path task : tasks.toList()) {
+                try {
+                    String stat = Files.readString(task.resolve("stat"));
+                    String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                    if (comm.startsWith("C1 Compil") || comm.startsWith("C2 Compil")) {
+                        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                        ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+                    }
+                } catch (IOException | RuntimeException e) {
+                    // the thread ended meanwhile
+                }
+            }
+        } catch (IOException e) {
+            return Double.NaN;
+        }
+        return ticks / TICKS_PER_SECOND;
+    }
+
     /** Time this process's threads spent runnable but waiting for a CPU, in seconds (see {@link #runQueueWait}). */
     double waitSeconds() {
         return runQueueWait(pid());
