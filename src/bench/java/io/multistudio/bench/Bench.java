@@ -185,7 +185,7 @@ public final class Bench {
                 System.out.println("  " + target + " " + steps.get(0).summary());
             } else {
                 steps = fanout.sweep(1000, 1.5, quick ? 3 : 10, Duration.ofMillis(quick ? 1000 : 2000),
-                        Duration.ofSeconds(quick ? 2 : 5));
+                        Duration.ofSeconds(quick ? 2 : 5), quick ? 0 : Fanout.MEASURED_DELIVERIES);
             }
             if (options.containsKey("engines")) {
                 // The same set-up again on the warm servers: what the fresh set-up owes to the JVM's warm-up.

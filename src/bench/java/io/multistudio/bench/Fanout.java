@@ -28,6 +28,8 @@ import io.vertx.core.json.JsonObject;
 final class Fanout implements AutoCloseable {
 
     static final double P99_LIMIT_MS = 50;
+    /** Deliveries a full run's sweep measures at least per step, whatever its rate (see {@link #sweep}). */
+    static final long MEASURED_DELIVERIES = 250_000;
     private static final byte[] BT = "\"bt\":".getBytes();
     private static final byte[] SEQ = "\"seq\":".getBytes();
 
@@ -249,9 +251,24 @@ final class Fanout implements AutoCloseable {
                 after[3] - before[3], after[4] - before[4]);
     }
 
-    /** The sweep of {@link Sweep#run} over this fan-out's steps. */
-    List<Step> sweep(double startSends, double factor, int maxSteps, Duration warm, Duration measure) {
-        return Sweep.run(rate -> step(rate, warm, measure), name(), startSends, factor, maxSteps);
+    /**
+     * The sweep of {@link Sweep#run} over this fan-out's steps, each measured for {@code measure} or, at low rates,
+     * for as long as {@code minDeliveries} take ({@link #MEASURED_DELIVERIES} in a full run): in 5 s at 10,000
+     * deliveries/s a server uses about 0.5 s of
+     * CPU, and one young collection or timer round more or less in the window moved its CPU per delivery by more
+     * than the 25% the target allows (the baseline's own figure moved from 5.9 to 9.5 CPU-s per 1M between
+     * neighbouring steps of one sweep).
+     */
+    List<Step> sweep(double startSends, double factor, int maxSteps, Duration warm, Duration measure,
+            long minDeliveries) {
+        return Sweep.run(rate -> step(rate, warm, measured(rate, measure, minDeliveries)), name(), startSends, factor,
+                maxSteps);
+    }
+
+    /** At least {@code measure}, and long enough for {@code deliveries} at {@code sendsPerSecond}. */
+    private Duration measured(double sendsPerSecond, Duration measure, long deliveries) {
+        Duration enough = Duration.ofMillis((long) Math.ceil(deliveries / (sendsPerSecond * perSend) * 1000));
+        return enough.compareTo(measure) > 0 ? enough : measure;
     }
 
     private double cpuSeconds() {

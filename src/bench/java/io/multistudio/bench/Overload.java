@@ -34,7 +34,8 @@ final class Overload {
         if (givenSends > 0) {
             saturation = fanout.step(givenSends, Duration.ofSeconds(4), Duration.ofSeconds(5));
         } else {
-            List<Step> sweep = fanout.sweep(START_SENDS, 1.5, 12, Duration.ofSeconds(2), Duration.ofSeconds(5));
+            List<Step> sweep = fanout.sweep(START_SENDS, 1.5, 12, Duration.ofSeconds(2), Duration.ofSeconds(5),
+                    Fanout.MEASURED_DELIVERIES);
             Comparator<Step> byDelivered = Comparator.comparingDouble(Step::deliveredPerSecond);
             // On a machine too loaded for any step to pass, the most the server delivered stands in for saturation.
             saturation = sweep.stream().filter(Step::passed).max(byDelivered)
