@@ -11,9 +11,10 @@ import io.multistudio.room.RoomEvent;
 /**
  * The last events a room's sequencer released on this node, in seq order and without a gap, so that a member who
  * joins or resumes here a moment later catches up from them instead of reading them back from the history. Bounded in
- * count, in characters of their text and in age: a room that goes quiet holds nothing after {@link #MAX_AGE_MILLIS}
- * (the idle heap per connection counts), dropped by a timer that runs only while something is held. Its
- * {@link LocalRoom} calls it under the room's lock, the lock the timer takes too.
+ * count, in characters of their text and in age: an event older than {@link #MAX_AGE_MILLIS} is never served, and a
+ * room that goes quiet holds nothing a third of that later (the idle heap per connection counts), dropped by a timer
+ * that runs only while something is held. Its {@link LocalRoom} calls it under the room's lock, the lock the timer
+ * takes too.
  */
 final class RecentEvents {
 
@@ -118,14 +119,20 @@ final class RecentEvents {
         return events;
     }
 
-    /** On the timer: drops what aged, and comes back when the oldest event left is due. */
+    /**
+     * On the timer: drops what aged, and comes back when the oldest event left is due, but not sooner than a third of
+     * the age: coming back exactly when each event was due cost a room a timer per event, and its event loop a
+     * wake-up from sleep for each when the room was not busy (1,000 a second at 1,000 room events a second over 50
+     * rooms, with a quarter more CPU per delivery than the baseline at that rate). {@link #after} drops what aged
+     * before it reads, so the later drop frees memory later and serves nothing older.
+     */
     private void expire() {
         synchronized (lock) {
             long now = clock.getAsLong();
             dropAged(now);
             expiryArmed = held != null;
             if (expiryArmed) {
-                timers.after(Math.max(1, held.peekFirst().at() + maxAgeMillis - now), this::expire);
+                timers.after(Math.max(maxAgeMillis / 3, held.peekFirst().at() + maxAgeMillis - now), this::expire);
             }
         }
     }

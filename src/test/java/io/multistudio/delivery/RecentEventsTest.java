@@ -125,6 +125,25 @@ class RecentEventsTest {
         assertThat(delays).as("armed again by the next event").hasSize(3);
     }
 
+    @Test
+    void aBusyRoomDropsItsAgedEventsInStepsOfAThirdOfTheAgeNotOnePerEvent() {
+        RecentEvents recent = recent(1, 100, 10_000);
+        for (long seq = 1; seq <= 50; seq++) {
+            recent.add(event(seq, "x"));
+            clock.addAndGet(20);
+        }
+        clock.addAndGet(AGE - 50 * 20 + 10);
+        runTimer();
+        assertThat(delays).as("back after a third of the age, not when 2 is due 10 ms later")
+                .containsExactly(AGE, AGE / 3);
+        assertThat(recent.after(0, 50)).as("1 aged out").isNull();
+        assertThat(recent.after(1, 50)).hasSize(49);
+
+        clock.addAndGet(AGE / 3);
+        assertThat(recent.after(17, 50)).as("what aged meanwhile is not served, timer or not").isNull();
+        assertThat(recent.after(18, 50)).extracting(RoomEvent::seq).startsWith(19L).endsWith(50L);
+    }
+
     private void runTimer() {
         timers.remove(0).run();
     }
