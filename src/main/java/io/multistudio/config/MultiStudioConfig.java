@@ -161,8 +161,9 @@ public interface MultiStudioConfig {
 
     /**
      * Room events each node keeps per room after delivering them to the room's members there, so that a join's or a
-     * resume's catch-up on that node needs no history read: also bounded by 256 KiB of text, by 3 seconds, and by
-     * {@link #roomHistory()} and {@link #roomHistoryBytes()}; 0 always reads the history.
+     * resume's catch-up on that node needs no history read: also bounded by 256 KiB of text and by
+     * {@link #roomHistory()} and {@link #roomHistoryBytes()}; none is used once 3 seconds old, and a quiet room's are
+     * dropped within 4; 0 always reads the history.
      */
     @WithDefault("256")
     int recentEvents();
