@@ -254,10 +254,9 @@ final class Fanout implements AutoCloseable {
     /**
      * The sweep of {@link Sweep#run} over this fan-out's steps, each measured for {@code measure} or, at low rates,
      * for as long as {@code minDeliveries} take ({@link #MEASURED_DELIVERIES} in a full run): in 5 s at 10,000
-     * deliveries/s a server uses about 0.5 s of
-     * CPU, and one young collection or timer round more or less in the window moved its CPU per delivery by more
-     * than the 25% the target allows (the baseline's own figure moved from 5.9 to 9.5 CPU-s per 1M between
-     * neighbouring steps of one sweep).
+     * deliveries/s a server uses about 0.5 s of CPU, and one young collection or timer round more or less in the
+     * window moved its CPU per delivery by more than the 25% the target allows (the baseline's own figure went
+     * between 5.9 and 9.5 CPU-s per 1M over the low steps of one sweep).
      */
     List<Step> sweep(double startSends, double factor, int maxSteps, Duration warm, Duration measure,
             long minDeliveries) {
