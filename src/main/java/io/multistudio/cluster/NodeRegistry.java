@@ -58,11 +58,15 @@ public class NodeRegistry {
     private final SharedMap<NodeLease> leases;
     private final List<Consumer<String>> lostListeners = new CopyOnWriteArrayList<>();
     private final List<Runnable> leaseLostListeners = new CopyOnWriteArrayList<>();
-    /**
-     * Whether a renewal has written this node's lease yet: until then, finding none is the start, not a loss, and the
-     * node is not ready (the others would take its sessions for a dead node's).
-     */
+    /** Whether a renewal has written this node's lease yet: until then, finding none is the start, not a loss. */
     private volatile boolean leased;
+    /**
+     * Whether the last renewal wrote this node's lease. Not after a failed one: the store was gone, and the lease may
+     * have gone with it (a store that restarted empty, or one that answered again only after the lease ran out), which
+     * the next renewal finds out, closing the connections if so. Until then the node is not ready, so that no client
+     * connects just to be closed.
+     */
+    private volatile boolean renewed;
     private final OutageLog outage;
     private final Node node;
     private final ScheduledExecutorService renewals;
@@ -89,9 +93,12 @@ public class NodeRegistry {
         this.load = source;
     }
 
-    /** Whether this node's lease has been written: a node is ready for clients only once it has. */
+    /**
+     * Whether the last renewal wrote this node's lease: a node is ready for clients only then (not before the first
+     * renewal, nor between a failed one and the next that succeeds).
+     */
     public boolean leased() {
-        return leased;
+        return renewed;
     }
 
     /** The leases of every live node, this one included. */
@@ -139,11 +146,13 @@ public class NodeRegistry {
                 leaseLostListeners.forEach(Runnable::run);
             }
             leased = true;
+            renewed = true;
             String back = outage.succeeded(System.currentTimeMillis());
             if (back != null) {
                 LOG.info(back);
             }
         }, failure -> {
+            renewed = false;
             String warning = outage.failed(System.currentTimeMillis(), failure.getMessage());
             if (warning != null) {
                 LOG.warn(warning);

@@ -101,6 +101,29 @@ class NodeRegistryTest {
         }
     }
 
+    @Test
+    void afterAFailedRenewalANodeIsNotLeasedUntilARenewalFindsOutWhetherItsLeaseSurvived() {
+        FailingEngine store = new FailingEngine();
+        try {
+            NodeRegistry outaged = new NodeRegistry(store, new Node());
+            outaged.onLeaseLost(losses::incrementAndGet);
+            await().atMost(Duration.ofSeconds(10)).until(outaged::leased);
+
+            store.down(true);
+            outaged.renew();
+            await().atMost(Duration.ofSeconds(10)).until(() -> !outaged.leased());
+            store.down(false);
+            assertThat(outaged.leased()).as("the store answers again, the lease is not known yet").isFalse();
+
+            outaged.renew();
+            await().atMost(Duration.ofSeconds(10)).until(outaged::leased);
+            assertThat(losses).as("the lease survived the outage").hasValue(0);
+            outaged.close();
+        } finally {
+            store.close();
+        }
+    }
+
     private NodeRegistry.NodeLease lease() {
         return leases.get(node.id()).await().atMost(Duration.ofSeconds(5));
     }
