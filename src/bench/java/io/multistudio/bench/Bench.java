@@ -279,7 +279,7 @@ public final class Bench {
         for (int round = 1; round <= 3; round++) {
             ConnectRate.Result warm = new ConnectRate(gen, server, joiners / 8, 64).burst(joiners);
             System.out.println("  " + target + " warm-up burst " + round + ": " + warm.summary());
-            if (warm.compilerCpu() < 0.05) {
+            if (warm.cpu().compiler() < 0.05) {
                 break;
             }
         }

@@ -56,17 +56,11 @@ final class ConnectRate {
         ServerProcess.sleep(warm.toMillis());
         long[] before = snapshot();
         recorder.reset();
-        double serverCpu0 = server.cpuSeconds();
-        double compilerCpu0 = server.compilerCpuSeconds();
-        double genCpu0 = Generator.cpuSeconds();
-        long t0 = System.nanoTime();
+        CpuWindow cpu = new CpuWindow(List.of(server));
         ServerProcess.sleep(measure.toMillis());
         long[] after = snapshot();
         Histogram latency = recorder.getIntervalHistogram();
-        double seconds = (System.nanoTime() - t0) / 1e9;
-        double serverCpu = (server.cpuSeconds() - serverCpu0) / seconds;
-        double compilerCpu = (server.compilerCpuSeconds() - compilerCpu0) / seconds;
-        double genCpu = (Generator.cpuSeconds() - genCpu0) / seconds;
+        CpuWindow.Shares used = cpu.end();
         gen.run(() -> running = false);
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (snapshot()[3] > 0 && System.nanoTime() < deadline) {
@@ -74,8 +68,8 @@ final class ConnectRate {
         }
         gen.run(() -> owners.forEach(owner -> owner.close(1000)));
         ServerProcess.sleep(1000);
-        return new Result((after[0] - before[0]) / seconds, latency, after[1] - before[1], serverCpu, compilerCpu,
-                genCpu, concurrency, "");
+        return new Result((after[0] - before[0]) / used.seconds(), latency, after[1] - before[1], used, concurrency,
+                "");
     }
 
     /**
@@ -97,10 +91,7 @@ final class ConnectRate {
         boolean app = server.managementPort > 0;
         StoreCalls before = app ? StoreCalls.read(List.of(server)) : null;
         Histogram latency = new Histogram(3);
-        double serverCpu0 = server.cpuSeconds();
-        double compilerCpu0 = server.compilerCpuSeconds();
-        double genCpu0 = Generator.cpuSeconds();
-        long t0 = System.nanoTime();
+        CpuWindow cpu = new CpuWindow(List.of(server));
         List<Conn> joined = gen.await(() -> gen.bounded(joiners, concurrency, i -> {
             long start = System.nanoTime();
             return Conn.open(gen.client, server.port)
@@ -109,17 +100,14 @@ final class ConnectRate {
                             + "\"}", "JOINED_ROOM").map(conn))
                     .onSuccess(ignored -> latency.recordValue((System.nanoTime() - start) / 1000));
         }), Duration.ofMinutes(3));
-        double seconds = (System.nanoTime() - t0) / 1e9;
-        double serverCpu = (server.cpuSeconds() - serverCpu0) / seconds;
-        double compilerCpu = (server.compilerCpuSeconds() - compilerCpu0) / seconds;
-        double genCpu = (Generator.cpuSeconds() - genCpu0) / seconds;
+        CpuWindow.Shares used = cpu.end();
         String storeCalls = app ? StoreCalls.read(List.of(server)).perRequest(before, joiners) : "";
         gen.run(() -> {
             joined.forEach(conn -> conn.close(1000));
             roomOwners.forEach(conn -> conn.close(1000));
         });
         ServerProcess.sleep(3000);
-        return new Result(joiners / seconds, latency, 0, serverCpu, compilerCpu, genCpu, concurrency, storeCalls);
+        return new Result(joiners / used.seconds(), latency, 0, used, concurrency, storeCalls);
     }
 
     private void cycle() {
@@ -153,12 +141,12 @@ final class ConnectRate {
     }
 
     /**
-     * @param compilerCpu the share of a core the server's JIT compilers took in the window: its warm-up, counted in
-     *        {@code serverCpu} and so in {@link #cpuMsPerHandshake}
+     * @param cpu the CPU the server (its JIT compilers among it) and the generator used in the window; the compilers'
+     *        share is the server's warm-up, counted in {@link #cpuMsPerHandshake}
      * @param storeCalls the app's store calls per HELLO + JOIN_ROOM of a burst (Markdown table), else empty
      */
-    record Result(double perSecond, Histogram latency, long failed, double serverCpu, double compilerCpu,
-            double generatorCpu, int concurrency, String storeCalls) {
+    record Result(double perSecond, Histogram latency, long failed, CpuWindow.Shares cpu, int concurrency,
+            String storeCalls) {
 
         double p50() {
             return latency.getValueAtPercentile(50) / 1000.0;
@@ -166,7 +154,7 @@ final class ConnectRate {
 
         /** Server CPU time per completed handshake, in milliseconds. */
         double cpuMsPerHandshake() {
-            return perSecond <= 0 ? Double.NaN : serverCpu / perSecond * 1000;
+            return perSecond <= 0 ? Double.NaN : cpu.server() / perSecond * 1000;
         }
 
         double p99() {
@@ -176,7 +164,7 @@ final class ConnectRate {
         String summary() {
             return String.format("%,.0f/s, p50 %.2f ms, p99 %.2f ms, failed %d, server CPU %.0f%% (%.2f ms per"
                             + " handshake; its JIT compilers %.0f%%), generator CPU %.0f%%", perSecond, p50(), p99(),
-                    failed, serverCpu * 100, cpuMsPerHandshake(), compilerCpu * 100, generatorCpu * 100);
+                    failed, cpu.server() * 100, cpuMsPerHandshake(), cpu.compiler() * 100, cpu.generator() * 100);
         }
     }
 }

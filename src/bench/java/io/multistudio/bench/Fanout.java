@@ -88,10 +88,7 @@ final class Fanout implements AutoCloseable {
                         + "\",\"capacity\":" + members + "}", "JOINED_ROOM").map(conn))), Duration.ofMinutes(2));
         int joiners = members - 1;
         Histogram joins = new ConcurrentHistogram(3);
-        double serverCpu0 = cpuSeconds();
-        double compilerCpu0 = compilerCpuSeconds();
-        double genCpu0 = Generator.cpuSeconds();
-        long started = System.nanoTime();
+        CpuWindow cpu = new CpuWindow(servers);
         List<Conn> others = gen.await(() -> gen.bounded(rooms * joiners, concurrency, i -> {
             long t0 = System.nanoTime();
             return Conn.open(gen.client, port(1 + i % joiners))
@@ -100,10 +97,7 @@ final class Fanout implements AutoCloseable {
                             + "\"}", "JOINED_ROOM").map(conn))
                     .onSuccess(conn -> joins.recordValue((System.nanoTime() - t0) / 1000));
         }), Duration.ofMinutes(5));
-        double seconds = (System.nanoTime() - started) / 1e9;
-        SetUp setUp = new SetUp(rooms * joiners, concurrency, seconds, joins,
-                (cpuSeconds() - serverCpu0) / seconds, (compilerCpuSeconds() - compilerCpu0) / seconds,
-                (Generator.cpuSeconds() - genCpu0) / seconds);
+        SetUp setUp = new SetUp(rooms * joiners, concurrency, joins, cpu.end());
         for (int r = 0; r < rooms; r++) {
             List<Conn> room = new ArrayList<>();
             room.add(owners.get(r));
@@ -229,24 +223,20 @@ final class Fanout implements AutoCloseable {
     Step window(Duration length) {
         long[] before = snapshot();
         recorder.reset();
-        double serverCpu0 = cpuSeconds();
-        double compilerCpu0 = compilerCpuSeconds();
-        double genCpu0 = Generator.cpuSeconds();
         double serverWait0 = waitSeconds();
         double genWait0 = ServerProcess.runQueueWait(ProcessHandle.current().pid());
-        long t0 = System.nanoTime();
+        CpuWindow cpu = new CpuWindow(servers);
         ServerProcess.sleep(length.toMillis());
         long[] after = snapshot();
         Histogram latency = recorder.getIntervalHistogram();
-        double seconds = (System.nanoTime() - t0) / 1e9;
-        double serverCpu = (cpuSeconds() - serverCpu0) / seconds;
-        double compilerCpu = (compilerCpuSeconds() - compilerCpu0) / seconds;
-        double genCpu = (Generator.cpuSeconds() - genCpu0) / seconds;
+        CpuWindow.Shares used = cpu.end();
+        double seconds = used.seconds();
         // Threads that ended during the window take their delay with them: never below zero.
         double serverWait = Math.max(0, (waitSeconds() - serverWait0) / seconds);
         double genWait = Math.max(0, (ServerProcess.runQueueWait(ProcessHandle.current().pid()) - genWait0) / seconds);
         return new Step(offered, offered * perSend, (after[0] - before[0]) / seconds, (after[1] - before[1]) / seconds,
-                (after[5] - before[5]) / seconds, latency, serverCpu, compilerCpu, genCpu, serverWait, genWait,
+                (after[5] - before[5]) / seconds, latency, used.server(), used.compiler(), used.generator(),
+                serverWait, genWait,
                 (int) after[2], owed(after) - after[1],
                 after[3] - before[3], after[4] - before[4]);
     }
@@ -268,14 +258,6 @@ final class Fanout implements AutoCloseable {
     private Duration measured(double sendsPerSecond, Duration measure, long deliveries) {
         Duration enough = Duration.ofMillis((long) Math.ceil(deliveries / (sendsPerSecond * perSend) * 1000));
         return enough.compareTo(measure) > 0 ? enough : measure;
-    }
-
-    private double cpuSeconds() {
-        return servers.stream().mapToDouble(ServerProcess::cpuSeconds).sum();
-    }
-
-    private double compilerCpuSeconds() {
-        return servers.stream().mapToDouble(ServerProcess::compilerCpuSeconds).sum();
     }
 
     private double waitSeconds() {

@@ -136,10 +136,7 @@ final class ServerProcess implements AutoCloseable {
     /** User plus system CPU time of the whole process, in seconds. */
     double cpuSeconds() {
         try {
-            String stat = Files.readString(Path.of("/proc", String.valueOf(pid()), "stat"));
-            // Fields after the command name, which is in parentheses and may contain spaces.
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / TICKS_PER_SECOND;
+            return cpuTicks(Files.readString(Path.of("/proc", String.valueOf(pid()), "stat"))) / TICKS_PER_SECOND;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -151,24 +148,11 @@ final class ServerProcess implements AutoCloseable {
      * counted (the JVM may retire compiler threads it no longer needs).
      */
     double compilerCpuSeconds() {
-        long ticks = 0;
-        try (var tasks = Files.list(Path.of("/proc", String.valueOf(pid()), "task"))) {
-            for (Path task : tasks.toList()) {
-                try {
-                    String stat = Files.readString(task.resolve("stat"));
-                    String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-                    if (comm.startsWith("C1 Compil") || comm.startsWith("C2 Compil")) {
-                        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                        ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-                    }
-                } catch (IOException | RuntimeException e) {
-                    // the thread ended meanwhile
-                }
-            }
-        } catch (IOException e) {
-            return Double.NaN;
-        }
-        return ticks / TICKS_PER_SECOND;
+        return overThreads(pid(), task -> {
+            String stat = Files.readString(task.resolve("stat"));
+            String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+            return comm.startsWith("C1 Compil") || comm.startsWith("C2 Compil") ? cpuTicks(stat) : 0;
+        }) / TICKS_PER_SECOND;
     }
 
     /** Time this process's threads spent runnable but waiting for a CPU, in seconds (see {@link #runQueueWait}). */
@@ -182,12 +166,29 @@ final class ServerProcess implements AutoCloseable {
      * not counted.
      */
     static double runQueueWait(long pid) {
-        long nanos = 0;
+        return overThreads(pid,
+                task -> Long.parseLong(Files.readString(task.resolve("schedstat")).trim().split("\\s+")[1])) / 1e9;
+    }
+
+    /** User plus system time, in ticks, of a {@code stat} line of {@code /proc}. */
+    private static long cpuTicks(String stat) {
+        // Fields after the command name, which is in parentheses and may contain spaces.
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+    }
+
+    /** What a thread's {@code /proc/<pid>/task/<tid>} directory says, read by {@link #overThreads}. */
+    private interface ThreadReading {
+        long of(Path task) throws IOException;
+    }
+
+    /** The sum of {@code reading} over the live threads of {@code pid}; NaN if they cannot be listed. */
+    private static double overThreads(long pid, ThreadReading reading) {
+        long sum = 0;
         try (var tasks = Files.list(Path.of("/proc", String.valueOf(pid), "task"))) {
             for (Path task : tasks.toList()) {
                 try {
-                    String[] fields = Files.readString(task.resolve("schedstat")).trim().split("\\s+");
-                    nanos += Long.parseLong(fields[1]);
+                    sum += reading.of(task);
                 } catch (IOException | RuntimeException e) {
                     // the thread ended meanwhile
                 }
@@ -195,7 +196,7 @@ final class ServerProcess implements AutoCloseable {
         } catch (IOException e) {
             return Double.NaN;
         }
-        return nanos / 1e9;
+        return sum;
     }
 
     /**
